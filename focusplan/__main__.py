@@ -1,0 +1,3 @@
+from focusplan.cli import main
+
+main()

@@ -1,0 +1,572 @@
+"""The `focusplan` command line (CLI.md is the contract; it only grows).
+
+Commands import the services they need inside their bodies so that the cold
+start of a quick command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from focusplan.cli.errors import run_reporting_errors
+from focusplan.cli.params import (
+    CLEARABLE_WHEN,
+    DATE,
+    DEMAND,
+    DURATION,
+    IMPORTANCE,
+    LEVEL,
+    WHEN,
+    WINDOW,
+)
+
+if TYPE_CHECKING:
+    from focusplan.services.source import DataSource
+
+
+def _now() -> dt.datetime:
+    from focusplan import clock
+
+    return clock.now()
+
+
+def _source(ctx: click.Context) -> DataSource:
+    from focusplan.config import resolve_database
+    from focusplan.services.source import DataSource
+
+    obj = ctx.find_root().obj
+    if obj.get("source") is None:
+        obj["source"] = DataSource(resolve_database(obj.get("db")))
+    return obj["source"]  # type: ignore[no-any-return]
+
+
+pass_source = click.make_pass_decorator(dict, ensure=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    help="Database file or SQLAlchemy URL (default: FOCUSPLAN_DB, then your data folder).",
+)
+@click.version_option(package_name="focusplan")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """focusplan: plan your day around your energy, ranked by self-attention.
+
+    With no command, opens the app.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        _open_app(_source(ctx))
+
+
+def _open_app(source: DataSource, *, demo: bool = False) -> None:
+    try:
+        from focusplan.tui.launch import run_app
+    except ImportError as exc:  # pragma: no cover - only before the app is installed
+        raise click.UsageError(f"the app is not available: {exc}") from None
+    source.database  # migrate before the first paint, and fail early on a bad path  # noqa: B018
+    run_app(source, demo=demo)
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def _task_options(func: Any) -> Any:
+    options = [
+        click.option("--importance", type=IMPORTANCE, help="1 (trivial) … 5 (vital)."),
+        click.option("--demand", type=DEMAND, help="How much energy it takes."),
+        click.option("--estimate", type=DURATION, help="How long it takes: 90, 45m, 1h30m."),
+        click.option("--due", type=CLEARABLE_WHEN, help="Deadline (WHEN)."),
+        click.option("--not-before", "not_before", type=CLEARABLE_WHEN, help="Not eligible before."),
+        click.option("--project", help="Project name."),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
+        click.option(
+            "--after", "after", type=int, multiple=True, help="Depends on task ID (repeatable)."
+        ),
+        click.option("--window", type=WINDOW, help="Preferred part of the day."),
+        click.option("--notes", help="Free text."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("title")
+@_task_options
+@click.option("--at", type=WHEN, help="When it was entered (default now).")
+@click.option("--json", "as_json", is_flag=True, help="Print {\"id\": N}.")
+@click.pass_context
+def add(ctx: click.Context, title: str, at: dt.datetime | None, as_json: bool, **fields: Any) -> None:
+    """Create a task; prints its id."""
+    from focusplan.domain import NewTask
+    from focusplan.services.tasks import add_task
+
+    values = _task_values(fields)
+    task = NewTask(title=title, created_at=at or _now(), **values)
+    created, _ = add_task(_source(ctx), task)
+    if as_json:
+        from focusplan.cli.render import echo_json
+
+        echo_json({"id": created.id})
+    else:
+        click.echo(created.id)
+
+
+def _task_values(fields: dict[str, Any], *, for_patch: bool = False) -> dict[str, Any]:
+    """The options a person gave, as model fields (unset options are left out)."""
+    values: dict[str, Any] = {}
+    simple = ("importance", "demand", "due", "not_before", "project", "notes")
+    for name in simple:
+        if fields.get(name) is not None or (
+            for_patch and name in ("due", "not_before") and fields.get(f"_{name}_given")
+        ):
+            values[name] = fields.get(name)
+    if fields.get("demand"):
+        values["demand"] = fields["demand"].lower()
+    if fields.get("estimate") is not None:
+        values["estimate_minutes"] = fields["estimate"]
+    if fields.get("tags"):
+        values["tags"] = tuple(fields["tags"])
+    if fields.get("after"):
+        values["depends_on"] = tuple(fields["after"])
+    if fields.get("window"):
+        window = fields["window"].lower()
+        values["window"] = None if window == "none" else window
+    return values
+
+
+@cli.command()
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--title", help="New title.")
+@_task_options
+@click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
+@click.pass_context
+def edit(ctx: click.Context, task_id: int, title: str | None, as_json: bool, **fields: Any) -> None:
+    """Change a task (only the options given). `--due none` clears a date."""
+    from focusplan.domain import TaskPatch
+    from focusplan.services.tasks import edit_task
+
+    fields["_due_given"] = _given(ctx, "due")
+    fields["_not_before_given"] = _given(ctx, "not_before")
+    values = _task_values(fields, for_patch=True)
+    if title is not None:
+        values["title"] = title
+    if not values:
+        raise click.UsageError("nothing to change; give at least one option")
+    task, _ = edit_task(_source(ctx), task_id, TaskPatch(**values))
+    _print_task(task, as_json)
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+
+
+def _print_task(task: Any, as_json: bool) -> None:
+    from focusplan.cli.render import echo_json, task_json
+
+    if as_json:
+        echo_json(task_json(task))
+    else:
+        click.echo(f"{task.id} {task.status}: {task.title}")
+
+
+@cli.command()
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--at", type=WHEN, help="When it was dropped (default now).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def drop(ctx: click.Context, task_id: int, at: dt.datetime | None, as_json: bool) -> None:
+    """Drop a task (it stays in history)."""
+    from focusplan.services.tasks import drop_task
+
+    task, _ = drop_task(_source(ctx), task_id, at or _now())
+    _print_task(task, as_json)
+
+
+@cli.command()
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def reopen(ctx: click.Context, task_id: int, as_json: bool) -> None:
+    """Reopen a done or dropped task."""
+    from focusplan.services.tasks import reopen_task
+
+    task, _ = reopen_task(_source(ctx), task_id)
+    _print_task(task, as_json)
+
+
+@cli.command(name="list")
+@click.option("--all", "show_all", is_flag=True, help="Every status, not only open tasks.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_command(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Open tasks (`--all`: every status)."""
+    from focusplan.cli.render import echo_json, print_tasks, task_json
+    from focusplan.services.tasks import list_tasks
+
+    tasks = list_tasks(_source(ctx), None if show_all else ("open",))
+    if as_json:
+        echo_json([task_json(task) for task in tasks])
+    else:
+        print_tasks(tasks, _now())
+
+
+@cli.command()
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--at", type=WHEN, help="When it was finished (default now).")
+@click.option(
+    "--minutes", type=click.IntRange(0, 7 * 24 * 60), help="Minutes it took (actual effort)."
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def done(
+    ctx: click.Context, task_id: int, at: dt.datetime | None, minutes: int | None, as_json: bool
+) -> None:
+    """Complete a task."""
+    from focusplan.services.tasks import complete_task
+
+    task, _ = complete_task(_source(ctx), task_id, at or _now(), minutes)
+    _print_task(task, as_json)
+
+
+# --- energy and focus --------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("level", type=LEVEL)
+@click.option("--at", type=WHEN, help="When you felt it (default now).")
+@click.option("--note", default="", help="A word on why.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def energy(ctx: click.Context, level: int, at: dt.datetime | None, note: str, as_json: bool) -> None:
+    """Log energy: 1 (drained) … 5 (peak)."""
+    from focusplan.services.energy_log import log_energy
+
+    log, _ = log_energy(_source(ctx), level, at or _now(), note)
+    if as_json:
+        from focusplan.cli.render import echo_json, energy_json
+
+        echo_json(energy_json(log))
+    else:
+        click.echo(f"energy {log.level} at {log.at:%Y-%m-%d %H:%M}")
+
+
+@cli.group()
+def focus() -> None:
+    """Focus sessions: one task at a time."""
+
+
+@focus.command(name="start")
+@click.argument("task_id", metavar="ID", type=int)
+@click.option("--at", type=WHEN, help="When it started (default now).")
+@click.pass_context
+def focus_start(ctx: click.Context, task_id: int, at: dt.datetime | None) -> None:
+    """Start a focus session on a task."""
+    from focusplan.services.focus import start_focus
+
+    session, _ = start_focus(_source(ctx), task_id, at or _now())
+    click.echo(f"focusing on task {session.task_id} since {session.start:%H:%M}")
+
+
+@focus.command(name="stop")
+@click.option("--at", type=WHEN, help="When it ended (default now).")
+@click.option("--done", "mark_done", is_flag=True, help="The task is finished too.")
+@click.option("--interrupted", is_flag=True, help="The session was cut short.")
+@click.pass_context
+def focus_stop(
+    ctx: click.Context, at: dt.datetime | None, mark_done: bool, interrupted: bool
+) -> None:
+    """Stop the running focus session."""
+    from focusplan.services.focus import stop_focus
+    from focusplan.timeparse import format_duration
+
+    when = at or _now()
+    session, completed = stop_focus(_source(ctx), when, done=mark_done, interrupted=interrupted)
+    click.echo(
+        f"focused {format_duration(session.minutes(when))} on task {session.task_id}"
+        + (" and finished it" if completed else "")
+    )
+
+
+@focus.command(name="status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def focus_status(ctx: click.Context, as_json: bool) -> None:
+    """The running focus session, if any."""
+    from focusplan.cli.render import echo_json, iso
+    from focusplan.services.focus import active_session
+    from focusplan.timeparse import format_duration
+
+    session = active_session(_source(ctx))
+    if as_json:
+        echo_json(
+            None
+            if session is None
+            else {"id": session.id, "task_id": session.task_id, "start": iso(session.start)}
+        )
+    elif session is None:
+        click.echo("no focus session running")
+    else:
+        click.echo(
+            f"task {session.task_id} for {format_duration(session.minutes(_now()))}"
+        )
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--at", type=WHEN, help="The moment to rank for (default now).")
+@click.option("--energy", "energy_level", type=click.FloatRange(1, 5), help="Override energy.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show the best N only.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--explain", is_flag=True, help="Per-feature contributions to each score.")
+@click.pass_context
+def rank(
+    ctx: click.Context,
+    at: dt.datetime | None,
+    energy_level: float | None,
+    limit: int | None,
+    as_json: bool,
+    explain: bool,
+) -> None:
+    """What to do now: the attention ranking."""
+    from focusplan.services.ranking import rank_at
+
+    ranking = rank_at(
+        _source(ctx), at or _now(), energy_override=energy_level, explain=explain, limit=limit
+    )
+    if as_json:
+        from focusplan.cli.render import echo_json, ranking_json
+
+        echo_json(ranking_json(ranking, explain))
+    else:
+        from focusplan.cli.render import print_ranking
+
+        if not explain:
+            # The readable table shows the top reasons, so it always needs contributions.
+            ranking = rank_at(
+                _source(ctx), ranking.at, energy_override=energy_level, explain=True, limit=limit
+            )
+        print_ranking(ranking)
+
+
+# --- weights ---------------------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def weights(ctx: click.Context, as_json: bool) -> None:
+    """The model's named weights (active version)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from focusplan.cli.render import echo_json, print_weights, weights_json
+
+    with _source(ctx).unit_of_work() as uow:
+        active = uow.weights.active()
+    if as_json:
+        echo_json(weights_json(active))
+    else:
+        print_weights(active)
+
+
+@weights.command(name="history")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def weights_history(ctx: click.Context, as_json: bool) -> None:
+    """Every version, newest last; `*` marks the active one."""
+    from focusplan.cli.render import echo_json, print_history, weights_json
+
+    with _source(ctx).unit_of_work() as uow:
+        history = uow.weights.history()
+    if as_json:
+        echo_json([weights_json(version) for version in history])
+    else:
+        print_history(history)
+
+
+@weights.command(name="rollback")
+@click.argument("version", type=int)
+@click.pass_context
+def weights_rollback(ctx: click.Context, version: int) -> None:
+    """Make an earlier version active again."""
+    with _source(ctx).unit_of_work() as uow:
+        active = uow.weights.activate(version)
+    click.echo(f"weights version {active.version} is active")
+
+
+# --- exchange --------------------------------------------------------------------------------
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "taskwarrior", "todotxt", "ics", "energy-csv"]),
+    help="Guessed from the file when omitted.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: bool) -> None:
+    """Import a file, all or nothing."""
+    from focusplan.services.exchange import import_file
+
+    if str(file) == "-":
+        data, name = sys.stdin.buffer.read(), "-"
+    else:
+        if not file.exists():
+            raise click.UsageError(f"no such file: {file}")
+        data, name = file.read_bytes(), file.name
+    summary = import_file(_source(ctx), data, fmt, filename=name, now=_now())
+    if as_json:
+        from focusplan.cli.render import echo_json
+
+        echo_json(summary)
+    else:
+        click.echo(
+            "imported "
+            + ", ".join(f"{count} {kind}" for kind, count in summary.items() if kind != "format")
+            + f" ({summary['format']})"
+        )
+
+
+@cli.command()
+@click.argument("fmt", metavar="ics|csv|json|md", type=click.Choice(["ics", "csv", "json", "md"]))
+@click.option("--date", "day", type=DATE, help="One day's plan.")
+@click.option("--week-of", "week_of", type=DATE, help="The plans of that day's week.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    day: dt.date | None,
+    week_of: dt.date | None,
+    output: Path | None,
+) -> None:
+    """Export a plan; `export json` without a date is a full backup."""
+    from focusplan.services.exchange import export_backup, export_plans
+
+    if day is not None and week_of is not None:
+        raise click.UsageError("give --date or --week-of, not both")
+    source = _source(ctx)
+    if fmt == "json" and day is None and week_of is None:
+        text: str | bytes = export_backup(source)
+    else:
+        text = export_plans(source, fmt, day=day, week_of=week_of, now=_now())
+    _write_output(text, output)
+
+
+def _write_output(text: str | bytes, output: Path | None) -> None:
+    data = text.encode() if isinstance(text, str) else text
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from focusplan.services.exchange import write_private
+
+    write_private(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--date", "day", type=DATE, help="The day to plan (default today).")
+@click.option("--replan", is_flag=True, help="Plan again from now, keeping what already happened.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def plan(ctx: click.Context, day: dt.date | None, replan: bool, as_json: bool) -> None:
+    """The day plan: focus blocks and breaks around your calendar."""
+    from focusplan.services.planning import plan_day_for
+
+    now = _now()
+    result = plan_day_for(_source(ctx), day or now.date(), now=now, replan=replan)
+    if as_json:
+        from focusplan.cli.render import echo_json
+        from focusplan.exchange import plan_json
+
+        echo_json(plan_json(result))
+    else:
+        from focusplan.cli.render import print_plan
+
+        print_plan(result)
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--week-of", "week_of", type=DATE, help="A day in the week to review (default: this week).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--apply", "apply_suggestion", is_flag=True, help="Accept the reweighting suggestion.")
+@click.pass_context
+def review(ctx: click.Context, week_of: dt.date | None, as_json: bool, apply_suggestion: bool) -> None:
+    """The weekly review and its reweighting suggestion."""
+    from focusplan.services.reviewing import review_week
+
+    now = _now()
+    report = review_week(_source(ctx), week_of or now.date(), now=now, apply=apply_suggestion)
+    if as_json:
+        from focusplan.cli.render import echo_json
+        from focusplan.review import review_json
+
+        echo_json(review_json(report))
+    else:
+        from focusplan.review import review_text
+
+        click.echo(review_text(report))
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the demo database here instead of a throwaway file.",
+)
+@click.option("--no-app", is_flag=True, help="Only build the database and print its path.")
+def demo(path: Path | None, no_app: bool) -> None:
+    """Open the app on a fresh database filled with a realistic sample week."""
+    import tempfile
+
+    from focusplan.demo import build_demo
+    from focusplan.services.source import DataSource
+
+    if path is None:
+        folder = Path(tempfile.mkdtemp(prefix="focusplan-demo-"))
+        path = folder / "demo.sqlite3"
+    elif path.exists():
+        raise click.UsageError(f"{path} exists; the demo builds a fresh database")
+    source = DataSource(str(path))
+    build_demo(source, now=_now())
+    if no_app:
+        click.echo(path)
+        return
+    _open_app(source, demo=True)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run one command line and return its exit code (errors already reported)."""
+    return run_reporting_errors(
+        lambda: cli.main(args=argv, standalone_mode=False, prog_name="focusplan")
+    )
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,64 @@
+"""click parameter types for the contract's WHEN, DUR and energy LEVEL forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from focusplan.timeparse import TimeParseError, parse_duration, parse_when
+
+# Accepted by --due/--not-before on `edit` to clear the field.
+CLEAR_WORDS = frozenset({"none", "never", "clear", "-"})
+
+
+class WhenType(click.ParamType):
+    name = "WHEN"
+
+    def __init__(self, clearable: bool = False) -> None:
+        self.clearable = clearable
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.datetime):
+            return value
+        if self.clearable and str(value).strip().lower() in CLEAR_WORDS:
+            return None
+        try:
+            return parse_when(str(value))
+        except TimeParseError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_when(str(value)).date()
+        except TimeParseError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DurationType(click.ParamType):
+    name = "DUR"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_duration(str(value))
+        except TimeParseError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+WHEN = WhenType()
+CLEARABLE_WHEN = WhenType(clearable=True)
+DATE = DateType()
+DURATION = DurationType()
+LEVEL = click.IntRange(1, 5)
+IMPORTANCE = click.IntRange(1, 5)
+DEMAND = click.Choice(["low", "medium", "high"], case_sensitive=False)
+WINDOW = click.Choice(["morning", "afternoon", "evening", "none"], case_sensitive=False)

@@ -1,0 +1,171 @@
+"""How the CLI prints: JSON shapes of the contract and readable tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import click
+
+from focusplan.domain import DayPlan, EnergyLog, Ranking, Task, WeightsVersion
+from focusplan.timeparse import format_duration
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "status": task.status,
+        "importance": task.importance,
+        "demand": task.demand,
+        "estimate_minutes": task.estimate_minutes,
+        "due": iso(task.due),
+        "not_before": iso(task.not_before),
+        "project": task.project,
+        "tags": list(task.tags),
+        "depends_on": list(task.depends_on),
+        "created_at": iso(task.created_at),
+        "completed_at": iso(task.completed_at),
+        "dropped_at": iso(task.dropped_at),
+        "actual_minutes": task.actual_minutes,
+        "window": task.window,
+        "notes": task.notes,
+    }
+
+
+def ranking_json(ranking: Ranking, explain: bool) -> list[dict[str, Any]]:
+    rows = []
+    for item in ranking.items:
+        row: dict[str, Any] = {
+            "id": item.id,
+            "title": item.title,
+            "rank": item.rank,
+            "score": item.score,
+        }
+        if explain:
+            row["logit"] = item.logit
+            row["contributions"] = dict(item.contributions or {})
+        rows.append(row)
+    return rows
+
+
+def weights_json(version: WeightsVersion) -> dict[str, Any]:
+    return {
+        "version": version.version,
+        "active": version.active,
+        "created_at": iso(version.created_at),
+        "reason": version.reason,
+        "params": dict(version.params),
+    }
+
+
+def energy_json(log: EnergyLog) -> dict[str, Any]:
+    return {"id": log.id, "at": iso(log.at), "level": log.level, "note": log.note}
+
+
+def echo_json(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _width() -> int:
+    return max(60, min(140, shutil.get_terminal_size((100, 24)).columns))
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def score_bar(score: float, best: float, width: int = 12) -> str:
+    filled = 0.0 if best <= 0 else score / best * width
+    whole = int(filled)
+    return "█" * whole + ("▌" if filled - whole >= 0.5 else "") if whole < width else "█" * width
+
+
+def humanise_contribution(name: str) -> str:
+    """`residual.importance` → `importance`, `attn.energy×demand` → `energy×demand`."""
+    return name.split(".", 1)[-1].replace("_", " ")
+
+
+def top_reasons(contributions: Mapping[str, float] | None, count: int = 2) -> str:
+    if not contributions:
+        return ""
+    ranked = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:count]
+    return ", ".join(f"{humanise_contribution(name)} {amount:+.2f}" for name, amount in ranked)
+
+
+def print_ranking(ranking: Ranking) -> None:
+    energy = ranking.energy
+    click.echo(
+        f"{ranking.at:%a %d %b %H:%M} · energy {energy.level:.1f} ({energy.source})"
+        f" · {len(ranking.items)} task{'s' if len(ranking.items) != 1 else ''}"
+    )
+    if not ranking.items:
+        click.echo("nothing to do right now")
+        return
+    best = ranking.items[0].score
+    title_width = max(16, _width() - 62)
+    for item in ranking.items:
+        click.echo(
+            f"{item.rank:>3}  {_cut(item.title, title_width):<{title_width}}  "
+            f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item.contributions)}"
+        )
+
+
+def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
+    if not tasks:
+        click.echo("no tasks")
+        return
+    title_width = max(16, _width() - 70)
+    click.echo(
+        f"{'id':>5}  {'title':<{title_width}}  {'imp':>3}  {'demand':<6}  {'est':>6}  "
+        f"{'due':<16}  project"
+    )
+    for task in tasks:
+        due = f"{task.due:%Y-%m-%d %H:%M}" if task.due else ""
+        mark = {"open": " ", "done": "✓", "dropped": "✗"}[task.status]
+        overdue = "!" if task.due and task.status == "open" and task.due < now else " "
+        click.echo(
+            f"{task.id:>5}{mark} {_cut(task.title, title_width):<{title_width}}  "
+            f"{task.importance:>3}  {task.demand:<6}  {format_duration(task.estimate_minutes):>6}  "
+            f"{due:<16}{overdue} {task.project or ''}"
+        )
+
+
+def print_weights(version: WeightsVersion) -> None:
+    click.echo(f"weights version {version.version} ({version.reason or 'no reason given'})")
+    width = max(len(name) for name in version.params) if version.params else 10
+    for name, value in sorted(version.params.items()):
+        click.echo(f"  {name:<{width}}  {value:+.4f}")
+
+
+def print_history(history: Iterable[WeightsVersion]) -> None:
+    for version in history:
+        mark = "*" if version.active else " "
+        click.echo(
+            f"{mark} v{version.version:<4} {version.created_at:%Y-%m-%d %H:%M}  {version.reason}"
+        )
+
+
+def print_plan(plan: DayPlan) -> None:
+    click.echo(f"plan for {plan.date:%A %d %B %Y}")
+    if not plan.blocks:
+        click.echo("  no blocks")
+    for block in plan.blocks:
+        span = f"{block.start:%H:%M}–{block.end:%H:%M}"
+        if block.kind == "focus":
+            energy = f"  energy {block.energy:.1f}" if block.energy is not None else ""
+            why = f"  · {block.reason}" if block.reason else ""
+            click.echo(f"  {span}  ■ {block.title}{energy}{why}")
+        elif block.kind == "event":
+            click.echo(f"  {span}  ▣ {block.title or 'event'}")
+        else:
+            click.echo(f"  {span}  · {block.title or 'break'}")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")

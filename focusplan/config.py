@@ -1,0 +1,41 @@
+"""Where the database lives.
+
+Resolving the database is on every command's start-up path, so this module
+uses only the standard library; platformdirs is imported only when neither
+`--db` nor `FOCUSPLAN_DB` names one. The person's richer settings (working
+hours, focus length) live in `focusplan.settings`, loaded only where needed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "focusplan"
+DB_ENV = "FOCUSPLAN_DB"
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "focusplan.sqlite3"
+
+
+def resolve_database(option: str | None) -> str:
+    """The database named by `--db`, else `FOCUSPLAN_DB`, else the platform's data dir."""
+    chosen = option or os.environ.get(DB_ENV)
+    if chosen:
+        return chosen
+    path = default_database_path()
+    # The default folder is ours to create; a folder named by the person is not.
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(path)
+
+
+def config_file_path() -> Path:
+    override = os.environ.get("FOCUSPLAN_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"

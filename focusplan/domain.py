@@ -1,0 +1,318 @@
+"""The vocabulary of focusplan: pydantic models that cross every layer boundary.
+
+Nothing here knows about SQLAlchemy, Textual or click. The store returns these
+models, the numeric core reads them, the CLI and the TUI render them. Every
+time is timezone-aware: a naive time is a bug we refuse at the boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Demand = Literal["low", "medium", "high"]
+TaskStatus = Literal["open", "done", "dropped"]
+Window = Literal["morning", "afternoon", "evening"]
+BlockKind = Literal["focus", "break", "event"]
+ChoiceKind = Literal["completion", "focus"]
+EnergySource = Literal["logged", "predicted", "override"]
+
+DEMANDS: tuple[Demand, ...] = ("low", "medium", "high")
+STATUSES: tuple[TaskStatus, ...] = ("open", "done", "dropped")
+
+MAX_TITLE_LENGTH = 200
+MAX_NOTES_LENGTH = 20_000
+MAX_LABEL_LENGTH = 64
+MAX_ESTIMATE_MINUTES = 24 * 60
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)
+]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_LENGTH)
+]
+Importance = Annotated[int, Field(ge=1, le=5)]
+EnergyLevel = Annotated[int, Field(ge=1, le=5)]
+EstimateMinutes = Annotated[int, Field(ge=1, le=MAX_ESTIMATE_MINUTES)]
+ActualMinutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES_LENGTH)]
+
+
+class DomainModel(BaseModel):
+    """Immutable, strict about unknown fields, readable from ORM rows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", from_attributes=True)
+
+
+def _normalise_tags(value: object) -> object:
+    # Tags arrive as lists from JSON, tuples from code, and comma strings from forms.
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [part for part in value.replace(",", " ").split()]
+    if isinstance(value, Iterable):
+        seen: dict[str, None] = {}
+        for tag in value:
+            text = str(tag).strip().lstrip("+@#")
+            if text:
+                seen.setdefault(text, None)
+        return tuple(seen)
+    return value
+
+
+class TaskFields(DomainModel):
+    """What a person says about a task; shared by new tasks and stored ones."""
+
+    title: Title
+    notes: Notes = ""
+    importance: Importance = 3
+    demand: Demand = "medium"
+    estimate_minutes: EstimateMinutes = 30
+    due: AwareDatetime | None = None
+    not_before: AwareDatetime | None = None
+    project: Label | None = None
+    tags: tuple[Label, ...] = ()
+    window: Window | None = None
+    depends_on: tuple[int, ...] = ()
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> object:
+        return _normalise_tags(value)
+
+    @field_validator("depends_on", mode="before")
+    @classmethod
+    def _deps(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+            return tuple(dict.fromkeys(value))
+        return value
+
+    @field_validator("project", mode="before")
+    @classmethod
+    def _blank_project_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+
+class NewTask(TaskFields):
+    """A task about to be stored (from the CLI, the app or an import)."""
+
+    created_at: AwareDatetime
+    status: TaskStatus = "open"
+    completed_at: AwareDatetime | None = None
+    dropped_at: AwareDatetime | None = None
+    actual_minutes: ActualMinutes | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _status_times(self) -> NewTask:
+        _check_status_times(self.status, self.completed_at, self.dropped_at)
+        return self
+
+
+class Task(TaskFields):
+    """A stored task."""
+
+    id: int
+    status: TaskStatus = "open"
+    created_at: AwareDatetime
+    updated_at: AwareDatetime | None = None
+    completed_at: AwareDatetime | None = None
+    dropped_at: AwareDatetime | None = None
+    actual_minutes: ActualMinutes | None = None
+    external_id: str | None = None
+
+    def open_at(self, at: dt.datetime) -> bool:
+        """Whether the task was open at `at`, judged only by what was known then."""
+        if self.created_at > at:
+            return False
+        if self.completed_at is not None and self.completed_at <= at:
+            return False
+        return not (self.dropped_at is not None and self.dropped_at <= at)
+
+
+def _check_status_times(
+    status: TaskStatus, completed_at: dt.datetime | None, dropped_at: dt.datetime | None
+) -> None:
+    if status == "done" and completed_at is None:
+        raise ValueError("a done task needs completed_at")
+    if status != "done" and completed_at is not None:
+        raise ValueError("only a done task has completed_at")
+
+
+class TaskPatch(DomainModel):
+    """A change to a task: only the fields that were set are applied.
+
+    `model_fields_set` tells "leave alone" from "clear": `TaskPatch(due=None)`
+    clears the due date, `TaskPatch()` changes nothing.
+    """
+
+    title: Title | None = None
+    notes: Notes | None = None
+    importance: Importance | None = None
+    demand: Demand | None = None
+    estimate_minutes: EstimateMinutes | None = None
+    due: AwareDatetime | None = None
+    not_before: AwareDatetime | None = None
+    project: Label | None = None
+    tags: tuple[Label, ...] | None = None
+    window: Window | None = None
+    depends_on: tuple[int, ...] | None = None
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags(cls, value: object) -> object:
+        return None if value is None else _normalise_tags(value)
+
+    def changes(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    def apply_to(self, task: Task) -> Task:
+        """The task as it would be after this patch (validated again as a whole)."""
+        merged = task.model_dump()
+        merged.update(self.changes())
+        return Task.model_validate(merged)
+
+
+class EnergyLogDraft(DomainModel):
+    at: AwareDatetime
+    level: EnergyLevel
+    note: Notes = ""
+    source: str = "manual"
+
+
+class EnergyLog(EnergyLogDraft):
+    id: int
+
+
+class ContextEventDraft(DomainModel):
+    """A fixed event of the day, usually from a calendar."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    title: Annotated[str, Field(max_length=MAX_TITLE_LENGTH)] = ""
+    uid: str | None = Field(default=None, max_length=500)
+    source: str = "manual"
+    all_day: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ContextEventDraft:
+        if self.end < self.start:
+            raise ValueError("an event cannot end before it starts")
+        return self
+
+
+class ContextEvent(ContextEventDraft):
+    id: int
+
+
+class DayContext(DomainModel):
+    date: dt.date
+    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    notes: Notes = ""
+
+
+class FocusSession(DomainModel):
+    id: int
+    task_id: int
+    start: AwareDatetime
+    end: AwareDatetime | None = None
+    interrupted: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.end is None
+
+    def minutes(self, now: dt.datetime) -> float:
+        end = self.end or now
+        return max(0.0, (end - self.start).total_seconds() / 60)
+
+
+class Choice(DomainModel):
+    """A moment when the person picked one task among the eligible ones.
+
+    The learning in the weekly review treats each as one observation of
+    `-log p(chosen)`.
+    """
+
+    at: AwareDatetime
+    task_id: int
+    candidates: tuple[int, ...]
+    kind: ChoiceKind
+
+
+class WeightsVersion(DomainModel):
+    """A named, versioned set of model parameters. Version 1 is the defaults."""
+
+    version: int
+    params: Mapping[str, float]
+    created_at: AwareDatetime
+    reason: str = ""
+    active: bool = False
+
+
+class PlanBlock(DomainModel):
+    start: AwareDatetime
+    end: AwareDatetime
+    kind: BlockKind
+    task_id: int | None = None
+    title: str = ""
+    energy: float | None = None
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlanBlock:
+        if self.end <= self.start:
+            raise ValueError("a block must end after it starts")
+        if (self.kind == "focus") != (self.task_id is not None):
+            raise ValueError("a focus block names its task; other blocks do not")
+        return self
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60
+
+
+class DayPlan(DomainModel):
+    date: dt.date
+    blocks: tuple[PlanBlock, ...] = ()
+    notes: tuple[str, ...] = ()
+    created_at: AwareDatetime | None = None
+
+
+class RankedTask(DomainModel):
+    id: int
+    title: str
+    rank: int
+    score: float
+    logit: float
+    contributions: Mapping[str, float] | None = None
+
+
+class EnergyEstimate(DomainModel):
+    level: float
+    source: EnergySource
+    logged_at: AwareDatetime | None = None
+
+
+class Ranking(DomainModel):
+    at: AwareDatetime
+    energy: EnergyEstimate
+    items: tuple[RankedTask, ...]
+    # Attention between the top tasks (row i attends to column j), for the why-panel.
+    attention_ids: tuple[int, ...] = ()
+    attention: tuple[tuple[float, ...], ...] = ()

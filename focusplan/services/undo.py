@@ -1,0 +1,17 @@
+"""Undo of the last change: each mutating action returns the step that reverses it."""
+
+from __future__ import annotations
+
+from focusplan.domain import DomainModel, Task
+
+
+class UndoStep(DomainModel):
+    """How to put the database back as it was before one action."""
+
+    description: str
+    delete_task_id: int | None = None
+    restore_task: Task | None = None
+    delete_energy_id: int | None = None
+    delete_session_id: int | None = None
+    # A completion or focus start also recorded a learning choice; undo removes it.
+    delete_choice: tuple[int, str] | None = None
