@@ -342,8 +342,13 @@ def rank(
     """What to do now: the attention ranking."""
     from focusplan.services.ranking import rank_at
 
+    # The readable table shows each task's top reasons, so it always explains.
     ranking = rank_at(
-        _source(ctx), at or _now(), energy_override=energy_level, explain=explain, limit=limit
+        _source(ctx),
+        at or _now(),
+        energy_override=energy_level,
+        explain=explain or not as_json,
+        limit=limit,
     )
     if as_json:
         from focusplan.cli.render import echo_json, ranking_json
@@ -352,11 +357,6 @@ def rank(
     else:
         from focusplan.cli.render import print_ranking
 
-        if not explain:
-            # The readable table shows the top reasons, so it always needs contributions.
-            ranking = rank_at(
-                _source(ctx), ranking.at, energy_override=energy_level, explain=True, limit=limit
-            )
         print_ranking(ranking)
 
 

@@ -17,10 +17,10 @@ def plan_day_for(
     A plan made for today keeps the blocks that already happened, so a re-plan
     after lunch does not rewrite the morning.
     """
-    from focusplan.planner import plan_day
+    from focusplan.planner import WorkingDay, plan_day
     from focusplan.settings import load_settings
 
-    working = load_settings_working_day(load_settings())
+    working = WorkingDay.from_settings(load_settings())
     zone = clock.local_zone()
     day_start = clock.start_of_day(day, zone)
     day_end = day_start + dt.timedelta(days=1)
@@ -41,8 +41,3 @@ def plan_day_for(
         uow.plans.save(plan)
     return plan
 
-
-def load_settings_working_day(settings: object) -> object:
-    from focusplan.planner import WorkingDay
-
-    return WorkingDay.from_settings(settings)
