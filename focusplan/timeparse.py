@@ -66,8 +66,24 @@ def _at_day(day: dt.date, time_text: str | None, zone: dt.tzinfo) -> dt.datetime
     return dt.datetime.combine(day, time, tzinfo=zone)
 
 
+# Years a planner can mean; outside them, arithmetic across zones overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 def parse_when(text: str, *, now: dt.datetime | None = None) -> dt.datetime:
     """A timezone-aware moment from a WHEN form, relative to `now`."""
+    try:
+        value = _parse_when(text, now)
+    except OverflowError:
+        raise TimeParseError(f"{text.strip()!r} is too far away") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise TimeParseError(
+            f"{text.strip()!r} is outside the years {MIN_YEAR}–{MAX_YEAR} a plan can hold"
+        )
+    return value
+
+
+def _parse_when(text: str, now: dt.datetime | None) -> dt.datetime:
     reference = now or clock.now()
     zone = reference.tzinfo or clock.local_zone()
     raw = " ".join(text.strip().lower().split())

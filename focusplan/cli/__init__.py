@@ -19,6 +19,7 @@ from focusplan.cli.params import (
     DATE,
     DEMAND,
     DURATION,
+    ID,
     IMPORTANCE,
     LEVEL,
     WHEN,
@@ -89,7 +90,7 @@ def _task_options(func: Any) -> Any:
         click.option("--project", help="Project name."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
         click.option(
-            "--after", "after", type=int, multiple=True, help="Depends on task ID (repeatable)."
+            "--after", "after", type=ID, multiple=True, help="Depends on task ID (repeatable)."
         ),
         click.option("--window", type=WINDOW, help="Preferred part of the day."),
         click.option("--notes", help="Free text."),
@@ -145,7 +146,7 @@ def _task_values(fields: dict[str, Any], *, for_patch: bool = False) -> dict[str
 
 
 @cli.command()
-@click.argument("task_id", metavar="ID", type=int)
+@click.argument("task_id", metavar="ID", type=ID)
 @click.option("--title", help="New title.")
 @_task_options
 @click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
@@ -180,7 +181,7 @@ def _print_task(task: Any, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("task_id", metavar="ID", type=int)
+@click.argument("task_id", metavar="ID", type=ID)
 @click.option("--at", type=WHEN, help="When it was dropped (default now).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -193,7 +194,7 @@ def drop(ctx: click.Context, task_id: int, at: dt.datetime | None, as_json: bool
 
 
 @cli.command()
-@click.argument("task_id", metavar="ID", type=int)
+@click.argument("task_id", metavar="ID", type=ID)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def reopen(ctx: click.Context, task_id: int, as_json: bool) -> None:
@@ -221,7 +222,7 @@ def list_command(ctx: click.Context, show_all: bool, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("task_id", metavar="ID", type=int)
+@click.argument("task_id", metavar="ID", type=ID)
 @click.option("--at", type=WHEN, help="When it was finished (default now).")
 @click.option(
     "--minutes", type=click.IntRange(0, 7 * 24 * 60), help="Minutes it took (actual effort)."
@@ -266,7 +267,7 @@ def focus() -> None:
 
 
 @focus.command(name="start")
-@click.argument("task_id", metavar="ID", type=int)
+@click.argument("task_id", metavar="ID", type=ID)
 @click.option("--at", type=WHEN, help="When it started (default now).")
 @click.pass_context
 def focus_start(ctx: click.Context, task_id: int, at: dt.datetime | None) -> None:
@@ -396,7 +397,7 @@ def weights_history(ctx: click.Context, as_json: bool) -> None:
 
 
 @weights.command(name="rollback")
-@click.argument("version", type=int)
+@click.argument("version", type=ID)
 @click.pass_context
 def weights_rollback(ctx: click.Context, version: int) -> None:
     """Make an earlier version active again."""
@@ -432,13 +433,11 @@ def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: boo
     if as_json:
         from focusplan.cli.render import echo_json
 
-        echo_json(summary)
+        echo_json(summary.model_dump(mode="json"))
     else:
-        click.echo(
-            "imported "
-            + ", ".join(f"{count} {kind}" for kind, count in summary.items() if kind != "format")
-            + f" ({summary['format']})"
-        )
+        click.echo(summary.line())
+        for note in summary.notes:
+            click.echo(f"note: {note}")
 
 
 @cli.command()

@@ -62,3 +62,5 @@ LEVEL = click.IntRange(1, 5)
 IMPORTANCE = click.IntRange(1, 5)
 DEMAND = click.Choice(["low", "medium", "high"], case_sensitive=False)
 WINDOW = click.Choice(["morning", "afternoon", "evening", "none"], case_sensitive=False)
+# SQLite integers are signed 64-bit; a larger id cannot name anything.
+ID = click.IntRange(1, 2**63 - 1)

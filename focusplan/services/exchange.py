@@ -6,10 +6,16 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from focusplan import clock
-from focusplan.domain import DayPlan, TaskPatch
+from focusplan.domain import Choice, DayPlan, DomainModel, Task, WeightsVersion
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
+
+if TYPE_CHECKING:
+    from focusplan.store import UnitOfWork
 
 
 def import_file(
@@ -19,62 +25,107 @@ def import_file(
     *,
     filename: str | None = None,
     now: dt.datetime,
-) -> dict[str, int | str]:
-    """Import a file in one transaction; returns what came in, by kind."""
+) -> ImportSummary:
+    """Import a file in one transaction: everything in it, or nothing."""
     from focusplan.exchange import guess_format, parse_import
 
     chosen = fmt or guess_format(data, filename)
     bundle = parse_import(data, chosen, now=now)
+    created = updated = 0
     with source.unit_of_work() as uow:
         ids: dict[str, int] = {}
-        created = updated = 0
+        # The bundle lists every task after the tasks it depends on.
         for item in bundle.tasks:
             existing = (
                 uow.tasks.find_by_external_id(item.task.external_id)
                 if item.task.external_id
                 else None
             )
-            if existing is not None:
-                # Re-importing the same export updates instead of duplicating.
-                uow.tasks.restore(_merged(existing, item.task))
-                ids[item.key] = existing.id
-                updated += 1
-            else:
-                ids[item.key] = uow.tasks.add(item.task.model_copy(update={"depends_on": ()})).id
+            task = item.resolved(ids)
+            if existing is None:
+                ids[item.key] = uow.tasks.add(task).id
                 created += 1
-        for item in bundle.tasks:
-            if item.depends_on_keys:
-                missing = [key for key in item.depends_on_keys if key not in ids]
-                if missing:
-                    raise InvalidInput(
-                        f"task {item.key!r} depends on {missing[0]!r}, which is not in the file"
-                    )
-                uow.tasks.update(
-                    ids[item.key],
-                    TaskPatch(depends_on=tuple(ids[key] for key in item.depends_on_keys)),
-                )
+            else:
+                # Re-importing the same export updates instead of duplicating.
+                values = task.model_dump()
+                values.update(id=existing.id, updated_at=now)
+                ids[item.key] = uow.tasks.restore(Task.model_validate(values)).id
+                updated += 1
         for log in bundle.energy:
             uow.energy.add(log)
         for event in bundle.events:
             uow.events.upsert(event)
-        for day in getattr(bundle, "days", []) or []:
+        for day in bundle.days:
             uow.days.put(day)
-    summary: dict[str, int | str] = {
-        "format": chosen,
-        "tasks": created,
-        "updated": updated,
-        "energy": len(bundle.energy),
-        "events": len(bundle.events),
-    }
-    return summary
+        for session in bundle.sessions:
+            uow.sessions.start(ids[session.task_key], session.start)
+            if session.end is not None:
+                uow.sessions.stop(session.end, interrupted=session.interrupted)
+        for choice in bundle.choices:
+            uow.choices.add(
+                Choice(
+                    at=choice.at,
+                    task_id=ids[choice.task_key],
+                    candidates=tuple(ids[key] for key in choice.candidate_keys if key in ids),
+                    kind=choice.kind,
+                )
+            )
+        _restore_weights(uow, bundle.weights)
+    return ImportSummary(
+        format=chosen,
+        tasks=created,
+        updated=updated,
+        energy=len(bundle.energy),
+        events=len(bundle.events),
+        days=len(bundle.days),
+        sessions=len(bundle.sessions),
+        skipped=sum(bundle.skipped.values()),
+        notes=bundle.notes,
+    )
 
 
-def _merged(existing, new):  # type: ignore[no-untyped-def]
-    from focusplan.domain import Task
+def _restore_weights(uow: UnitOfWork, versions: Sequence[WeightsVersion]) -> None:
+    """Versions from a backup join this database's history; the one active there becomes active."""
+    restored_active: int | None = None
+    for version in sorted(versions, key=lambda v: v.version):
+        if version.version == 1:
+            # Every database already has the defaults as version 1.
+            restored_active = 1 if version.active else restored_active
+            continue
+        added = uow.weights.add(
+            version.params, f"restored v{version.version}: {version.reason}", version.created_at
+        )
+        if version.active:
+            restored_active = added.version
+    if restored_active is not None:
+        uow.weights.activate(restored_active)
 
-    values = new.model_dump()
-    values.update(id=existing.id, depends_on=existing.depends_on, updated_at=existing.updated_at)
-    return Task.model_validate(values)
+
+class ImportSummary(DomainModel):
+    format: str
+    tasks: int
+    updated: int
+    energy: int
+    events: int
+    days: int = 0
+    sessions: int = 0
+    skipped: int = 0
+    notes: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        counts = [
+            f"{self.tasks} new task{'s' if self.tasks != 1 else ''}",
+            f"{self.updated} updated",
+            f"{self.energy} energy log{'s' if self.energy != 1 else ''}",
+            f"{self.events} event{'s' if self.events != 1 else ''}",
+        ]
+        if self.days:
+            counts.append(f"{self.days} day notes")
+        if self.sessions:
+            counts.append(f"{self.sessions} focus sessions")
+        if self.skipped:
+            counts.append(f"{self.skipped} skipped")
+        return f"imported {', '.join(counts)} ({self.format})"
 
 
 def export_backup(source: DataSource) -> str:
@@ -120,6 +171,8 @@ def write_private(path: Path, data: bytes) -> None:
         raise InvalidInput(f"folder does not exist: {path.parent}")
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
+        # The mode above applies only to a new file; an existing one is made private too.
+        os.fchmod(descriptor, 0o600)
         os.write(descriptor, data)
         os.fsync(descriptor)
     finally:

@@ -1,0 +1,160 @@
+"""The weekly review: read a week (and the four before it), compute, maybe store new weights.
+
+One unit of work reads everything and, with `apply`, writes the accepted
+suggestion as a new weights version, so the suggestion stored is exactly the one
+that was measured on the data read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from focusplan import clock
+from focusplan.domain import Choice, ContextEvent, EnergyLog, Task
+from focusplan.review import (
+    FIT_WEEKS,
+    ReweightPolicy,
+    WeekReview,
+    propose_reweighting,
+    reconstruct_choices,
+    week_bounds,
+    week_figures,
+)
+from focusplan.services.errors import InvalidInput
+from focusplan.services.ranking import MEETING_HORIZON, meeting_load
+from focusplan.services.source import DataSource
+
+if TYPE_CHECKING:
+    from focusplan.attention.features import RankInput
+    from focusplan.attention.learning import ChoiceBatch
+
+STALE_LOOKBACK = dt.timedelta(weeks=3)
+
+
+def choice_context(
+    choice_at: dt.datetime,
+    energy: Sequence[EnergyLog],
+    events: Sequence[ContextEvent],
+    *,
+    energy_times: Sequence[dt.datetime] | None = None,
+) -> RankInput:
+    """The ranking context at a past moment, as `rank_snapshot` would have built it then.
+
+    Only energy logged at or before the moment counts; `energy` must be in time
+    order (pass `energy_times`, their `at`, to avoid recomputing it per choice).
+    """
+    from focusplan.attention.features import RankInput
+    from focusplan.energy import energy_at
+
+    times = energy_times if energy_times is not None else [log.at for log in energy]
+    known = energy[: bisect.bisect_right(times, choice_at)]
+    level = energy_at(known, choice_at).level
+    return RankInput(
+        at=choice_at,
+        energy=min(5.0, max(1.0, level)),
+        meeting_load=meeting_load(events, choice_at),
+    )
+
+
+def choice_batch(
+    tasks: Sequence[Task],
+    energy: Sequence[EnergyLog],
+    events: Sequence[ContextEvent],
+    choices: Sequence[Choice],
+) -> tuple[ChoiceBatch, list[Choice]]:
+    """Token matrices of the choices (the features the ranking saw then) as one batch.
+
+    Returns the batch and the choices it holds (one whose chosen task is no longer
+    among its candidates' tokens is left out).
+    """
+    from focusplan.attention.features import build_tokens
+    from focusplan.attention.learning import pack_choices
+
+    ordered = sorted(energy, key=lambda log: log.at)
+    times = [log.at for log in ordered]
+    items = []
+    kept = []
+    for choice in choices:
+        ctx = choice_context(choice.at, ordered, events, energy_times=times)
+        tokens = build_tokens(tasks, ctx, candidates=choice.candidates)
+        rows = [int(i) for i in tokens.ids]
+        if choice.task_id not in rows or len(rows) < 2:
+            continue
+        items.append((tokens.X, tokens.ids, rows.index(choice.task_id)))
+        kept.append(choice)
+    return pack_choices(items), kept
+
+
+def review_week(
+    source: DataSource,
+    day: dt.date,
+    *,
+    now: dt.datetime,
+    apply: bool = False,
+    policy: ReweightPolicy | None = None,
+) -> WeekReview:
+    """Review the Monday–Sunday week holding `day`; with `apply`, accept its suggestion.
+
+    The learning fits on the choices of the `FIT_WEEKS` weeks before that week and
+    measures on the week's own choices up to `now` (see `propose_reweighting`).
+    An accepted suggestion becomes a new, active weights version whose reason
+    names the week and the MRR change; without a suggestion nothing is written.
+    """
+    zone = clock.local_zone()
+    try:
+        start, end = week_bounds(day, zone)
+        fit_start = dt.datetime.combine(
+            start.date() - dt.timedelta(weeks=FIT_WEEKS), dt.time(0), tzinfo=zone
+        )
+        # The store keeps UTC: every bound must survive the conversion.
+        for moment in (fit_start, end + MEETING_HORIZON):
+            moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput(f"cannot review the week of {day.isoformat()}: out of range") from None
+    heldout_end = min(end, now)
+    with source.unit_of_work() as uow:
+        tasks = uow.tasks.list()
+        sessions = uow.sessions.between(min(fit_start, now - STALE_LOOKBACK), max(end, now))
+        stored = uow.choices.between(fit_start, end)
+        energy = uow.energy.list(until=max(end, now))
+        events = uow.events.between(fit_start, end + MEETING_HORIZON)
+        plans = [
+            plan
+            for offset in range(7)
+            if (plan := uow.plans.get(start.date() + dt.timedelta(days=offset))) is not None
+        ]
+        current = uow.weights.active()
+
+        figures = week_figures(
+            day, zone=zone, now=now, tasks=tasks, sessions=sessions, plans=plans, energy=energy
+        )
+        fit_choices = reconstruct_choices(tasks, sessions, stored, fit_start, start, now=now)
+        heldout_choices = (
+            reconstruct_choices(tasks, sessions, stored, start, heldout_end, now=now)
+            if heldout_end > start
+            else []
+        )
+        fit_batch, _ = choice_batch(tasks, energy, events, fit_choices)
+        heldout_batch, _ = choice_batch(tasks, energy, events, heldout_choices)
+        learning, suggestion = propose_reweighting(
+            fit_batch,
+            heldout_batch,
+            current.params,
+            week_start=start.date(),
+            fit_from=fit_start.date(),
+            titles={task.id: task.title for task in tasks},
+            policy=policy or ReweightPolicy(),
+        )
+        applied = None
+        if apply and suggestion is not None:
+            applied = uow.weights.add(suggestion.params, suggestion.reason, now).version
+    return WeekReview(
+        figures=figures,
+        learning=learning,
+        suggestion=suggestion,
+        apply_requested=apply,
+        applied_version=applied,
+    )
