@@ -1,0 +1,207 @@
+"""Reading iCalendar files into fixed context events (principle 5: external signals).
+
+- Every VEVENT becomes a `ContextEventDraft` (source "ics"); recurring ones are expanded with
+  `recurring-ical-events` (RRULE, RDATE, EXDATE, moved instances) over the import range, and
+  only occurrences overlapping the range are kept, one-off events included.
+- Times with a TZID or in UTC keep their instant (shown in the person's zone); floating times
+  and TZIDs nobody knows are read in the person's zone. All-day events keep whole days and
+  are marked `all_day` (context for the day, never blocks).
+- The uid is the event's UID; each occurrence of a recurring event gets `UID/RECURRENCE-ID`
+  (the original start), so importing the same calendar again updates instead of duplicating,
+  even for a moved occurrence. Events without a UID get one derived from start and title.
+- Cancelled events and occurrences are skipped, VTODO items are ignored; both are counted.
+- A rule that would make more than 50,000 occurrences in the range (every minute, every
+  second…) is refused instead of filling the memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from typing import Any
+
+from focusplan.domain import ContextEventDraft
+
+from .bundle import ImportBundle, ImportFormatError
+from .fields import ReadContext, build, check_range, clean_line, fail, short_title, show
+
+MAX_OCCURRENCES_PER_SERIES = 50_000
+MAX_EVENTS = 100_000
+MAX_UID_LENGTH = 500
+
+_PER_DAY = {"SECONDLY": 86_400, "MINUTELY": 1_440, "HOURLY": 24}
+_FINER = {"BYHOUR": "HOURLY", "BYMINUTE": "MINUTELY", "BYSECOND": "SECONDLY"}
+_RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
+_ORDER = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+
+
+def _describe(component: Any) -> str:
+    try:
+        summary = clean_line(str(component.get("SUMMARY", "")))
+        uid = clean_line(str(component.get("UID", "")))
+    except ValueError:  # a broken property: icalendar raises when it is read
+        return "event"
+    if summary and uid:
+        return f"event {show(summary)} ({show(uid, 60)})"
+    return f"event {show(summary or uid or '?')}"
+
+
+def _occurrence_bound(rule: Any, days: int) -> float:
+    """At most how many times one RRULE fires in `days` days (a generous upper bound)."""
+    freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+    try:
+        interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+    except (TypeError, ValueError):
+        interval = 1
+    per_day = _PER_DAY.get(freq, 1) / interval
+    rank = _ORDER.index(freq) if freq in _ORDER else _ORDER.index("DAILY")
+    for part, finer in _FINER.items():
+        values = rule.get(part)
+        if values and _ORDER.index(finer) < rank:
+            per_day *= len(values)
+    bound = min(per_day, 86_400) * (days + 1)
+    count = rule.get("COUNT")
+    if count:
+        with contextlib.suppress(TypeError, ValueError):
+            bound = min(bound, int(count[0]))
+    return bound
+
+
+def _check_series(component: Any, ctx: ReadContext) -> None:
+    days = max(0, (ctx.range_end - ctx.range_start).days)
+    rules = component.get("RRULE")
+    if rules is None:
+        return
+    for rule in rules if isinstance(rules, list) else [rules]:
+        if _occurrence_bound(rule, days) > MAX_OCCURRENCES_PER_SERIES:
+            fail(
+                f"{ctx.fmt} {_describe(component)}",
+                f"repeats too often (more than {MAX_OCCURRENCES_PER_SERIES:,} times in the range)",
+            )
+
+
+def _aware(value: dt.date | dt.datetime, ctx: ReadContext) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.replace(tzinfo=ctx.zone)
+        return value.astimezone(ctx.zone)
+    return dt.datetime.combine(value, dt.time(0, 0), tzinfo=ctx.zone)
+
+
+def _instance_id(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.strftime("%Y%m%dT%H%M%S")  # floating: the same wherever it is read
+        return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%d")
+
+
+def _uid(component: Any, recurring: set[str], start: dt.datetime, title: str) -> str:
+    uid = clean_line(str(component.get("UID", "")))
+    if not uid:
+        digest = hashlib.sha1(f"{start.isoformat()}|{title}".encode()).hexdigest()
+        return f"focusplan-ics-{digest[:24]}"
+    if uid in recurring and component.get("RECURRENCE-ID") is not None:
+        uid = f"{uid}/{_instance_id(component['RECURRENCE-ID'].dt)}"
+    if len(uid) > MAX_UID_LENGTH:
+        uid = "sha1:" + hashlib.sha1(uid.encode()).hexdigest()
+    return uid
+
+
+def _event(component: Any, recurring: set[str], ctx: ReadContext) -> ContextEventDraft:
+    where = f"{ctx.fmt} {_describe(component)}"
+    try:
+        raw_start = component.start
+        raw_end = component.end
+    except (ValueError, LookupError, TypeError) as exc:
+        fail(where, f"bad start or end ({clean_line(str(exc))[:80]})")
+    all_day = not isinstance(raw_start, dt.datetime)
+    start = check_range(_aware(raw_start, ctx), where, raw_start)
+    end = check_range(_aware(raw_end, ctx), where, raw_end)
+    title = short_title(str(component.get("SUMMARY", "")))
+    fields = {
+        "start": start,
+        "end": end,
+        "title": title,
+        "uid": _uid(component, recurring, start, title),
+        "source": "ics",
+        "all_day": all_day,
+    }
+    return build(ContextEventDraft, fields, where)
+
+
+def _broken(exc: Exception) -> str:
+    return f"bad calendar data ({clean_line(str(exc))[:120]})"
+
+
+def _cancelled(component: Any) -> bool:
+    return str(component.get("STATUS", "")).strip().upper() == "CANCELLED"
+
+
+def parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
+    # Heavy imports (~100 ms) only when a calendar is actually read.
+    import icalendar
+    import recurring_ical_events
+
+    if not text.strip():
+        return ImportBundle(format=ctx.fmt)
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as exc:
+        # icalendar's parser raises ValueError for most junk, but AttributeError and others
+        # for some (a repeated TZID line): for our contract all of them mean "not a calendar".
+        fail(ctx.fmt, f"not a valid calendar: {clean_line(str(exc))[:120]}")
+    if not calendars:
+        fail(ctx.fmt, "no calendar found (expected BEGIN:VCALENDAR)")
+
+    events: dict[str, ContextEventDraft] = {}
+    cancelled = 0
+    todos = 0
+    start = ctx.range_start.astimezone(ctx.zone)
+    end = ctx.range_end.astimezone(ctx.zone)
+    for calendar in calendars:
+        todos += len(calendar.walk("VTODO"))
+        recurring: set[str] = set()
+        for component in calendar.walk("VEVENT"):
+            try:
+                if any(component.get(name) is not None for name in _RECURRENCE):
+                    recurring.add(clean_line(str(component.get("UID", ""))))
+                _check_series(component, ctx)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # icalendar keeps broken properties and raises when they are read.
+                fail(f"{ctx.fmt} {_describe(component)}", _broken(exc))
+        try:
+            occurrences = recurring_ical_events.of(calendar).between(start, end)
+        except Exception as exc:  # the library raises its own types and stdlib ones
+            fail(ctx.fmt, f"cannot expand the calendar ({clean_line(str(exc))[:120]})")
+        if len(occurrences) + len(events) > MAX_EVENTS:
+            fail(ctx.fmt, f"more than {MAX_EVENTS:,} events in the range; narrow the range")
+        for component in occurrences:
+            try:
+                if _cancelled(component):
+                    cancelled += 1
+                    continue
+                event = _event(component, recurring, ctx)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                if isinstance(exc, ImportFormatError):
+                    raise
+                fail(f"{ctx.fmt} {_describe(component)}", _broken(exc))
+            # The same uid twice (a calendar exported twice into one file): the last one wins,
+            # which is what re-importing would do anyway.
+            uid = event.uid or ""
+            events.pop(uid, None)
+            events[uid] = event
+
+    skipped = {}
+    notes = []
+    if cancelled:
+        skipped["cancelled events"] = cancelled
+    if todos:
+        skipped["to-dos (VTODO)"] = todos
+        notes.append(
+            f"{todos} VTODO item{'s' if todos != 1 else ''} ignored: "
+            "tasks come from Taskwarrior, todo.txt or a focusplan backup"
+        )
+    ordered = sorted(events.values(), key=lambda event: (event.start, event.uid or ""))
+    return ImportBundle(format=ctx.fmt, events=ordered, skipped=skipped, notes=tuple(notes))

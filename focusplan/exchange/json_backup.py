@@ -1,0 +1,432 @@
+"""The focusplan JSON backup: what `export json` writes and `import --format json` reads.
+
+The shape is CLI.md's public contract: `{"tasks": [...], "energy": [{at, level, note}],
+"events": [{start, end, title}]}`, with sibling keys added here and never renamed: a format
+marker and version, `days`, `weights` (the versions history), `sessions` and `choices` (the
+learning data). Task items carry their `id`, which other items use to refer to them; it is the
+key of the imported task, not the id it will get. Plans are not in the backup: they are
+derived from everything else and are made again on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from focusplan.domain import (
+    Choice,
+    ContextEventDraft,
+    DayContext,
+    EnergyLogDraft,
+    FocusSession,
+    NewTask,
+    Task,
+    WeightsVersion,
+)
+
+from .bundle import ImportBundle, ImportedChoice, ImportedSession, ImportedTask
+from .fields import (
+    ReadContext,
+    build,
+    check_count,
+    clean_line,
+    clean_notes,
+    fail,
+    iso_date,
+    iso_time,
+    label,
+    optional_iso_time,
+    order_by_dependencies,
+    short_title,
+    show,
+    tag_list,
+    title_and_notes,
+)
+
+BACKUP_FORMAT = "focusplan-backup"
+BACKUP_VERSION = 1
+
+_TASK_TIME_FIELDS = ("due", "not_before", "completed_at", "dropped_at")
+_TASK_PLAIN_FIELDS = (
+    "importance",
+    "demand",
+    "estimate_minutes",
+    "project",
+    "window",
+    "status",
+    "actual_minutes",
+    "external_id",
+)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def task_to_json(task: Task) -> dict[str, Any]:
+    """One task as CLI.md's task object (the same keys `list --json` prints), plus the rest."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "status": task.status,
+        "importance": task.importance,
+        "demand": task.demand,
+        "estimate_minutes": task.estimate_minutes,
+        "due": _iso(task.due),
+        "not_before": _iso(task.not_before),
+        "project": task.project,
+        "tags": list(task.tags),
+        "depends_on": list(task.depends_on),
+        "created_at": _iso(task.created_at),
+        "completed_at": _iso(task.completed_at),
+        "dropped_at": _iso(task.dropped_at),
+        "updated_at": _iso(task.updated_at),
+        "notes": task.notes,
+        "window": task.window,
+        "actual_minutes": task.actual_minutes,
+        "external_id": task.external_id,
+    }
+
+
+def export_backup(
+    tasks: Sequence[Task],
+    energy: Sequence[EnergyLogDraft],
+    events: Sequence[ContextEventDraft],
+    days: Sequence[DayContext] = (),
+    weights_history: Sequence[WeightsVersion] = (),
+    *,
+    sessions: Sequence[FocusSession] = (),
+    choices: Sequence[Choice] = (),
+    now: dt.datetime | None = None,
+) -> str:
+    """The full backup as JSON text; `parse_import(..., "json")` reads it back to equal data.
+
+    `updated_at` and the ids of energy logs, events and sessions are written for people but not
+    read back: the store sets them.
+    """
+    document: dict[str, Any] = {"format": BACKUP_FORMAT, "version": BACKUP_VERSION}
+    if now is not None:
+        document["exported_at"] = now.isoformat()
+    document["tasks"] = [task_to_json(task) for task in tasks]
+    document["energy"] = [
+        {"at": log.at.isoformat(), "level": log.level, "note": log.note, "source": log.source}
+        for log in energy
+    ]
+    document["events"] = [
+        {
+            "start": event.start.isoformat(),
+            "end": event.end.isoformat(),
+            "title": event.title,
+            "uid": event.uid,
+            "source": event.source,
+            "all_day": event.all_day,
+        }
+        for event in events
+    ]
+    document["days"] = [
+        {"date": day.date.isoformat(), "sleep_hours": day.sleep_hours, "notes": day.notes}
+        for day in days
+    ]
+    document["weights"] = [
+        {
+            "version": version.version,
+            "params": dict(version.params),
+            "created_at": version.created_at.isoformat(),
+            "reason": version.reason,
+            "active": version.active,
+        }
+        for version in weights_history
+    ]
+    document["sessions"] = [
+        {
+            "task_id": session.task_id,
+            "start": session.start.isoformat(),
+            "end": _iso(session.end),
+            "interrupted": session.interrupted,
+        }
+        for session in sessions
+    ]
+    document["choices"] = [
+        {
+            "at": choice.at.isoformat(),
+            "task_id": choice.task_id,
+            "candidates": list(choice.candidates),
+            "kind": choice.kind,
+        }
+        for choice in choices
+    ]
+    # allow_nan=False: NaN is not JSON; a non-finite weight is a bug better seen here.
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def load_json(text: str, where: str, *, one_line: bool = False) -> Any:
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        at = f"column {exc.colno}" if one_line else f"line {exc.lineno} column {exc.colno}"
+        fail(where, f"not valid JSON at {at}: {exc.msg}")
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        fail(where, f"not valid JSON: {clean_line(str(exc))[:120]}")
+
+
+def _items(document: Mapping[str, Any], name: str, fmt: str) -> list[Any]:
+    value = document.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        fail(fmt, f"'{name}' must be a list, not {type(value).__name__}")
+    check_count(len(value), fmt, f"items in '{name}'")
+    return value
+
+
+def _key(value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        fail(where, f"an id must be a number or text, not {show(value)}")
+    key = str(value).strip()
+    if not key or len(key) > 200:
+        fail(where, f"bad id {show(value)}")
+    return key
+
+
+def _text(item: Mapping[str, Any], name: str, where: str) -> str:
+    value = item.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        fail(where, f"{name} must be text, not {show(value)}")
+    return value
+
+
+def _object(item: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(item, dict):
+        fail(where, f"expected an object, not {show(item)}")
+    return item
+
+
+def _task(item: Mapping[str, Any], key: str, ctx: ReadContext, where: str) -> ImportedTask:
+    title, notes = title_and_notes(_text(item, "title", where), _text(item, "notes", where), where)
+    if not title:
+        fail(where, "a task needs a title")
+    fields: dict[str, Any] = {"title": title, "notes": notes}
+    fields["created_at"] = (
+        optional_iso_time(item.get("created_at"), ctx, where, "created_at") or ctx.now
+    )
+    for name in _TASK_TIME_FIELDS:
+        fields[name] = optional_iso_time(item.get(name), ctx, where, name)
+    for name in _TASK_PLAIN_FIELDS:
+        if item.get(name) is not None:
+            fields[name] = item[name]
+    if isinstance(fields.get("project"), str):
+        fields["project"] = clean_line(fields["project"])
+    fields["tags"] = tag_list(item.get("tags"), where)
+    raw_deps = item.get("depends_on") or []
+    if not isinstance(raw_deps, list):
+        fail(where, f"depends_on must be a list of ids, not {show(raw_deps)}")
+    depends = tuple(dict.fromkeys(_key(dep, where) for dep in raw_deps))
+    return ImportedTask(key=key, task=build(NewTask, fields, where), depends_on_keys=depends)
+
+
+def _number(value: object) -> float | None:
+    """A finite JSON number as a float, else None (bools, text, huge integers, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _source(item: Mapping[str, Any], fields: dict[str, Any], where: str) -> None:
+    if item.get("source") is not None:
+        fields["source"] = label(item["source"], where, "source")
+
+
+def _read_tasks(document: Mapping[str, Any], ctx: ReadContext) -> tuple[list[ImportedTask], int]:
+    tasks: list[ImportedTask] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(_items(document, "tasks", ctx.fmt), start=1):
+        where = f"{ctx.fmt} task {number}"
+        item = _object(raw, where)
+        key = _key(item["id"], where) if item.get("id") is not None else f"#{number}"
+        if key in seen:
+            fail(where, f"id {show(key)} appears twice")
+        seen.add(key)
+        tasks.append(_task(item, key, ctx, where))
+    return order_by_dependencies(tasks, ctx.fmt, lambda key: f"id {key}")
+
+
+def _read_energy(document: Mapping[str, Any], ctx: ReadContext) -> list[EnergyLogDraft]:
+    energy = []
+    for number, raw in enumerate(_items(document, "energy", ctx.fmt), start=1):
+        where = f"{ctx.fmt} energy {number}"
+        item = _object(raw, where)
+        fields = {
+            "at": iso_time(item.get("at"), ctx, where, "time"),
+            "level": item.get("level"),
+            "note": clean_notes(_text(item, "note", where)),
+        }
+        _source(item, fields, where)
+        energy.append(build(EnergyLogDraft, fields, where))
+    return energy
+
+
+def _read_events(document: Mapping[str, Any], ctx: ReadContext) -> list[ContextEventDraft]:
+    events = []
+    for number, raw in enumerate(_items(document, "events", ctx.fmt), start=1):
+        where = f"{ctx.fmt} event {number}"
+        item = _object(raw, where)
+        fields = {
+            "start": iso_time(item.get("start"), ctx, where, "start"),
+            "end": iso_time(item.get("end"), ctx, where, "end"),
+            "title": short_title(_text(item, "title", where)),
+        }
+        for name in ("uid", "all_day"):
+            if item.get(name) is not None:
+                fields[name] = item[name]
+        _source(item, fields, where)
+        events.append(build(ContextEventDraft, fields, where))
+    return events
+
+
+def _read_days(document: Mapping[str, Any], ctx: ReadContext) -> list[DayContext]:
+    days = []
+    for number, raw in enumerate(_items(document, "days", ctx.fmt), start=1):
+        where = f"{ctx.fmt} day {number}"
+        item = _object(raw, where)
+        date_text = item.get("date")
+        if not isinstance(date_text, str):
+            fail(where, f"bad date {show(date_text)} (expected YYYY-MM-DD)")
+        fields = {
+            "date": iso_date(date_text, where, "date"),
+            "sleep_hours": item.get("sleep_hours"),
+            "notes": clean_notes(_text(item, "notes", where)),
+        }
+        days.append(build(DayContext, fields, where))
+    return days
+
+
+def _read_weights(document: Mapping[str, Any], ctx: ReadContext) -> list[WeightsVersion]:
+    weights = []
+    for number, raw in enumerate(_items(document, "weights", ctx.fmt), start=1):
+        where = f"{ctx.fmt} weights {number}"
+        item = _object(raw, where)
+        version = item.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= 10**9:
+            fail(where, f"bad version {show(version)} (expected a whole number from 1)")
+        params = item.get("params")
+        if not isinstance(params, dict):
+            fail(where, "params must be an object of name → number")
+        values = {}
+        for name, value in params.items():
+            number_value = _number(value)
+            if number_value is None:
+                fail(where, f"parameter {show(name)} is not a finite number")
+            values[label(name, where, "parameter name")] = number_value
+        fields = {
+            "version": version,
+            "params": values,
+            "created_at": iso_time(item.get("created_at"), ctx, where, "created_at"),
+            "reason": clean_notes(_text(item, "reason", where)),
+            "active": item.get("active", False),
+        }
+        weights.append(build(WeightsVersion, fields, where))
+    return weights
+
+
+def _read_sessions(
+    document: Mapping[str, Any], ctx: ReadContext, known: set[str]
+) -> tuple[list[ImportedSession], int]:
+    sessions = []
+    dangling = 0
+    for number, raw in enumerate(_items(document, "sessions", ctx.fmt), start=1):
+        where = f"{ctx.fmt} session {number}"
+        item = _object(raw, where)
+        task_key = _key(item.get("task_id"), where)
+        fields = {
+            "task_key": task_key,
+            "start": iso_time(item.get("start"), ctx, where, "start"),
+            "end": optional_iso_time(item.get("end"), ctx, where, "end"),
+            "interrupted": item.get("interrupted", False),
+        }
+        session = build(ImportedSession, fields, where)
+        if task_key in known:
+            sessions.append(session)
+        else:
+            dangling += 1
+    return sessions, dangling
+
+
+def _read_choices(
+    document: Mapping[str, Any], ctx: ReadContext, known: set[str]
+) -> tuple[list[ImportedChoice], int]:
+    choices = []
+    dangling = 0
+    for number, raw in enumerate(_items(document, "choices", ctx.fmt), start=1):
+        where = f"{ctx.fmt} choice {number}"
+        item = _object(raw, where)
+        task_key = _key(item.get("task_id"), where)
+        candidates = item.get("candidates") or []
+        if not isinstance(candidates, list):
+            fail(where, "candidates must be a list of ids")
+        candidate_keys = tuple(_key(value, where) for value in candidates)
+        fields = {
+            "at": iso_time(item.get("at"), ctx, where, "time"),
+            "task_key": task_key,
+            "candidate_keys": tuple(key for key in candidate_keys if key in known),
+            "kind": item.get("kind"),
+        }
+        choice = build(ImportedChoice, fields, where)
+        if task_key in known:
+            choices.append(choice)
+        else:
+            dangling += 1
+    return choices, dangling
+
+
+def parse_backup(text: str, ctx: ReadContext) -> ImportBundle:
+    document = load_json(text, ctx.fmt)
+    if isinstance(document, list):
+        fail(
+            ctx.fmt,
+            "expected an object with tasks/energy/events, found a list "
+            "(a Taskwarrior export? use --format taskwarrior)",
+        )
+    if not isinstance(document, dict):
+        fail(ctx.fmt, "expected an object with tasks/energy/events")
+    marker = document.get("format")
+    if marker is not None and marker != BACKUP_FORMAT:
+        fail(ctx.fmt, f"unknown format marker {show(marker)}")
+    version = document.get("version", BACKUP_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version > BACKUP_VERSION:
+        fail(ctx.fmt, f"backup version {show(version)} is newer than this focusplan understands")
+
+    tasks, dangling_deps = _read_tasks(document, ctx)
+    known = {item.key for item in tasks}
+    sessions, dangling_sessions = _read_sessions(document, ctx, known)
+    choices, dangling_choices = _read_choices(document, ctx, known)
+    dangling = dangling_deps + dangling_sessions + dangling_choices
+    notes = []
+    if dangling:
+        notes.append(
+            f"{dangling} reference{'s' if dangling != 1 else ''} to tasks not in the file "
+            "dropped (dependencies, sessions, choices)"
+        )
+    return ImportBundle(
+        format=ctx.fmt,
+        tasks=tasks,
+        energy=_read_energy(document, ctx),
+        events=_read_events(document, ctx),
+        days=_read_days(document, ctx),
+        weights=_read_weights(document, ctx),
+        sessions=sessions,
+        choices=choices,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,160 @@
+"""Reading todo.txt (https://github.com/todotxt/todo.txt), one task per non-blank line.
+
+- `x ` at the start: done; the date after it is the completion date, the next one the
+  creation date. Otherwise an optional `(A)` priority, then an optional creation date.
+- Priority → importance: (A) 5, (B) 4, (C) 3, (D)…(Z) 2, none 3 (C and "none" are the same:
+  most lists only use A and B for what stands out). `pri:X` (kept by some tools on done
+  lines) counts too.
+- `+project`: the first is the project, the others become tags; `@context` becomes a tag.
+  These words are taken out of the title.
+- `due:YYYY-MM-DD` → due, `t:YYYY-MM-DD` (threshold) → not_before, both at the start of that
+  day in the person's zone; `est:` the estimate in minutes (`90`, `45m`, `1h30m`), capped at
+  24 h; `demand:low|medium|high`; `rec:` is ignored and counted in the notes. Other
+  `key:value` words (and URLs) stay in the title.
+- A missing creation date is the completion date for done tasks, else the import time; a
+  done task without a completion date is completed at its creation date.
+The key of each task is its line number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from focusplan.domain import MAX_ESTIMATE_MINUTES, NewTask
+
+from .bundle import ImportBundle, ImportedTask
+from .fields import (
+    ReadContext,
+    build,
+    check_count,
+    day_start,
+    fail,
+    iso_date,
+    label,
+    show,
+    title_and_notes,
+)
+
+# Only real line ends: str.splitlines also splits on form feeds and other separators,
+# which would put error messages on the wrong line number.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PRIORITY = re.compile(r"^\(([A-Z])\)$")
+_ESTIMATE = re.compile(r"^(?:(?P<h>\d{1,3})h)?(?:(?P<m>\d{1,5})(?:m|min)?)?$")
+_KEYS = frozenset({"due", "t", "est", "rec", "pri", "demand"})
+_DEMANDS = frozenset({"low", "medium", "high"})
+
+
+def importance_of(letter: str | None) -> int:
+    if letter is None:
+        return 3
+    return {"A": 5, "B": 4, "C": 3}.get(letter, 2)
+
+
+def _estimate(text: str, where: str) -> int | None:
+    match = _ESTIMATE.match(text.lower())
+    if not match or not (match["h"] or match["m"]):
+        fail(where, f"bad est {show(text)} (expected minutes, like 90 or 1h30m)")
+    minutes = int(match["h"] or 0) * 60 + int(match["m"] or 0)
+    if minutes == 0:
+        return None
+    return min(MAX_ESTIMATE_MINUTES, minutes)
+
+
+def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[ImportedTask, bool]:
+    """The task of one line, and whether the line had a `rec:` rule."""
+    words = line.split()
+    index = 0
+    done = len(words) > 1 and words[0] == "x"
+    completed: dt.date | None = None
+    created: dt.date | None = None
+    priority: str | None = None
+    if done:
+        index = 1
+        if index < len(words) and _PRIORITY.match(words[index]):
+            priority = words[index][1]
+            index += 1
+        if index < len(words) and _DATE.match(words[index]):
+            completed = iso_date(words[index], where, "completion date")
+            index += 1
+    elif _PRIORITY.match(words[0]):
+        priority = words[0][1]
+        index = 1
+    if index < len(words) and _DATE.match(words[index]):
+        created = iso_date(words[index], where, "creation date")
+        index += 1
+
+    title_words: list[str] = []
+    projects: list[str] = []
+    tags: list[str] = []
+    fields: dict[str, Any] = {}
+    recurs = False
+    for word in words[index:]:
+        if len(word) > 1 and word[0] == "+":
+            projects.append(label(word[1:], where, "project"))
+            continue
+        if len(word) > 1 and word[0] == "@":
+            tags.append(label(word[1:], where, "context"))
+            continue
+        key, colon, value = word.partition(":")
+        if not colon or key not in _KEYS or not value:
+            title_words.append(word)
+        elif key == "due":
+            fields["due"] = day_start(iso_date(value, where, "due date"), ctx.zone)
+        elif key == "t":
+            fields["not_before"] = day_start(iso_date(value, where, "threshold date"), ctx.zone)
+        elif key == "est":
+            estimate = _estimate(value, where)
+            if estimate is not None:
+                fields["estimate_minutes"] = estimate
+        elif key == "pri":
+            if len(value) != 1 or not value.isalpha():
+                fail(where, f"bad pri {show(value)} (expected a letter)")
+            priority = priority or value.upper()
+        elif key == "demand":
+            if value.lower() not in _DEMANDS:
+                fail(where, f"bad demand {show(value)} (expected low, medium or high)")
+            fields["demand"] = value.lower()
+        else:  # rec: focusplan has no recurring tasks
+            recurs = True
+
+    title, notes = title_and_notes(" ".join(title_words), "", where)
+    if not title:
+        fail(where, "no task text")
+    if projects:
+        fields["project"] = projects[0]
+    created_at = day_start(created, ctx.zone) if created else None
+    completed_at = day_start(completed, ctx.zone) if completed else None
+    fields.update(
+        title=title,
+        notes=notes,
+        importance=importance_of(priority),
+        tags=(*projects[1:], *tags),
+        status="done" if done else "open",
+        created_at=created_at or completed_at or ctx.now,
+    )
+    if done:
+        fields["completed_at"] = completed_at or fields["created_at"]
+    task = build(NewTask, fields, where)
+    return ImportedTask(key=str(number), task=task), recurs
+
+
+def parse_todotxt(text: str, ctx: ReadContext) -> ImportBundle:
+    tasks: list[ImportedTask] = []
+    recurring = 0
+    for number, line in enumerate(_LINE_END.split(text), start=1):
+        if not line.strip():
+            continue
+        check_count(len(tasks) + 1, ctx.fmt, "tasks")
+        task, recurs = _line(line, number, ctx, f"{ctx.fmt} line {number}")
+        tasks.append(task)
+        recurring += recurs
+    notes: tuple[str, ...] = ()
+    if recurring:
+        notes = (
+            f"rec: ignored on {recurring} task{'s' if recurring != 1 else ''} "
+            "(focusplan has no recurring tasks)",
+        )
+    return ImportBundle(format=ctx.fmt, tasks=tasks, notes=notes)
