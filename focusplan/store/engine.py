@@ -1,0 +1,355 @@
+"""Opening the person's database: where it is, how SQLite is set up, migrate-on-open.
+
+SQLite set-up, per connection (see `_install_sqlite_hooks`):
+
+- `journal_mode=WAL`: readers never block the writer and the writer never blocks
+  readers, so the app can sit on the file while CLI commands write to it.
+- `synchronous=FULL`: in WAL mode NORMAL already survives a *process* crash, but
+  on power loss or an OS crash it can lose the last transactions that were
+  acknowledged. FULL syncs the WAL on every commit, so an acknowledged write
+  survives both; the cost (one fsync per user action) is invisible at human pace.
+- `foreign_keys=ON`, `busy_timeout` 10 s.
+- `BEGIN IMMEDIATE` for every write transaction, issued by us instead of the
+  driver. The driver's deferred BEGIN starts as a reader and upgrades to a writer
+  at the first write; if another connection wrote in between, SQLite answers
+  SQLITE_BUSY at once (waiting cannot help a stale snapshot), which busy_timeout
+  cannot wait out: that is the "database is locked" a person would see. Taking
+  the write lock at BEGIN makes the second writer wait its turn instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool, StaticPool
+
+from focusplan.store.errors import SchemaTooNew, StoreError
+from focusplan.store.schema_version import (
+    known_revisions,
+    not_a_database,
+    read_only_uri,
+    read_revision,
+)
+from focusplan.store.unit_of_work import UnitOfWork
+
+BUSY_TIMEOUT_SECONDS = 10.0
+PRIVATE_FILE_MODE = 0o600
+# Execution option that makes the begin hook start a deferred (read) transaction.
+READ_ONLY_OPTION = "focusplan_read_only"
+
+
+class Database:
+    """An open database: hands out units of work. Close it (or use `with`) when done."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path | None,
+        *,
+        backup: Path | None = None,
+        migrated_from: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.path = path
+        # The copy taken before this open migrated the file, and the revision it had then.
+        self.backup = backup
+        self.migrated_from = migrated_from
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def url(self) -> str:
+        """The SQLAlchemy URL, password hidden (safe to print)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """One session, one transaction: committed on a clean exit, rolled back on an exception.
+
+        `read_only=True` starts a deferred transaction that never takes the write lock
+        (for screens that only look); writing inside one may fail with a StoreError.
+        """
+        return UnitOfWork(self._read_sessions if read_only else self._sessions)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Database({self.url!r})"
+
+
+def open_database(target: str | Path) -> Database:
+    """Open (creating if needed) and migrate the database at a path or SQLAlchemy URL.
+
+    Raises StoreError with a one-line message when the folder does not exist, the
+    file is not a focusplan database, or the schema is newer than this code
+    (SchemaTooNew; the file is left untouched).
+    """
+    url, path = resolve_target(target)
+    if path is not None:
+        return _open_sqlite_file(url, path)
+    return _open_url(url)
+
+
+def resolve_target(target: str | Path) -> tuple[URL, Path | None]:
+    """(URL, file): a plain path means an SQLite file; a URL is taken as is."""
+    if isinstance(target, str) and "://" in target:
+        try:
+            url = make_url(target)
+        except ArgumentError as exc:
+            raise StoreError(f"not a database URL: {target}") from exc
+        if url.get_backend_name() != "sqlite":
+            return url, None
+        database = url.database or ""
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            return url, None
+        path = Path(database).expanduser().absolute()
+        return url.set(database=str(path)), path
+    path = Path(target).expanduser().absolute()
+    return URL.create("sqlite", database=str(path)), path
+
+
+def _open_sqlite_file(url: URL, path: Path) -> Database:
+    folder = path.parent
+    if not folder.is_dir():
+        raise StoreError(f"database folder does not exist: {folder}")
+    if path.is_dir():
+        raise not_a_database(path)
+    if not _create_private_file(path):
+        _make_private(path)
+
+    revision, has_tables = _sqlite_file_revision(path)
+    chain = known_revisions()
+    if revision is not None and revision not in chain:
+        raise SchemaTooNew(
+            f"{path} was written by a newer focusplan (schema {revision}; "
+            f"this version knows up to {chain.head}); upgrade focusplan to open it"
+        )
+    backup: Path | None = None
+    if revision != chain.head:
+        if has_tables and revision is not None:
+            backup = backup_sqlite_file(path, revision)
+        migration_engine = _create_engine(url, foreign_keys=False, poolclass=NullPool)
+        try:
+            _upgrade(migration_engine, is_sqlite=True)
+        finally:
+            migration_engine.dispose()
+    return Database(
+        _create_engine(url),
+        path,
+        backup=backup,
+        migrated_from=revision if revision != chain.head else None,
+    )
+
+
+def _open_url(url: URL) -> Database:
+    engine = _create_engine(url)
+    try:
+        revision = _url_revision(engine)
+        chain = known_revisions()
+        if revision is not None and revision not in chain:
+            raise SchemaTooNew(
+                f"the database at {url.render_as_string(hide_password=True)} was written by a "
+                f"newer focusplan (schema {revision}; this version knows up to {chain.head})"
+            )
+        if revision != chain.head:
+            _upgrade(engine, is_sqlite=engine.dialect.name == "sqlite")
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, None, migrated_from=revision if revision != chain.head else None)
+
+
+def _create_private_file(path: Path) -> bool:
+    """Create `path` empty with mode 0600 before SQLite touches it; False if it already exists.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they stay private too.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc.strerror}") from exc
+    os.close(descriptor)
+    # The umask can only remove bits, but an odd filesystem may ignore the mode entirely.
+    os.chmod(path, PRIVATE_FILE_MODE)
+    return True
+
+
+def _make_private(path: Path) -> None:
+    """Take group and other access away from the database and its side files.
+
+    A file copied from a backup or another machine is often 0644, and SQLite gives
+    new -wal and -shm files the database's mode, so what is written next would be
+    readable by others too.
+    """
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            current = stat.S_IMODE(candidate.stat().st_mode)
+            if current & 0o077:
+                candidate.chmod(current & 0o700)
+
+
+def _sqlite_file_revision(path: Path) -> tuple[str | None, bool]:
+    try:
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+    try:
+        return read_revision(connection, path)
+    finally:
+        connection.close()
+
+
+def backup_sqlite_file(path: Path, revision: str) -> Path:
+    """Copy the database aside before migrating it; returns the copy (mode 0600).
+
+    The sqlite3 backup API reads through SQLite, so committed data still in the WAL
+    is included (a file copy of the main file alone would miss it). The copy is
+    written under a temporary name and linked into place only when complete, so a
+    crash mid-copy never leaves a half copy under the name a person would restore.
+    """
+    partial = path.with_name(f"{path.name}.pre-{revision}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    _create_private_file(partial)
+    try:
+        source = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                # One self-contained file, not a WAL database that needs its side files.
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+        finally:
+            source.close()
+        if stat.S_IMODE(partial.stat().st_mode) != PRIVATE_FILE_MODE:
+            partial.chmod(PRIVATE_FILE_MODE)
+        copy = _link_without_overwriting(partial, path.with_name(f"{path.name}.pre-{revision}"))
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not copy {path} aside before migrating: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"could not copy {path} aside before migrating: {exc.strerror}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+    return copy
+
+
+def _link_without_overwriting(source: Path, stem: Path) -> Path:
+    """Give `source` the first free name of `<stem>.bak`, `<stem>.1.bak`, ...
+
+    Never overwrite an earlier copy: it may be the only good one.
+    """
+    counter = 0
+    while True:
+        name = stem.with_name(f"{stem.name}.bak" if counter == 0 else f"{stem.name}.{counter}.bak")
+        try:
+            os.link(source, name)
+        except FileExistsError:
+            counter += 1
+            continue
+        except OSError:
+            # A filesystem without hard links: a checked rename is the next best thing.
+            if name.exists():
+                counter += 1
+                continue
+            os.replace(source, name)
+        return name
+
+
+def _sync_folder(folder: Path) -> None:
+    # The new name must survive a power cut as well as the data behind it.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None) -> Engine:
+    options: dict[str, Any] = {}
+    is_sqlite = url.get_backend_name() == "sqlite"
+    if is_sqlite:
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT_SECONDS}
+        database = url.database or ""
+        if database in ("", ":memory:"):
+            # One shared connection, or every checkout would see its own empty database.
+            options["poolclass"] = StaticPool
+            options["connect_args"]["check_same_thread"] = False
+    if poolclass is not None:
+        options["poolclass"] = poolclass
+    try:
+        engine = create_engine(url, **options)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL {url.render_as_string()}: {exc}") from exc
+    if is_sqlite:
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver; `_begin` below issues BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def _url_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except DBAPIError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot open the database at {where}: {exc.orig}") from exc
+    return None if value is None else str(value)
+
+
+def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
+    # Alembic is only imported here: opening a current database never pays for it.
+    from focusplan.store.migrate import upgrade_to_head
+
+    try:
+        upgrade_to_head(engine, is_sqlite=is_sqlite)
+    except DBAPIError as exc:
+        raise StoreError(f"migrating the database failed: {exc.orig}") from exc

@@ -1,0 +1,136 @@
+"""Which schema revision a database is at, and which one this code expects, without Alembic.
+
+Importing Alembic costs tens of milliseconds and SQLAlchemy far more, so the
+common case (the database is current) is decided here with the stdlib: the
+head revision comes from the `revision = "..."` lines of the version files that
+ship with the package, the database's revision from its `alembic_version` row.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from focusplan.store.errors import StoreError
+
+_REVISION_LINE = re.compile(r"""^revision\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
+_DOWN_REVISION_LINE = re.compile(
+    r"""^down_revision\s*(?::[^=]*)?=\s*(?:None|["']([^"']+)["'])""", re.MULTILINE
+)
+
+
+def migrations_dir() -> Path:
+    """The Alembic environment: `focusplan.migrations` when installed, `<repo>/migrations` in a checkout.
+
+    The wheel maps the repository's `migrations/` to the package `focusplan.migrations`;
+    a plain checkout on sys.path has no such subpackage, so fall back to the sibling folder.
+    """
+    spec = importlib.util.find_spec("focusplan.migrations")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    import focusplan
+
+    checkout = Path(focusplan.__file__).resolve().parent.parent / "migrations"
+    if (checkout / "env.py").is_file():
+        return checkout
+    raise StoreError("focusplan is installed without its migrations (focusplan.migrations)")
+
+
+@dataclass(frozen=True)
+class RevisionChain:
+    """The revisions this code knows, oldest first; the last one is the head."""
+
+    revisions: tuple[str, ...]
+
+    @property
+    def head(self) -> str:
+        return self.revisions[-1]
+
+    def __contains__(self, revision: object) -> bool:
+        return revision in self.revisions
+
+
+@cache
+def known_revisions(versions: Path | None = None) -> RevisionChain:
+    folder = versions if versions is not None else migrations_dir() / "versions"
+    parent_of: dict[str, str | None] = {}
+    for script in folder.glob("*.py"):
+        if script.name.startswith("__"):
+            continue
+        text = script.read_text(encoding="utf-8")
+        revision = _REVISION_LINE.search(text)
+        down = _DOWN_REVISION_LINE.search(text)
+        if revision is None or down is None:
+            raise StoreError(f"migration {script.name} has no revision/down_revision line")
+        parent_of[revision.group(1)] = down.group(1)
+    if not parent_of:
+        raise StoreError(f"no migrations found in {folder}")
+    children: dict[str | None, list[str]] = {}
+    for child, parent in parent_of.items():
+        children.setdefault(parent, []).append(child)
+    chain: list[str] = []
+    current: str | None = None
+    while current in children:
+        following = children[current]
+        if len(following) > 1:
+            raise StoreError(f"migrations branch after {current}: {', '.join(sorted(following))}")
+        current = following[0]
+        chain.append(current)
+    if len(chain) != len(parent_of):
+        raise StoreError(f"migrations do not form one chain in {folder}")
+    return RevisionChain(tuple(chain))
+
+
+def head_revision() -> str:
+    return known_revisions().head
+
+
+def not_a_database(path: Path) -> StoreError:
+    return StoreError(f"{path} is not a focusplan database")
+
+
+def store_error_from(error: sqlite3.Error, path: Path) -> StoreError:
+    """One line for the person; only SQLite's own verdict makes a file "not a database".
+
+    (The file is never opened behind SQLite's back to look at its header: closing any
+    descriptor of a database file drops every POSIX lock this process holds on it,
+    including those of SQLite connections still open, which lets other processes
+    checkpoint under their feet.)
+    """
+    if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+        return not_a_database(path)
+    return StoreError(f"cannot read {path}: {error}")
+
+
+def read_revision(connection: sqlite3.Connection, path: Path) -> tuple[str | None, bool]:
+    """(revision, has_tables): the stored Alembic revision (None: nothing migrated yet),
+    and whether the database holds any table of ours.
+
+    A database with tables but no `alembic_version` belongs to some other program.
+    """
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not row[0].startswith("sqlite_")
+        }
+        if "alembic_version" not in tables:
+            if tables:
+                raise not_a_database(path)
+            return None, False
+        rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise store_error_from(exc, path) from exc
+    if len(rows) > 1:
+        raise StoreError(f"{path} has {len(rows)} schema revisions recorded; expected one")
+    has_tables = len(tables) > 1
+    return (str(rows[0][0]) if rows else None), has_tables
+
+
+def read_only_uri(path: Path) -> str:
+    # as_uri() percent-encodes the path, so '?', '#' and '%' in folder names stay part of it.
+    return f"{path.resolve().as_uri()}?mode=ro"

@@ -1,0 +1,1 @@
+"""Alembic environment and versions; ships inside the wheel as `focusplan.migrations`."""
