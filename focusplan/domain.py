@@ -52,7 +52,7 @@ Notes = Annotated[str, Field(max_length=MAX_NOTES_LENGTH)]
 class DomainModel(BaseModel):
     """Immutable, strict about unknown fields, readable from ORM rows."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", from_attributes=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", from_attributes=True, defer_build=True)
 
 
 def _normalise_tags(value: object) -> object:

@@ -81,7 +81,7 @@ def _json_flavour(head: str) -> str:
     first_line = head.split("\n", 1)[0].strip().rstrip(",")
     try:
         item = json.loads(first_line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "json"
     if isinstance(item, dict) and "description" in item and "tasks" not in item:
         return "taskwarrior"

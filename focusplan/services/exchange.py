@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from focusplan import clock
-from focusplan.domain import Choice, DayPlan, DomainModel, Task, WeightsVersion
+from focusplan.domain import Choice, DomainModel, Task, WeightsVersion
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
 
@@ -157,23 +157,35 @@ def export_plans(
     now: dt.datetime,
 ) -> str | bytes:
     from focusplan.exchange import export_plan
-    from focusplan.services.planning import plan_day_for
+    from focusplan.services.planning import plan_days_for
 
-    plans: list[DayPlan] = [
-        plan_day_for(source, each, now=now) for each in plan_days(day, week_of, now)
-    ]
+    plans = plan_days_for(source, plan_days(day, week_of, now), now=now)
     return export_plan(plans, fmt, zone=clock.local_zone(), now=now)
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read, durably (exports hold a person's day)."""
-    if not path.parent.exists():
-        raise InvalidInput(f"folder does not exist: {path.parent}")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Write a file only its owner can read, atomically and durably.
+
+    The data goes to a temporary file beside the target and replaces it only
+    once all of it is on disk, so a full disk or a crash never leaves last
+    week's backup truncated.
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(f"folder does not exist: {folder}")
+    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        # The mode above applies only to a new file; an existing one is made private too.
-        os.fchmod(descriptor, 0o600)
-        os.write(descriptor, data)
-        os.fsync(descriptor)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
     finally:
-        os.close(descriptor)
+        os.close(directory)

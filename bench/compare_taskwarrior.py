@@ -1,0 +1,325 @@
+"""focusplan `rank --json --limit 20` against Taskwarrior's `task next limit:20`, run by run.
+
+    /work/venv/bin/python bench/compare_taskwarrior.py [--sizes 1000 5000] [--pairs 15]
+
+What is compared, and why it is fair:
+
+- The same N pending tasks in both (projects, tags, priorities, due dates, scheduled
+  dates, dependencies, an estimate and a demand UDA): generated once, loaded into
+  Taskwarrior with `task import`, then `task export` is imported into focusplan with
+  `focusplan import --format taskwarrior`, so focusplan holds exactly what Taskwarrior holds.
+- Both are whole fresh processes, started the same way (`subprocess.run`, output to a pipe
+  that is read to the end), on a warm OS file cache (one untimed warm-up of each).
+- Both are read-only: Taskwarrior gets `gc=off` (its garbage collection would otherwise
+  rewrite pending.data on a read command; focusplan's rank never writes) and `hooks=off`.
+  `confirmation=off`, `verbose=nothing` and no colour (the output is a pipe) keep it to
+  the report itself, like `--json`.
+- Pairs alternate which program runs first, so neither always gets the warmer cache or CPU.
+
+It also times focusplan's in-process ranking (`rank_tasks` over the same tasks, read once)
+beside Taskwarrior's whole-process time: that is what the CLI would cost with no start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid as uuidlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOCUSPLAN = Path(sys.executable).with_name("focusplan")
+LIMIT = 20
+
+PROJECTS = (
+    "work.reports", "work.team", "work.infra", "work.hiring", "home", "home.garden",
+    "thesis", "thesis.writing", "health", "errands", "finance", "learning.rust",
+)  # fmt: skip
+TAGS = (
+    "deep", "writing", "phone", "email", "review", "errand", "reading", "meeting",
+    "admin", "code", "design", "waiting", "quick", "someday", "focus",
+)  # fmt: skip
+VERBS = ("Write", "Review", "Call", "Fix", "Plan", "Draft", "Read", "Book", "Send", "Prepare")
+NOUNS = (
+    "quarterly report", "pull request", "dentist", "offsite agenda", "budget", "slides",
+    "chapter 3", "invoice", "tax return", "release notes", "garden shed", "flight to Lyon",
+)  # fmt: skip
+TW_UDAS = (
+    "rc.uda.estimate.type=duration", "rc.uda.estimate.label=Estimate",
+    "rc.uda.demand.type=string", "rc.uda.demand.label=Demand",
+    "rc.uda.demand.values=low,medium,high,",
+)  # fmt: skip
+
+
+def tw_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def make_tasks(count: int, now: dt.datetime, seed: int = 6) -> list[dict[str, object]]:
+    """`task import` items: all pending, a realistic mix, dependencies only on earlier tasks."""
+    rng = random.Random(seed)
+    tasks: list[dict[str, object]] = []
+    for number in range(count):
+        entry = now - dt.timedelta(days=rng.uniform(0, 120), minutes=rng.randrange(0, 60))
+        item: dict[str, object] = {
+            "uuid": str(uuidlib.UUID(int=rng.getrandbits(128), version=4)),
+            "description": f"{rng.choice(VERBS)} {rng.choice(NOUNS)} #{number + 1}",
+            "status": "pending",
+            "entry": tw_time(entry),
+            "modified": tw_time(entry),
+        }
+        if rng.random() < 0.8:
+            item["project"] = rng.choice(PROJECTS)
+        tags = rng.sample(TAGS, k=rng.choice((0, 0, 1, 1, 2, 3)))
+        if tags:
+            item["tags"] = tags
+        priority = rng.choices(("H", "M", "L", ""), weights=(15, 30, 20, 35))[0]
+        if priority:
+            item["priority"] = priority
+        if rng.random() < 0.3:
+            item["due"] = tw_time(now + dt.timedelta(hours=rng.uniform(-10 * 24, 60 * 24)))
+        if rng.random() < 0.05:
+            item["scheduled"] = tw_time(now + dt.timedelta(days=rng.uniform(1, 20)))
+        if number > 0 and rng.random() < 0.1:
+            parents = rng.sample(
+                range(max(0, number - 200), number), k=min(number, rng.choice((1, 1, 2)))
+            )
+            item["depends"] = [str(tasks[parent]["uuid"]) for parent in parents]
+        if rng.random() < 0.5:
+            item["estimate"] = rng.choice(("PT15M", "PT30M", "PT45M", "PT1H", "PT1H30M", "PT2H"))
+        if rng.random() < 0.5:
+            item["demand"] = rng.choice(("low", "medium", "high"))
+        tasks.append(item)
+    return tasks
+
+
+@dataclass(frozen=True)
+class Taskwarrior:
+    """A throwaway Taskwarrior: its own data folder and rc file."""
+
+    folder: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "TASKDATA": str(self.folder / "data"), "TASKRC": str(self.rc)}
+
+    @property
+    def rc(self) -> Path:
+        return self.folder / "taskrc"
+
+    def create(self) -> None:
+        (self.folder / "data").mkdir(parents=True)
+        lines = [
+            f"data.location={self.folder / 'data'}",
+            "confirmation=off",
+            "verbose=nothing",
+            "gc=off",
+            "hooks=off",
+            "color=off",
+            "recurrence=off",
+            *(setting.removeprefix("rc.") for setting in TW_UDAS),
+        ]
+        self.rc.write_text("\n".join(lines) + "\n")
+
+    def run(self, *args: str, stdin: bytes | None = None) -> bytes:
+        done = subprocess.run(
+            ["task", *args], input=stdin, capture_output=True, env=self.env, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"task {' '.join(args)} failed: {done.stderr.decode()[:500]}")
+        return done.stdout
+
+    def next_argv(self) -> list[str]:
+        return ["task", "next", f"limit:{LIMIT}"]
+
+
+def focusplan_env(folder: Path) -> dict[str, str]:
+    """As installed: bytecode cached (this environment may set PYTHONDONTWRITEBYTECODE=1,
+    which would recompile focusplan from source on every start; a wheel install never does)."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def load(tasks: list[dict[str, object]], folder: Path) -> tuple[Taskwarrior, Path, float, float]:
+    """Both stores holding `tasks`; returns them and the seconds each import took."""
+    tw = Taskwarrior(folder / "tw")
+    tw.create()
+    source = folder / "tasks.json"
+    source.write_text(json.dumps(tasks))
+    started = time.perf_counter()
+    tw.run("import", str(source))
+    tw_seconds = time.perf_counter() - started
+    export = folder / "tw-export.json"
+    export.write_bytes(tw.run("export"))
+    pending = sum(1 for item in json.loads(export.read_bytes()) if item["status"] == "pending")
+    if pending != len(tasks):
+        raise RuntimeError(f"Taskwarrior holds {pending} pending tasks, expected {len(tasks)}")
+
+    db = folder / "focusplan.sqlite3"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(FOCUSPLAN), "--db", str(db), "import", str(export), "--format", "taskwarrior"],
+        capture_output=True,
+        env=focusplan_env(folder),
+        check=False,
+    )
+    fp_seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"focusplan import failed: {done.stderr.decode()[:500]}")
+    return tw, db, tw_seconds, fp_seconds
+
+
+def focusplan_argv(db: Path) -> list[str]:
+    return [str(FOCUSPLAN), "--db", str(db), "rank", "--json", "--limit", str(LIMIT)]
+
+
+def timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user+sys) of one run. CPU time barely moves when other
+    processes compete for the cores; wall time is what a person waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, env=env, check=False)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0 or not done.stdout:
+        raise RuntimeError(f"{argv[0]} failed ({done.returncode}): {done.stderr.decode()[:500]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+@dataclass
+class Pairs:
+    fp_wall: list[float]
+    tw_wall: list[float]
+    fp_cpu: list[float]
+    tw_cpu: list[float]
+
+    @property
+    def wall_ratios(self) -> list[float]:
+        return [fp / tw for fp, tw in zip(self.fp_wall, self.tw_wall, strict=True)]
+
+    @property
+    def cpu_ratios(self) -> list[float]:
+        return [fp / tw for fp, tw in zip(self.fp_cpu, self.tw_cpu, strict=True)]
+
+
+def paired(tw: Taskwarrior, db: Path, pairs: int) -> Pairs:
+    """One focusplan run and one Taskwarrior run per pair, alternating who goes first."""
+    fp_env = focusplan_env(db.parent)
+    fp_argv, tw_argv = focusplan_argv(db), tw.next_argv()
+    timed(fp_argv, fp_env)  # warm the file cache and write bytecode, untimed
+    timed(tw_argv, tw.env)
+    result = Pairs([], [], [], [])
+    for pair in range(pairs):
+        if pair % 2 == 0:
+            fp, task = timed(fp_argv, fp_env), timed(tw_argv, tw.env)
+        else:
+            task, fp = timed(tw_argv, tw.env), timed(fp_argv, fp_env)
+        result.fp_wall.append(fp[0])
+        result.fp_cpu.append(fp[1])
+        result.tw_wall.append(task[0])
+        result.tw_cpu.append(task[1])
+    return result
+
+
+def in_process(db: Path, repeats: int) -> dict[str, float]:
+    """Median seconds of the pieces, run in this process after the imports are paid."""
+    from focusplan import clock
+    from focusplan.attention.ranking import RankInput, rank_tasks
+    from focusplan.services.ranking import rank_snapshot
+    from focusplan.services.source import DataSource
+    from focusplan.store.snapshot import read_snapshot
+
+    at = clock.now()
+    snap_times, rank_times, whole_times = [], [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        snap = read_snapshot(db)
+        snap_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        rank_tasks(snap.tasks, RankInput(at=at, energy=3.0), snap.weights.params)
+        rank_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        source = DataSource(str(db))
+        whole = source.snapshot(at - dt.timedelta(hours=1), at + dt.timedelta(hours=2))
+        rank_snapshot(whole, at, limit=LIMIT)
+        whole_times.append(time.perf_counter() - started)
+    return {
+        "read_snapshot": statistics.median(snap_times),
+        "rank_tasks": statistics.median(rank_times),
+        "snapshot+rank": statistics.median(whole_times),
+    }
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--pairs", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--keep", action="store_true", help="Keep the data folders and print them.")
+    args = parser.parse_args(argv)
+    if shutil.which("task") is None:
+        print("error: Taskwarrior (`task`) is not installed", file=sys.stderr)
+        return 2
+    if args.pairs < 1:
+        parser.error("--pairs must be at least 1")
+    version = subprocess.run(["task", "--version"], capture_output=True, text=True, check=False)
+    print(
+        f"Taskwarrior {version.stdout.strip()}, Python {sys.version.split()[0]}, focusplan {FOCUSPLAN}"
+    )
+    now = dt.datetime.now(dt.UTC)
+    for count in args.sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"fp-vs-tw-{count}-"))
+        try:
+            tw, db, tw_import, fp_import = load(make_tasks(count, now, args.seed), folder)
+            measured = paired(tw, db, args.pairs)
+            inside = in_process(db, repeats=max(5, args.pairs))
+            med = statistics.median
+            print(f"\nN = {count} pending tasks ({args.pairs} pairs, alternating order)")
+            print(f"  load: task import {ms(tw_import)}   focusplan import {ms(fp_import)}")
+            print(f"  {'':34}{'wall median':>14}{'(min … max)':>24}{'CPU median':>14}")
+            for name, wall, cpu in (
+                (f"focusplan rank --json --limit {LIMIT}", measured.fp_wall, measured.fp_cpu),
+                (f"task next limit:{LIMIT}", measured.tw_wall, measured.tw_cpu),
+            ):
+                print(
+                    f"  {name:<34}{ms(med(wall)):>14}   ({ms(min(wall))} … {ms(max(wall))})"
+                    f"{ms(med(cpu)):>14}"
+                )
+            print(
+                f"  median of per-pair ratios focusplan/task: wall {med(measured.wall_ratios):.2f},"
+                f" CPU {med(measured.cpu_ratios):.2f}"
+            )
+            print(
+                f"  in-process focusplan: rank_tasks {ms(inside['rank_tasks'])}, "
+                f"read_snapshot {ms(inside['read_snapshot'])}, "
+                f"snapshot+rank {ms(inside['snapshot+rank'])}  vs task next (whole process) "
+                f"{ms(med(measured.tw_wall))}"
+            )
+            if args.keep:
+                print(f"  kept: {folder}")
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Benchmark the day planner: median time of planning a full working day.
+
+    /work/venv/bin/python bench/plan.py                   # 100, 1,000, 5,000 open tasks
+    /work/venv/bin/python bench/plan.py --sizes 1000 --runs 21
+
+`planning` times the whole `plan_day` call (pure, in-process) for a Monday
+09:00-17:30 with lunch, two meetings, two weeks of energy logs and synthetic
+open tasks (projects, tags, due dates some of them today, dependencies, and a
+share of finished tasks the planner must skip). The target is 200 ms for 1,000
+open tasks. Each part is a function in `PARTS`, selected by `--part`; a part
+that times something else (an import, a database) receives the same parsed
+arguments and adds itself to `PARTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from focusplan.attention.weights import DEFAULT_WEIGHTS
+from focusplan.domain import DEMANDS, ContextEvent, DayPlan, EnergyLog, Task
+from focusplan.planner import WorkingDay, plan_day
+
+ZONE_NAME = "Europe/Paris"
+ZONE = ZoneInfo(ZONE_NAME)
+DAY = dt.date(2026, 3, 2)  # a Monday
+DEFAULT_SIZES = (100, 1_000, 5_000)
+TARGETS_MS = {1_000: 200.0}
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
+
+
+def synthetic_tasks(n_open: int, seed: int = 0, day: dt.date = DAY) -> list[Task]:
+    """`n_open` tasks open on `day` plus ~20% finished ones; some due that day."""
+    rng = random.Random(seed)
+    start = _at(day, 9)
+    projects = [f"project-{k}" for k in range(max(3, n_open // 40))]
+    tags = ["email", "code", "write", "call", "review", "admin", "read", "plan"]
+    windows = (None, None, None, "morning", "afternoon", "evening")
+    tasks: list[Task] = []
+    for task_id in range(1, n_open + n_open // 5 + 1):
+        roll = rng.random()
+        if roll < 0.03:
+            due: dt.datetime | None = start + dt.timedelta(minutes=rng.randrange(60, 510, 5))
+        elif roll < 0.4:
+            due = start + dt.timedelta(hours=rng.uniform(-200, 2000))
+        else:
+            due = None
+        depends: tuple[int, ...] = ()
+        if task_id > 10 and rng.random() < 0.1:
+            depends = tuple(rng.sample(range(1, task_id), k=rng.randint(1, 2)))
+        finished = task_id > n_open
+        tasks.append(
+            Task(
+                id=task_id,
+                title=f"task {task_id}",
+                importance=rng.randint(1, 5),
+                demand=rng.choice(DEMANDS),
+                estimate_minutes=rng.choice((10, 15, 25, 30, 45, 60, 90, 120, 240)),
+                due=due,
+                project=rng.choice(projects) if rng.random() < 0.8 else None,
+                tags=tuple(rng.sample(tags, k=rng.randint(0, 2))),
+                window=rng.choice(windows),
+                depends_on=depends,
+                created_at=start - dt.timedelta(days=rng.uniform(0.5, 400)),
+                status="done" if finished else "open",
+                completed_at=start - dt.timedelta(hours=20) if finished else None,
+            )
+        )
+    rng.shuffle(tasks)
+    return tasks
+
+
+def synthetic_events(day: dt.date = DAY) -> list[ContextEvent]:
+    return [
+        ContextEvent(id=1, start=_at(day, 10), end=_at(day, 10, 30), title="Standup"),
+        ContextEvent(id=2, start=_at(day, 15), end=_at(day, 16), title="Review"),
+        ContextEvent(
+            id=3,
+            start=_at(day, 0),
+            end=_at(day + dt.timedelta(days=1), 0),
+            all_day=True,
+            title="Sprint",
+        ),
+    ]
+
+
+def synthetic_logs(day: dt.date = DAY, days: int = 14) -> list[EnergyLog]:
+    """A morning person: fresh at 9-11, a dip after lunch, a small rise at 16."""
+    pattern = ((9, 30, 4), (11, 0, 5), (13, 45, 2), (15, 0, 2), (16, 30, 3))
+    logs: list[EnergyLog] = []
+    for back in range(1, days + 1):
+        when = day - dt.timedelta(days=back)
+        for hour, minute, level in pattern:
+            logs.append(EnergyLog(id=len(logs) + 1, at=_at(when, hour, minute), level=level))
+    return logs
+
+
+@dataclass(frozen=True)
+class PlanTiming:
+    open_tasks: int
+    median_ms: float
+    median_cpu_ms: float
+    focus_blocks: int
+    notes: int
+
+
+def plan_once(tasks: Sequence[Task]) -> DayPlan:
+    return plan_day(
+        DAY,
+        tasks,
+        synthetic_events(),
+        synthetic_logs(),
+        DEFAULT_WEIGHTS,
+        WorkingDay(zone=ZONE_NAME),
+    )
+
+
+def time_planning(n_open: int, runs: int) -> PlanTiming:
+    """Median wall time (ms) of `plan_day` for a full day with `n_open` open tasks."""
+    tasks = synthetic_tasks(n_open)
+    result = plan_once(tasks)  # warm caches (imports, signature table)
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(runs):
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        plan_once(tasks)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+        wall.append((time.perf_counter() - start) * 1e3)
+    focus = sum(1 for block in result.blocks if block.kind == "focus")
+    return PlanTiming(
+        n_open, statistics.median(wall), statistics.median(cpu), focus, len(result.notes)
+    )
+
+
+def run_planning(args: argparse.Namespace) -> None:
+    # CPU time next to wall time: on a busy machine the wall clock mostly measures the
+    # other processes.
+    print(f"plan_day, full working day, median of {args.runs} runs")
+    print(
+        f"{'open tasks':>10} {'median ms':>10} {'cpu ms':>7} {'target ms':>10}"
+        f" {'focus blocks':>13} {'notes':>6}"
+    )
+    for size in args.sizes:
+        runs = args.runs if size <= 1_000 else max(3, args.runs // 3)
+        timing = time_planning(size, runs)
+        target = TARGETS_MS.get(size)
+        target_text = f"{target:.0f}" if target is not None else "-"
+        print(
+            f"{timing.open_tasks:>10,} {timing.median_ms:>10.1f} {timing.median_cpu_ms:>7.1f}"
+            f" {target_text:>10}"
+            f" {timing.focus_blocks:>13} {timing.notes:>6}"
+        )
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"planning": run_planning}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--part", choices=sorted(PARTS), action="append")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args(argv)
+    for part in args.part or ["planning"]:
+        PARTS[part](args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,886 @@
+"""The day plan: single-task focus blocks and breaks laid around the day's fixed events.
+
+Planning is decoding, one slot at a time. At each free slot the ranking is
+computed with that slot's context (time of day, the energy predicted then, the
+meeting load of the next two hours) and the best task that fits the free time
+becomes one focus block, followed by a break. Tasks longer than a block continue
+in later blocks with their remaining minutes; a task placed in full counts as
+done at the end of its last block, so a task that depends on it becomes
+eligible from then on (the ranking's own eligibility rule, applied to the plan
+as if it were followed).
+
+Decisions worth knowing:
+
+- Time is whole minutes from the start of the working window, in UTC, so DST
+  and mixed offsets cannot bend the arithmetic; blocks come back in the
+  person's zone.
+- Timed events inside the working window become `event` blocks, clipped to the
+  window (an 08:30–09:30 meeting shows as 09:00–09:30); events that overlap each
+  other are merged into one block titled "A / B", because two blocks on one
+  stretch of time would overlap. All-day events are context only: a note.
+- Lunch is a `break` block titled "Lunch" (the part of it no event covers).
+- Blocks are never shorter than `min_block_minutes`: a task with less left than
+  that reserves a minimum block, a split never leaves a remainder shorter than
+  one, and a gap too short for a block after a break joins the break.
+- "Fits" means the free stretch holds the task's next natural piece (all that
+  is left, or a full-length block). When no ranked task fits, the best one
+  fills the stretch and continues later rather than leaving it empty.
+- Due today: at each slot the planner checks whether, after the ranking's
+  choice, the due-today tasks could still all finish in time if they went next
+  (earliest due first, laid out with the planner's own block and break rules);
+  if not, the earliest-due task goes now ("due 11:00 · must start now"). Due
+  tasks that cannot all make it are given up lowest-ranked first, and the plan
+  names every due-today task that does not finish before its due time in
+  `DayPlan.notes`.
+- Planning from `now`: before `now` the plan is history, the blocks of `kept`
+  (a block still running at `now` is cut at `now`); from `now` on the day is
+  laid out again and nothing new starts before `now` (so events before `now`
+  appear only through `kept`; an event or lunch running at `now` is shown
+  once, whole). Minutes of kept focus
+  blocks count as work done on their task (the earlier plan is taken as
+  followed), but a task that is still open keeps at least one minimum block.
+- Energy comes from an `EnergyModel` fitted on the logs recorded up to the plan
+  time (`now`, or the start of the working window), never on later logs; as in
+  `energy_at`, a log less than two hours old stands for the energy until then.
+  A short night (`sleep_hours`) lowers the curve. A focus block records the
+  energy predicted at its start; it earns the long break when the energy
+  predicted at its end is below `low_energy_below`.
+- Each slot is ranked once (about ten rankings a day). Tasks the plan finishes,
+  and closed tasks, leave the ranking's input: an absent dependency blocks
+  nothing, just like a done one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from focusplan import clock
+from focusplan.attention.layer import LayerParams, params_from_named
+from focusplan.attention.ranking import RankInput, rank_tasks
+from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
+from focusplan.energy import EnergyModel
+
+__all__ = ["WorkingDay", "plan_day", "tasks_after"]
+
+_UTC = dt.UTC
+_MEETING_HORIZON_MINUTES = 120
+_RECENT_LOG_MINUTES = 120  # as `energy_at`: a log this recent is the energy, not the curve
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class WorkingDay(BaseModel):
+    """When a person works, and how the planner cuts that time into blocks.
+
+    Times are wall-clock times in `zone` (an IANA name; None means the person's
+    zone, `focusplan.clock.local_zone()`). `weekdays` uses Monday = 0.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(17, 30)
+    lunch_start: dt.time | None = dt.time(12, 30)
+    lunch_end: dt.time | None = dt.time(13, 15)
+    weekdays: frozenset[int] = frozenset(range(5))
+    zone: str | None = None
+    max_block_minutes: int = Field(default=90, ge=5, le=8 * 60)
+    min_block_minutes: int = Field(default=15, ge=1, le=4 * 60)
+    break_minutes: int = Field(default=10, ge=0, le=120)
+    long_break_minutes: int = Field(default=20, ge=0, le=240)
+    # Predicted energy (1..5) below which a focus block earns the long break.
+    low_energy_below: float = Field(default=2.5, ge=1, le=5)
+    # Planning from `now` starts on this grid (10:07 -> 10:10), not at odd minutes.
+    step_minutes: int = Field(default=5, ge=1, le=60)
+
+    @field_validator("start", "end", "lunch_start", "lunch_end")
+    @classmethod
+    def _naive_time(cls, value: dt.time | None) -> dt.time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("working times are wall-clock times; give the zone in `zone`")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, value: frozenset[int]) -> frozenset[int]:
+        if any(day < 0 or day > 6 for day in value):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return value
+
+    @field_validator("zone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WorkingDay:
+        if self.end <= self.start:
+            raise ValueError("the working day must end after it starts")
+        if (self.lunch_start is None) != (self.lunch_end is None):
+            raise ValueError("give both lunch_start and lunch_end, or neither")
+        if self.lunch_start is not None and self.lunch_end is not None:
+            if self.lunch_end <= self.lunch_start:
+                raise ValueError("lunch must end after it starts")
+            if self.lunch_start < self.start or self.lunch_end > self.end:
+                raise ValueError("lunch must lie inside the working hours")
+        if self.min_block_minutes > self.max_block_minutes:
+            raise ValueError("min_block_minutes cannot exceed max_block_minutes")
+        if self.long_break_minutes < self.break_minutes:
+            raise ValueError("long_break_minutes cannot be shorter than break_minutes")
+        return self
+
+    @classmethod
+    def from_settings(cls, settings: object, zone: str | None = None) -> WorkingDay:
+        """The working day described by `focusplan.settings.Settings` (read by attribute
+        name, so this module need not import pydantic-settings).
+
+        Lunch is `lunch_start` + `lunch_minutes`, clipped to the working hours; no
+        lunch when either is unset or zero.
+        """
+        default = cls()
+        start: dt.time = getattr(settings, "work_start", default.start)
+        end: dt.time = getattr(settings, "work_end", default.end)
+        lunch_start: dt.time | None = getattr(settings, "lunch_start", default.lunch_start)
+        lunch_minutes: int = getattr(settings, "lunch_minutes", 45)
+        lunch_end: dt.time | None = None
+        if lunch_start is not None and lunch_minutes > 0:
+            anchor = dt.date(2000, 1, 3)
+            lunch_end = (
+                dt.datetime.combine(anchor, lunch_start) + dt.timedelta(minutes=lunch_minutes)
+            ).time()
+            # A lunch that runs past midnight wraps to a small time and is dropped here.
+            lunch_start, lunch_end = max(lunch_start, start), min(lunch_end, end)
+            if lunch_end <= lunch_start:
+                lunch_start = lunch_end = None
+        else:
+            lunch_start = None
+        fields: dict[str, object] = {
+            "start": start,
+            "end": end,
+            "lunch_start": lunch_start,
+            "lunch_end": lunch_end,
+            "weekdays": frozenset(getattr(settings, "work_days", default.weekdays)),
+            "zone": zone,
+        }
+        for name in ("max_block_minutes", "break_minutes", "long_break_minutes"):
+            if hasattr(settings, name):
+                fields[name] = getattr(settings, name)
+        return cls.model_validate(fields)
+
+    def tzinfo(self) -> dt.tzinfo:
+        return ZoneInfo(self.zone) if self.zone is not None else clock.local_zone()
+
+    def works_on(self, day: dt.date) -> bool:
+        return day.weekday() in self.weekdays
+
+    def window(self, day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+        return (
+            dt.datetime.combine(day, self.start, tzinfo=zone),
+            dt.datetime.combine(day, self.end, tzinfo=zone),
+        )
+
+
+def plan_day(
+    day: dt.date,
+    tasks: Sequence[Task],
+    events: Sequence[ContextEvent],
+    energy_logs: Sequence[EnergyLog],
+    weights: Mapping[str, float],
+    working: WorkingDay,
+    now: dt.datetime | None = None,
+    kept: Sequence[PlanBlock] = (),
+    *,
+    sleep_hours: float | None = None,
+) -> DayPlan:
+    """The plan for `day`: focus blocks, breaks and event blocks in time order.
+
+    `tasks` may hold every task (done ones serve as finished dependencies);
+    `events` may reach beyond the day (those near the working window still count
+    for meeting load). With `now`, the part of the day before `now` comes from
+    `kept` and the rest is planned from `now`. `sleep_hours` (the night before,
+    from `DayContext`) lowers the predicted energy after a short night. Pure: same
+    inputs, same plan. Raises `ValueError` for invalid weights.
+    """
+    zone = working.tzinfo()
+    created = now.astimezone(zone) if now is not None else None
+    if not working.works_on(day):
+        note = f"{_WEEKDAY_NAMES[day.weekday()]} {day.isoformat()} is not a working day"
+        return DayPlan(date=day, notes=(note,), created_at=created)
+    builder = _DayBuilder.create(
+        day, tasks, events, energy_logs, weights, working, zone, now, kept, sleep_hours
+    )
+    blocks, notes = builder.build()
+    return DayPlan(date=day, blocks=tuple(blocks), notes=tuple(notes), created_at=created)
+
+
+def tasks_after(plan: DayPlan, tasks: Sequence[Task]) -> list[Task]:
+    """The tasks as they would stand if `plan` were followed, to plan a later day.
+
+    Planning days one by one from the same open tasks would give every day the
+    same best tasks; chaining `tasks_after` between days spreads the work. A task
+    whose focus blocks cover its estimate is done at the end of its last block
+    (which also unblocks its dependents); one planned in part keeps the minutes
+    still left as its estimate; the others are returned as they are, in order.
+    """
+    planned: dict[int, float] = {}
+    last_end: dict[int, dt.datetime] = {}
+    for block in plan.blocks:
+        if block.kind == "focus" and block.task_id is not None:
+            planned[block.task_id] = planned.get(block.task_id, 0.0) + block.minutes
+            if block.task_id not in last_end or block.end > last_end[block.task_id]:
+                last_end[block.task_id] = block.end
+    after: list[Task] = []
+    for task in tasks:
+        minutes = planned.get(task.id)
+        if minutes is None or task.status != "open":
+            after.append(task)
+            continue
+        left = math.ceil(task.estimate_minutes - minutes)
+        if left <= 0:
+            after.append(
+                task.model_copy(update={"status": "done", "completed_at": last_end[task.id]})
+            )
+        else:
+            after.append(task.model_copy(update={"estimate_minutes": left}))
+    return after
+
+
+# --------------------------------------------------------------------------- internals
+
+Interval = tuple[int, int]
+
+
+def _merge(intervals: Sequence[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(span: Interval, cuts: Sequence[Interval]) -> list[Interval]:
+    """`span` minus the merged, sorted `cuts`."""
+    pieces: list[Interval] = []
+    cursor, end = span
+    for cut_start, cut_end in cuts:
+        if cut_end <= cursor or cut_start >= end:
+            continue
+        if cut_start > cursor:
+            pieces.append((cursor, cut_start))
+        cursor = max(cursor, cut_end)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """Whole minutes from the start of the working window, in UTC."""
+
+    base: dt.datetime
+    zone: dt.tzinfo
+
+    def at(self, minute: int) -> dt.datetime:
+        return (self.base + dt.timedelta(minutes=minute)).astimezone(self.zone)
+
+    def offset(self, when: dt.datetime) -> float:
+        return (when.astimezone(_UTC) - self.base).total_seconds() / 60
+
+    def floor(self, when: dt.datetime) -> int:
+        return math.floor(self.offset(when))
+
+    def ceil(self, when: dt.datetime) -> int:
+        return math.ceil(self.offset(when))
+
+
+@dataclass
+class _Choice:
+    task_id: int
+    minutes: int  # length of the block
+    position: int  # rank position at the slot
+    urgent: bool = False
+    contributions: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _DayBuilder:
+    day: dt.date
+    working: WorkingDay
+    params: LayerParams  # the weights, converted once for every slot's ranking
+    clock: _Clock
+    day_end: int  # minutes: end of the working window
+    plan_start: int  # minutes: where new blocks may begin
+    cut: dt.datetime  # exact time before which the plan is history
+    world: dict[int, Task]  # the open tasks as the plan has left them (the ranking's input)
+    remaining: dict[int, int]
+    in_progress: set[int]
+    finished_at: dict[int, int]  # task id -> minute its last block ends (kept or new)
+    free: list[Interval]  # free stretches from plan_start, event/lunch-free
+    meetings: list[Interval]  # every timed event, merged, for meeting load
+    history: list[PlanBlock]
+    fixed_blocks: list[PlanBlock]  # events and lunch from the cut on
+    all_day_titles: list[str]
+    energy: list[float]  # predicted level at each minute of the window, 0..day_end
+    due: dict[int, int]  # due-today task id -> deadline minute (capped at day end)
+    due_exact: dict[int, dt.datetime]
+    waiting_times: list[int]  # minutes when a not-yet-open task may become eligible
+    blocks: list[PlanBlock] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)  # of tasks placed in full
+    given_up: set[int] = field(default_factory=set)
+
+    @classmethod
+    def create(
+        cls,
+        day: dt.date,
+        tasks: Sequence[Task],
+        events: Sequence[ContextEvent],
+        energy_logs: Sequence[EnergyLog],
+        weights: Mapping[str, float],
+        working: WorkingDay,
+        zone: dt.tzinfo,
+        now: dt.datetime | None,
+        kept: Sequence[PlanBlock],
+        sleep_hours: float | None,
+    ) -> _DayBuilder:
+        window_start, window_end = working.window(day, zone)
+        clk = _Clock(base=window_start.astimezone(_UTC), zone=zone)
+        day_end = clk.floor(window_end)
+        cut = window_start if now is None or now < window_start else now
+        step = working.step_minutes
+        plan_start = min(day_end, math.ceil(clk.offset(cut) / step) * step)
+
+        history = _history(kept, now, day_start=dt.datetime.combine(day, dt.time(), tzinfo=zone))
+        timed = [e for e in events if not e.all_day and e.end > e.start]
+        meetings = _merge([(clk.floor(e.start), clk.ceil(e.end)) for e in timed])
+        in_window = [
+            e for e in timed if e.end > window_start and e.start < window_end and e.end > cut
+        ]
+        busy = _merge(
+            [(max(clk.floor(e.start), 0), min(clk.ceil(e.end), day_end)) for e in in_window]
+        )
+        fixed_blocks = _event_blocks(in_window, cut, window_end, zone)
+        lunch: list[Interval] = []
+        if working.lunch_start is not None and working.lunch_end is not None:
+            lunch_span = (
+                clk.floor(dt.datetime.combine(day, working.lunch_start, tzinfo=zone)),
+                clk.ceil(dt.datetime.combine(day, working.lunch_end, tzinfo=zone)),
+            )
+            for start, end in _subtract(lunch_span, busy):
+                if clk.at(end) <= cut:
+                    continue
+                lunch.append((start, end))
+                # A lunch already under way goes on from `now` (not from the grid).
+                first = max(clk.at(start), cut.astimezone(zone))
+                fixed_blocks.append(
+                    PlanBlock(start=first, end=clk.at(end), kind="break", title="Lunch")
+                )
+        free = _subtract((plan_start, day_end), _merge(busy + lunch))
+
+        all_day_titles = [
+            e.title or "an all-day event"
+            for e in events
+            if e.all_day and e.start < window_end and e.end > window_start
+        ]
+
+        energy = _energy_by_minute(
+            energy_logs,
+            (now if now is not None else window_start).astimezone(zone),
+            clk,
+            day_end,
+            sleep_hours,
+        )
+
+        plan_start_at = clk.at(plan_start)
+        # Closed tasks can leave the ranking's input: a dependency that is absent
+        # blocks nothing, exactly like one that is done (`eligible_tasks`).
+        world = {
+            task.id: task
+            for task in tasks
+            if task.open_at(plan_start_at) or plan_start_at < task.created_at < window_end
+        }
+
+        min_block = working.min_block_minutes
+        kept_minutes: dict[int, float] = {}
+        finished_at: dict[int, int] = {}
+        for block in history:
+            if block.kind == "focus" and block.task_id is not None:
+                kept_minutes[block.task_id] = kept_minutes.get(block.task_id, 0.0) + block.minutes
+        remaining: dict[int, int] = {}
+        in_progress: set[int] = set()
+        for task_id, task in world.items():
+            left = task.estimate_minutes
+            if task_id in kept_minutes:
+                in_progress.add(task_id)
+                left = max(min_block, math.ceil(task.estimate_minutes - kept_minutes[task_id]))
+                world[task_id] = task.model_copy(update={"estimate_minutes": left})
+            remaining[task_id] = left
+
+        due: dict[int, int] = {}
+        due_exact: dict[int, dt.datetime] = {}
+        for task_id in remaining:
+            due_at = world[task_id].due
+            if due_at is not None and due_at.astimezone(zone).date() == day:
+                due_exact[task_id] = due_at
+                due[task_id] = min(clk.floor(due_at), day_end)
+        waiting_times = sorted(
+            {
+                clk.ceil(moment)
+                for task_id in remaining
+                for moment in (world[task_id].not_before, world[task_id].created_at)
+                if moment is not None and moment > plan_start_at and moment < window_end
+            }
+        )
+        return cls(
+            day=day,
+            working=working,
+            params=params_from_named(weights),
+            clock=clk,
+            day_end=day_end,
+            plan_start=plan_start,
+            cut=cut,
+            world=world,
+            remaining=remaining,
+            in_progress=in_progress,
+            finished_at=finished_at,
+            free=free,
+            meetings=meetings,
+            history=history,
+            fixed_blocks=fixed_blocks,
+            all_day_titles=all_day_titles,
+            energy=energy,
+            due=due,
+            due_exact=due_exact,
+            waiting_times=waiting_times,
+        )
+
+    # ------------------------------------------------------------------ the decoding loop
+
+    def build(self) -> tuple[list[PlanBlock], list[str]]:
+        for start, end in self.free:
+            self._fill(start, end)
+        blocks = _join_at_cut(
+            sorted(self.history + self.fixed_blocks + self.blocks, key=_order), self.cut
+        )
+        return blocks, self._notes()
+
+    def _fill(self, start: int, end: int) -> None:
+        slot = start
+        min_block = self.working.min_block_minutes
+        while end - slot >= min_block and self.remaining:
+            choice = self._choose(slot, end)
+            if choice is None:
+                later = [t for t in self.waiting_times if t > slot]
+                if not later or later[0] >= end:
+                    return
+                step = self.working.step_minutes
+                slot = math.ceil(later[0] / step) * step
+                continue
+            slot = self._place(choice, slot, end)
+
+    def _choose(self, slot: int, end: int) -> _Choice | None:
+        energy = self._energy(slot)
+        context = RankInput(
+            at=self.clock.at(slot),
+            energy=energy,
+            meeting_load=self._meeting_load(slot),
+            day_end=self.clock.at(self.day_end),
+            in_progress=frozenset(self.in_progress),
+            day_start=self.clock.at(0),
+        )
+        result = rank_tasks(
+            list(self.world.values()), context, self.params, explain=True, top_attention=0
+        )
+        ids = [int(task_id) for task_id in result.ids]
+        gap = end - slot
+        best: _Choice | None = None
+        fallback: _Choice | None = None
+        for position, task_id in enumerate(ids):
+            left = self.remaining.get(task_id)
+            if left is None:
+                continue
+            minutes = self._block_minutes(left, gap)
+            if minutes is None:
+                continue
+            if gap >= min(
+                max(left, self.working.min_block_minutes), self.working.max_block_minutes
+            ):
+                best = _Choice(task_id, minutes, position)
+                break
+            if fallback is None:
+                fallback = _Choice(task_id, minutes, position)
+        choice = best or fallback
+        if choice is None:
+            return None
+        if self.due:
+            choice = self._respect_due_times(choice, ids, slot, end)
+        if result.contributions is not None:
+            choice.contributions = {
+                name: float(values[choice.position])
+                for name, values in result.contributions.items()
+            }
+        return choice
+
+    def _place(self, choice: _Choice, slot: int, end: int) -> int:
+        task_id = choice.task_id
+        task = self.world[task_id]
+        block_end = slot + choice.minutes
+        left = self.remaining[task_id] - choice.minutes
+        energy = self._energy(slot)
+        self.blocks.append(
+            PlanBlock(
+                start=self.clock.at(slot),
+                end=self.clock.at(block_end),
+                kind="focus",
+                task_id=task_id,
+                title=task.title,
+                energy=round(energy, 2),
+                reason=self._reason(choice, task, slot, energy, left),
+            )
+        )
+        if left > 0:
+            self.remaining[task_id] = left
+            self.in_progress.add(task_id)
+            self.world[task_id] = task.model_copy(update={"estimate_minutes": left})
+        else:
+            # Placed in full: done as of its block's end, which is before the next slot.
+            # Leaving the ranking's input removes it from the candidates and unblocks
+            # what depends on it (an absent dependency blocks nothing).
+            del self.remaining[task_id]
+            self.in_progress.discard(task_id)
+            self.finished_at[task_id] = block_end
+            self.titles[task_id] = task.title
+            del self.world[task_id]
+        next_slot = self._break_end(block_end, end)
+        if next_slot > block_end:
+            self.blocks.append(
+                PlanBlock(
+                    start=self.clock.at(block_end),
+                    end=self.clock.at(next_slot),
+                    kind="break",
+                    title="Break",
+                )
+            )
+        return next_slot
+
+    # ------------------------------------------------------------------ sizes and breaks
+
+    def _block_minutes(self, left: int, gap: int) -> int | None:
+        """The next block for a task with `left` minutes in a `gap`, or None if it cannot go."""
+        min_block = self.working.min_block_minutes
+        minutes = min(max(left, min_block), self.working.max_block_minutes, gap)
+        if minutes < min_block:
+            return None
+        rest = left - minutes
+        if 0 < rest < min_block:
+            # Leave a remainder worth a block of its own rather than a sliver.
+            minutes = left - min_block
+            if minutes < min_block:
+                return None
+        return minutes
+
+    def _break_end(self, focus_end: int, end: int) -> int:
+        low = self._energy(focus_end) < self.working.low_energy_below
+        length = self.working.long_break_minutes if low else self.working.break_minutes
+        stop = min(focus_end + length, end)
+        if end - stop < self.working.min_block_minutes:
+            stop = end  # the rest of the stretch is too short for a block: rest instead
+        return stop
+
+    def _energy(self, minute: int) -> float:
+        return self.energy[min(max(minute, 0), self.day_end)]
+
+    def _meeting_load(self, minute: int) -> float:
+        horizon = minute + _MEETING_HORIZON_MINUTES
+        busy = sum(max(0, min(end, horizon) - max(start, minute)) for start, end in self.meetings)
+        return min(1.0, busy / _MEETING_HORIZON_MINUTES)
+
+    # ------------------------------------------------------------------ due times
+
+    def _due_order(self, task_id: int) -> tuple[int, int]:
+        # By id among equal due times, not by rank: the order must be the same at every slot.
+        return (self.due[task_id], task_id)
+
+    def _urgent_pick(self, lefts: Mapping[int, int], slot: int, end: int) -> _Choice | None:
+        """The earliest-due task whose next block fits the stretch from `slot` to `end`."""
+        for task_id in sorted(lefts, key=self._due_order):
+            minutes = self._block_minutes(lefts[task_id], end - slot)
+            if minutes is not None:
+                return _Choice(task_id, minutes, position=-1, urgent=True)
+        return None
+
+    def _due_times_hold(self, lefts: Mapping[int, int], start: int) -> bool:
+        """Can every task in `lefts` still finish by its due time from `start`?
+
+        Decided by laying out only these tasks, earliest due first, with the very
+        block and break rules the planner uses, rather than by counting minutes: a
+        22-minute task cannot use a 21-minute gap plus a 15-minute one. Because the
+        planner falls back on exactly this layout's first step whenever the check
+        fails after its own choice, a due time that holds at one slot keeps holding.
+        """
+        left = {task_id: minutes for task_id, minutes in lefts.items() if minutes > 0}
+        min_block = self.working.min_block_minutes
+        for free_start, free_end in self.free:
+            if not left:
+                break
+            slot = max(free_start, start)
+            while left and free_end - slot >= min_block:
+                if min(self.due[task_id] for task_id in left) <= slot:
+                    return False
+                pick = self._urgent_pick(left, slot, free_end)
+                if pick is None:
+                    break
+                finish = slot + pick.minutes
+                left[pick.task_id] -= pick.minutes
+                if left[pick.task_id] <= 0:
+                    if finish > self.due[pick.task_id]:
+                        return False
+                    del left[pick.task_id]
+                slot = self._break_end(finish, free_end)
+        return not left
+
+    def _respect_due_times(
+        self, choice: _Choice, ids: Sequence[int], slot: int, end: int
+    ) -> _Choice:
+        """The ranking's choice, unless taking it now would make a due-today task miss."""
+        position = {task_id: pos for pos, task_id in enumerate(ids) if task_id in self.due}
+        urgent = {
+            task_id: self.remaining[task_id]
+            for task_id in position
+            if task_id in self.remaining and task_id not in self.given_up
+        }
+        if urgent and not self._due_times_hold(urgent, slot):
+            # First give up those that cannot make it even alone, then, while the rest
+            # cannot all make it, the lowest-ranked.
+            for task_id in list(urgent):
+                if not self._due_times_hold({task_id: urgent[task_id]}, slot):
+                    self.given_up.add(task_id)
+                    del urgent[task_id]
+            while urgent and not self._due_times_hold(urgent, slot):
+                lowest = max(urgent, key=lambda t: position[t])
+                self.given_up.add(lowest)
+                del urgent[lowest]
+        if not urgent:
+            return choice
+        after = dict(urgent)
+        if choice.task_id in after:
+            after[choice.task_id] -= choice.minutes
+        if self._due_times_hold(after, self._break_end(slot + choice.minutes, end)):
+            return choice
+        pick = self._urgent_pick(urgent, slot, end)
+        if pick is None:
+            return choice
+        pick.position = position[pick.task_id]
+        return pick
+
+    # ------------------------------------------------------------------ words
+
+    def _reason(self, choice: _Choice, task: Task, slot: int, energy: float, left: int) -> str:
+        """Why this block: the planner's own facts, then the ranking's top contributions."""
+        phrases: list[str] = []
+        due_at = self.due_exact.get(choice.task_id)
+        if choice.urgent and due_at is not None:
+            phrases.append(f"due {_hhmm(due_at, self.clock.zone)} · must start now")
+        phrases.extend(
+            _contribution_phrases(choice.contributions, task, energy, self.clock.at(slot))
+        )
+        if due_at is not None and not choice.urgent and "due today" not in phrases:
+            phrases.append("due today")
+        if choice.task_id in self.in_progress and "continues" not in phrases:
+            phrases.append("continues")
+        if left > 0:
+            phrases.append(f"{left} min left")
+        return " · ".join(dict.fromkeys(phrases))
+
+    def _notes(self) -> list[str]:
+        notes: list[str] = []
+        if self.plan_start >= self.day_end and self.cut > self.clock.at(0):
+            notes.append("the working day is over; nothing left to plan")
+        notes.extend(f"all day: {title}" for title in self.all_day_titles)
+        for task_id, due_at in sorted(self.due_exact.items(), key=lambda item: (item[1], item[0])):
+            done = self.finished_at.get(task_id)
+            if done is not None and done <= self.clock.floor(due_at):
+                continue
+            title = self.titles.get(task_id) or self.world[task_id].title
+            notes.append(
+                f"'{title}' is due {_hhmm(due_at, self.clock.zone)} but cannot fit before then"
+            )
+        return notes
+
+
+def _energy_by_minute(
+    logs: Sequence[EnergyLog],
+    cutoff: dt.datetime,
+    clk: _Clock,
+    day_end: int,
+    sleep_hours: float | None,
+) -> list[float]:
+    """Predicted energy at every minute of the working window, from logs up to `cutoff`.
+
+    The curve is evaluated once for the whole window (one vectorised call, not one
+    per slot). As in `energy_at`, a log at most `_RECENT_LOG_MINUTES` old stands for
+    the person's energy until it is that old: "I am drained now" beats the curve.
+    """
+    known = [log for log in logs if log.at <= cutoff]
+    model = EnergyModel.fit(known, cutoff)
+    hours = []
+    for minute in range(day_end + 1):
+        local = clk.at(minute)
+        hours.append(local.hour + local.minute / 60)
+    levels = [float(level) for level in model.curve(hours, sleep_hours)]
+    if known:
+        latest = max(known, key=lambda log: log.at)
+        fresh_until = clk.floor(latest.at + dt.timedelta(minutes=_RECENT_LOG_MINUTES))
+        for minute in range(max(0, clk.ceil(latest.at)), min(fresh_until, day_end) + 1):
+            levels[minute] = float(latest.level)
+    return levels
+
+
+def _hhmm(when: dt.datetime, zone: dt.tzinfo) -> str:
+    return when.astimezone(zone).strftime("%H:%M")
+
+
+def _order(block: PlanBlock) -> tuple[dt.datetime, dt.datetime]:
+    return (block.start, block.end)
+
+
+def _history(
+    kept: Sequence[PlanBlock], now: dt.datetime | None, day_start: dt.datetime
+) -> list[PlanBlock]:
+    """The blocks of the earlier plan that already happened, a running one cut at `now`."""
+    if now is None:
+        return []
+    past: list[PlanBlock] = []
+    for block in kept:
+        if block.start >= now or block.end <= day_start:
+            continue
+        past.append(block if block.end <= now else block.model_copy(update={"end": now}))
+    return past
+
+
+def _event_blocks(
+    events: Sequence[ContextEvent], start: dt.datetime, end: dt.datetime, zone: dt.tzinfo
+) -> list[PlanBlock]:
+    """One block per stretch of booked time, clipped to [start, end)."""
+    spans: list[tuple[dt.datetime, dt.datetime, list[str]]] = []
+    for event in sorted(events, key=lambda e: (e.start, e.end, e.title)):
+        first, last = max(event.start, start), min(event.end, end)
+        if last <= first:
+            continue
+        title = event.title or "Busy"
+        if spans and first < spans[-1][1]:
+            span_start, span_end, titles = spans[-1]
+            if title not in titles:
+                titles.append(title)
+            spans[-1] = (span_start, max(span_end, last), titles)
+        else:
+            spans.append((first, last, [title]))
+    return [
+        PlanBlock(
+            start=first.astimezone(zone),
+            end=last.astimezone(zone),
+            kind="event",
+            title=" / ".join(titles),
+        )
+        for first, last, titles in spans
+    ]
+
+
+def _join_at_cut(blocks: list[PlanBlock], cut: dt.datetime) -> list[PlanBlock]:
+    """An event or lunch running at `now` is in the history (cut at `now`) and in the
+    new part (from `now`): show it once. Blocks that merely touch elsewhere stay apart."""
+    joined: list[PlanBlock] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and block.kind != "focus"
+            and (previous.kind, previous.title) == (block.kind, block.title)
+            and previous.end == block.start == cut
+        ):
+            joined[-1] = previous.model_copy(update={"end": block.end})
+        else:
+            joined.append(block)
+    return joined
+
+
+def _contribution_phrases(
+    contributions: Mapping[str, float], task: Task, energy: float, slot: dt.datetime
+) -> list[str]:
+    """The largest positive contributions to the task's score, in words (at most three).
+
+    Contributions are keyed by weight name; several weights can say the same thing
+    (`residual.deadline` and `attn.bias×deadline`), so amounts add up per phrase.
+    """
+    amounts: dict[str, float] = {}
+    for name, value in contributions.items():
+        if value <= 0:
+            continue
+        phrase = _phrase(name, task, energy, slot)
+        if phrase is not None:
+            amounts[phrase] = amounts.get(phrase, 0.0) + value
+    ranked = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+    return [phrase for phrase, _ in ranked[:3]]
+
+
+def _phrase(name: str, task: Task, energy: float, slot: dt.datetime) -> str | None:
+    """What a positive contribution of weight `name` means for `task`, or None."""
+    kind, _, term = name.partition(".")
+    query, _, key = term.partition("×")
+    feature = key or query
+    if kind == "value":
+        # Tasks share in what their project-mates carry; without a project or tags the
+        # "mates" are just every other loose task, which is not worth a phrase.
+        return _VALUE_PHRASES.get(feature) if task.project or task.tags else None
+    if feature == "importance":
+        return "important"
+    if feature == "deadline":
+        if task.due is None:
+            return None
+        if task.due <= slot:
+            return "overdue"
+        return "due today" if task.due.date() == slot.date() else "deadline near"
+    if feature == "demand":
+        if task.demand == "high":
+            return "fits high energy"
+        return "light work for low energy" if task.demand == "low" else None
+    if feature == "estimate":
+        if query == "meeting_load":
+            return "fits before the next meeting"
+        if query == "day_left":
+            return "long task early in the day"
+        if query == "energy":
+            return "long task for fresh hours" if energy >= 3 else "short task for low energy"
+        return "quick win" if task.estimate_minutes <= _QUICK_MINUTES else None
+    if feature == "window_fit":
+        return f"its {task.window} window" if task.window else None
+    return _TASK_PHRASES.get(feature)
+
+
+_QUICK_MINUTES: Final[int] = 30
+_TASK_PHRASES: Final[dict[str, str]] = {
+    "age": "waiting a while",
+    "unblocks": "unblocks other tasks",
+    "in_progress": "continues",
+}
+_VALUE_PHRASES: Final[dict[str, str]] = {
+    "importance": "important project",
+    "deadline": "project deadline",
+    "unblocks": "key project",
+    "in_progress": "same project as work in progress",
+}
