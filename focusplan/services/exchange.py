@@ -15,6 +15,7 @@ from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
 
 if TYPE_CHECKING:
+    from focusplan.exchange import ImportedTask
     from focusplan.store import UnitOfWork
 
 
@@ -31,26 +32,8 @@ def import_file(
 
     chosen = fmt or guess_format(data, filename)
     bundle = parse_import(data, chosen, now=now)
-    created = updated = 0
     with source.unit_of_work() as uow:
-        ids: dict[str, int] = {}
-        # The bundle lists every task after the tasks it depends on.
-        for item in bundle.tasks:
-            existing = (
-                uow.tasks.find_by_external_id(item.task.external_id)
-                if item.task.external_id
-                else None
-            )
-            task = item.resolved(ids)
-            if existing is None:
-                ids[item.key] = uow.tasks.add(task).id
-                created += 1
-            else:
-                # Re-importing the same export updates instead of duplicating.
-                values = task.model_dump()
-                values.update(id=existing.id, updated_at=now)
-                ids[item.key] = uow.tasks.restore(Task.model_validate(values)).id
-                updated += 1
+        ids, created = _store_tasks(uow, bundle.tasks, now)
         for log in bundle.energy:
             uow.energy.add(log)
         for event in bundle.events:
@@ -73,8 +56,8 @@ def import_file(
         _restore_weights(uow, bundle.weights)
     return ImportSummary(
         format=chosen,
-        tasks=created,
-        updated=updated,
+        tasks=len(created),
+        updated=len(bundle.tasks) - len(created),
         energy=len(bundle.energy),
         events=len(bundle.events),
         days=len(bundle.days),
@@ -82,6 +65,40 @@ def import_file(
         skipped=sum(bundle.skipped.values()),
         notes=bundle.notes,
     )
+
+
+def _store_tasks(
+    uow: UnitOfWork, items: Sequence[ImportedTask], now: dt.datetime
+) -> tuple[dict[str, int], set[str]]:
+    """Insert new tasks in bulk and update the ones an earlier import brought in.
+
+    Returns the id of every key and the keys that were created. New tasks are
+    stored without dependencies and linked once all of them have ids.
+    """
+    known = uow.tasks.ids_by_external_id(
+        [item.task.external_id for item in items if item.task.external_id]
+    )
+    fresh = [item for item in items if item.task.external_id not in known]
+    created = {item.key for item in fresh}
+    new_ids = uow.tasks.add_many(
+        [item.task.model_copy(update={"depends_on": ()}) for item in fresh]
+    )
+    ids = dict(zip((item.key for item in fresh), new_ids, strict=True))
+    for item in items:
+        if item.key not in created:
+            ids[item.key] = known[item.task.external_id or ""]
+    uow.tasks.link_many(
+        {ids[item.key]: [ids[key] for key in item.depends_on_keys] for item in fresh}
+    )
+    # Re-importing the same export updates instead of duplicating.
+    replaced = []
+    for item in items:
+        if item.key not in created:
+            values = item.resolved(ids).model_dump()
+            values.update(id=ids[item.key], updated_at=now)
+            replaced.append(Task.model_validate(values))
+    uow.tasks.replace_many(replaced)
+    return ids, created
 
 
 def _restore_weights(uow: UnitOfWork, versions: Sequence[WeightsVersion]) -> None:

@@ -11,10 +11,22 @@ import builtins
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from focusplan import clock
@@ -222,6 +234,136 @@ class TaskRepository:
         self._session.flush()
         self._write_children(record.id, new.tags, new.depends_on)
         return self.get(record.id)
+
+    def add_many(self, tasks: Sequence[NewTask]) -> builtins.list[int]:
+        """Store many new tasks at once (imports); returns their ids in the same order.
+
+        Dependencies given here must name stored tasks; dependencies among the
+        new tasks themselves are added afterwards with `link_many`.
+        """
+        if not tasks:
+            return []
+        for task in tasks:
+            _storable(task.due, task.not_before, task.created_at, task.completed_at)
+            _storable(task.dropped_at)
+        external = [task.external_id for task in tasks if task.external_id]
+        if len(set(external)) != len(external):
+            raise ValueError("two imported tasks share one external id")
+        for chunk in _chunks(external, 500):
+            taken = self._session.scalar(
+                select(TaskRecord.external_id).where(TaskRecord.external_id.in_(chunk)).limit(1)
+            )
+            if taken is not None:
+                raise ValueError(f"external id {taken!r} is already used by another task")
+        rows = [
+            {
+                **{name: getattr(task, name) for name in _TASK_COLUMNS},
+                "time_window": task.window,
+                "updated_at": None,
+            }
+            for task in tasks
+        ]
+        ids = self._insert_returning_ids(rows)
+        tag_rows = [
+            {"task_id": task_id, "position": index, "tag": tag}
+            for task_id, task in zip(ids, tasks, strict=True)
+            for index, tag in enumerate(task.tags)
+        ]
+        if tag_rows:
+            self._session.execute(insert(_TAGS), tag_rows)
+        self.link_many({task_id: task.depends_on for task_id, task in zip(ids, tasks, strict=True)})
+        return ids
+
+    def _insert_returning_ids(self, rows: Sequence[dict[str, Any]]) -> builtins.list[int]:
+        bind = self._session.get_bind()
+        if bind.dialect.name != "sqlite":
+            return builtins.list(
+                self._session.scalars(
+                    insert(TaskRecord).returning(TaskRecord.id, sort_by_parameter_order=True), rows
+                )
+            )
+        # SQLAlchemy orders RETURNING rows on SQLite by splicing per-row results, which
+        # is quadratic for a large import. A unit of work holds the write lock from its
+        # first statement (BEGIN IMMEDIATE), so the ids after the AUTOINCREMENT
+        # high-water mark are ours to hand out; SQLite advances the mark itself.
+        high = self._session.scalar(
+            text(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tasks'), 0),"
+                " coalesce((SELECT max(id) FROM tasks), 0))"
+            )
+        )
+        first = int(high or 0) + 1
+        ids = builtins.list(range(first, first + len(rows)))
+        self._session.execute(
+            insert(TaskRecord),
+            [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)],
+        )
+        return ids
+
+    def replace_many(self, tasks: Sequence[Task]) -> None:
+        """Write many stored tasks back as given (re-imports), in bulk.
+
+        Dependencies must name stored tasks; the caller vouches that they form no
+        cycle (an import's own dependency graph is checked when it is parsed).
+        """
+        if not tasks:
+            return
+        for task in tasks:
+            _storable(task.due, task.not_before, task.created_at, task.completed_at)
+            _storable(task.dropped_at, task.updated_at)
+        ids = [task.id for task in tasks]
+        self._require_tasks(set(ids))
+        self._session.execute(
+            update(TaskRecord),
+            [
+                {
+                    "id": task.id,
+                    **{name: getattr(task, name) for name in _TASK_COLUMNS},
+                    "time_window": task.window,
+                    "updated_at": task.updated_at,
+                }
+                for task in tasks
+            ],
+        )
+        for chunk in _chunks(ids, 500):
+            self._session.execute(delete(_TAGS).where(_TAGS.c.task_id.in_(chunk)))
+            self._session.execute(delete(_DEPENDENCIES).where(_DEPENDENCIES.c.task_id.in_(chunk)))
+        tag_rows = [
+            {"task_id": task.id, "position": index, "tag": tag}
+            for task in tasks
+            for index, tag in enumerate(task.tags)
+        ]
+        if tag_rows:
+            self._session.execute(insert(_TAGS), tag_rows)
+        self.link_many({task.id: task.depends_on for task in tasks})
+        self._session.expire_all()
+
+    def link_many(self, dependencies: Mapping[int, Sequence[int]]) -> None:
+        """Give tasks that have no dependencies yet the ones listed (imports).
+
+        Only for tasks just created, each depending on tasks created before it:
+        every edge points to an older task, so no cycle can arise.
+        """
+        rows = [
+            {"task_id": task_id, "depends_on_id": other, "position": index}
+            for task_id, others in dependencies.items()
+            for index, other in enumerate(others)
+        ]
+        if not rows:
+            return
+        self._require_tasks({row["depends_on_id"] for row in rows} - set(dependencies))
+        self._session.execute(insert(_DEPENDENCIES), rows)
+
+    def ids_by_external_id(self, external_ids: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(builtins.list(external_ids), 500):
+            rows = self._session.execute(
+                select(TaskRecord.external_id, TaskRecord.id).where(
+                    TaskRecord.external_id.in_(chunk)
+                )
+            )
+            found.update((str(external_id), task_id) for external_id, task_id in rows)
+        return found
 
     def update(self, task_id: int, patch: TaskPatch) -> Task:
         """Apply the fields set in `patch`; a change of `depends_on` is checked for cycles."""
@@ -788,3 +930,12 @@ class PlanRepository:
                 ),
             }
         )
+
+
+_Item = TypeVar("_Item")
+
+
+def _chunks(values: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
+    # SQLite caps the number of bound parameters in one statement.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

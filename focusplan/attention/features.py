@@ -1,0 +1,421 @@
+"""Tokens for the attention layer: which tasks are eligible at `t`, and their features.
+
+A token is ``x_i = [task features f_i ; project signature ; context c]`` (float64,
+columns in `FEATURE_NAMES` order; the last context feature is the constant 1).
+Everything is judged by what was recorded at or before `t`: a task created later
+does not exist yet, one completed later is still open, a dependency completed
+later still blocks. Fields are pulled out of the tasks in one Python pass; the
+feature maths is vectorised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+import zlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from focusplan.attention.weights import (
+    CONTEXT_FEATURES,
+    FEATURE_NAMES,
+    SIGNATURE_DIMS,
+    SIGNATURE_FEATURES,
+    TASK_FEATURES,
+)
+from focusplan.domain import Task
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+__all__ = [
+    "CONTEXT_FEATURES",
+    "FEATURE_INDEX",
+    "FEATURE_NAMES",
+    "N_FEATURES",
+    "SIGNATURE_FEATURES",
+    "TASK_FEATURES",
+    "RankInput",
+    "Tokens",
+    "build_tokens",
+    "context_vector",
+    "deadline_pressure",
+    "eligible_tasks",
+    "project_signature",
+]
+
+N_FEATURES: Final[int] = len(FEATURE_NAMES)
+FEATURE_INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+# Deadline pressure exp(-h/T) rises over the last couple of weeks (~6% at 14 days,
+# 25% at 7, 82% at 1); past the due time it keeps rising as 1 + ½·tanh(overdue/S)
+# and saturates at 1.5. S = T/2 makes the two pieces meet with the same slope.
+DEADLINE_HOURS: Final[float] = 120.0
+OVERDUE_HOURS: Final[float] = DEADLINE_HOURS / 2
+ESTIMATE_CLIP: Final[float] = 4.0  # log2(minutes/60): 4 min .. 16 h
+AGE_CLIP: Final[float] = 2.0  # log1p(days)/log(31): a month is 1, ~2.6 years is 2
+_LOG31: Final[float] = math.log(31.0)
+WINDOW_CENTRES: Final[dict[str, float]] = {"morning": 10.0, "afternoon": 15.0, "evening": 19.0}
+_DEMAND: Final[dict[str, float]] = {"low": -1.0, "medium": 0.0, "high": 1.0}
+_WINDOW_OR_NAN: Final[dict[str | None, float]] = {None: math.nan, **dict(WINDOW_CENTRES.items())}
+_get_id = operator.attrgetter("id")
+_total_seconds = dt.timedelta.total_seconds
+_get_fields = operator.attrgetter(
+    "id",
+    "importance",
+    "demand",
+    "estimate_minutes",
+    "window",
+    "project",
+    "tags",
+    "created_at",
+    "due",
+)
+# Without a day end, a nominal 09:00-18:00 working day in `at`'s zone.
+NOMINAL_DAY: Final[tuple[float, float]] = (9.0, 18.0)
+_TWO_PI_OVER_DAY: Final[float] = 2.0 * math.pi / 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class RankInput:
+    """The context of one ranking: when, how much energy, what surrounds it.
+
+    `at` is read in its own zone (hour of day, weekend), so pass local time.
+    `meeting_load` is the share (0..1) of the next two hours taken by events.
+    `day_start`/`day_end` bound the working day for `day_left`; when `day_end`
+    is None a nominal 09:00-18:00 day is assumed, when only `day_start` is None
+    the day is taken to start 9 hours before `day_end`.
+    """
+
+    at: dt.datetime
+    energy: float
+    meeting_load: float = 0.0
+    day_end: dt.datetime | None = None
+    in_progress: frozenset[int] = field(default_factory=frozenset)
+    day_start: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.at, "at")
+        if not (math.isfinite(self.energy) and 1.0 <= self.energy <= 5.0):
+            raise ValueError(f"energy must be within 1..5, got {self.energy!r}")
+        if not (math.isfinite(self.meeting_load) and 0.0 <= self.meeting_load <= 1.0):
+            raise ValueError(f"meeting_load must be within 0..1, got {self.meeting_load!r}")
+        for name in ("day_end", "day_start"):
+            value = getattr(self, name)
+            if value is not None:
+                _require_aware(value, name)
+        if (
+            self.day_start is not None
+            and self.day_end is not None
+            and self.day_end <= self.day_start
+        ):
+            raise ValueError("day_end must be after day_start")
+        if not isinstance(self.in_progress, frozenset):
+            object.__setattr__(self, "in_progress", frozenset(self.in_progress))
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Token ids (ascending) and their feature rows `X` (N × `N_FEATURES`)."""
+
+    ids: IntArray
+    X: FloatArray
+
+
+def _require_aware(value: dt.datetime, name: str) -> None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime")
+
+
+def hour_of_day(at: dt.datetime) -> float:
+    """Local clock hour of `at` (in its own zone) as a float in [0, 24)."""
+    return at.hour + at.minute / 60.0 + (at.second + at.microsecond / 1e6) / 3600.0
+
+
+# --- eligibility -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Scan:
+    eligible: list[Task]
+    open_ids: set[int]
+    waiting: list[Task]  # open tasks with dependencies (eligible or blocked)
+
+
+def _scan(tasks: Sequence[Task], at: dt.datetime) -> _Scan:
+    # One pass over every task: eligibility needs the whole list (dependencies),
+    # the unblocks feature needs the open tasks that wait on something.
+    _require_aware(at, "at")
+    # `Task.open_at`, inlined: this loop runs over every task of the database.
+    open_tasks = [
+        task
+        for task in tasks
+        if task.created_at <= at
+        and (task.completed_at is None or task.completed_at > at)
+        and (task.dropped_at is None or task.dropped_at > at)
+    ]
+    open_ids = set(map(_get_id, open_tasks))
+    if len(open_ids) != len(open_tasks):
+        # Only open tasks can collide in effect; closed ones are never looked up.
+        raise ValueError("task ids must be unique")
+    waiting = [task for task in open_tasks if task.depends_on]
+    eligible = [
+        task
+        for task in open_tasks
+        if (task.not_before is None or task.not_before <= at)
+        # A dependency blocks while it is open at `at`; one done or dropped by then, or
+        # unknown to this list, does not (a dropped prerequisite will never be "done").
+        and not (task.depends_on and any(dep in open_ids for dep in task.depends_on))
+    ]
+    return _Scan(eligible, open_ids, waiting)
+
+
+def eligible_tasks(tasks: Sequence[Task], at: dt.datetime) -> list[Task]:
+    """Tasks that are tokens at `at`, in input order.
+
+    Eligible means open at `at` by what was known then (`Task.open_at`), with
+    `not_before` unset or at/before `at`, and no dependency still open at `at`
+    (a dependency completed or dropped at or before `at`, or absent from `tasks`,
+    does not block).
+    """
+    return _scan(tasks, at).eligible
+
+
+def _dependents_counts(
+    waiting: list[Task], open_ids: set[int], wanted: Iterable[int]
+) -> dict[int, int]:
+    """For each wanted id, how many open tasks wait on it directly or transitively.
+
+    Only open tasks count and the walk goes only through open tasks: a finished
+    intermediate no longer waits on anything. Reachability sets are Python-int
+    bitsets filled in reverse topological order, so a long chain costs O(n²/64)
+    word operations, not a search per task.
+    """
+    children: dict[int, list[int]] = {}
+    for task in waiting:
+        for dep in task.depends_on:
+            if dep in open_ids and dep != task.id:
+                children.setdefault(dep, []).append(task.id)
+    if not children:
+        return {}
+    nodes = set(children)
+    for kids in children.values():
+        nodes.update(kids)
+    index = {node: i for i, node in enumerate(sorted(nodes))}
+    parents: dict[int, list[int]] = {}
+    pending: dict[int, int] = {}
+    for node in nodes:
+        kids = children.get(node, [])
+        pending[node] = len(kids)
+        for kid in kids:
+            parents.setdefault(kid, []).append(node)
+    reach: dict[int, int] = {}
+    ready = [node for node in nodes if pending[node] == 0]
+    while ready:
+        node = ready.pop()
+        bits = 0
+        for kid in children.get(node, ()):
+            bits |= (1 << index[kid]) | reach[kid]
+        reach[node] = bits
+        for parent in parents.get(node, ()):
+            pending[parent] -= 1
+            if pending[parent] == 0:
+                ready.append(parent)
+    # Nodes on a dependency cycle (the store forbids them, imports might not) never
+    # become ready: count what they reach by plain search.
+    for node in nodes - reach.keys():
+        seen: set[int] = set()
+        stack = list(children.get(node, ()))
+        while stack:
+            kid = stack.pop()
+            if kid in seen:
+                continue
+            seen.add(kid)
+            stack.extend(children.get(kid, ()))
+        seen.discard(node)
+        reach[node] = sum(1 << index[kid] for kid in seen)
+    return {node: reach[node].bit_count() for node in wanted if node in reach}
+
+
+# --- feature maths (vectorised) ------------------------------------------------------
+
+
+def deadline_pressure(hours_left: FloatArray) -> FloatArray:
+    """Smooth bounded pressure from hours until due (NaN = no due date → 0).
+
+    0 far ahead, ~1 at the due time, rising to at most 1.5 when long overdue;
+    continuous with a continuous slope at the due time.
+    """
+    h = np.asarray(hours_left, dtype=np.float64)
+    ahead = np.nan_to_num(h, nan=np.inf, posinf=np.inf, neginf=-np.inf)
+    pressure = np.exp(-np.maximum(ahead, 0.0) / DEADLINE_HOURS)
+    pressure += 0.5 * np.tanh(np.maximum(-ahead, 0.0) / OVERDUE_HOURS)
+    return pressure
+
+
+def _label_bits(label: str) -> int:
+    # zlib.crc32, not hash(): the same label must map to the same signature in every
+    # process (PYTHONHASHSEED) and every version of Python.
+    return zlib.crc32(label.casefold().encode("utf-8"))
+
+
+@lru_cache(maxsize=8192)
+def _signature_code(project: str | None, tags: tuple[str, ...]) -> int:
+    labels = sorted({tag.casefold() for tag in tags})
+    anchor = project.casefold() if project else (labels[0] if labels else "")
+    others = [tag for tag in labels if tag != anchor]
+    code = 0
+    anchor_bits = _label_bits(anchor)
+    other_bits = [_label_bits(tag) for tag in others]
+    for k in range(SIGNATURE_DIMS):
+        # The anchor (project, else first tag) votes 1.5, each other tag 1: never a tie.
+        vote = 1.5 if anchor_bits >> k & 1 else -1.5
+        vote += sum(1.0 if bits >> k & 1 else -1.0 for bits in other_bits)
+        if vote > 0:
+            code |= 1 << k
+    return code
+
+
+_SIGN_TABLE: Final[FloatArray] = np.array(
+    [
+        [
+            (1.0 if code >> k & 1 else -1.0) / math.sqrt(SIGNATURE_DIMS)
+            for k in range(SIGNATURE_DIMS)
+        ]
+        for code in range(1 << SIGNATURE_DIMS)
+    ],
+    dtype=np.float64,
+)
+_SIGN_TABLE.setflags(write=False)
+
+
+def project_signature(project: str | None, tags: Collection[str] = ()) -> FloatArray:
+    """The ±1/√k signature of a project and tags (unit norm; case-insensitive).
+
+    A task without project or tags still gets one (that of the empty label), so
+    every token has the same norm and the project×project self term is a constant.
+    """
+    return _SIGN_TABLE[_signature_code(project, tuple(tags))].copy()
+
+
+def context_vector(ctx: RankInput) -> FloatArray:
+    """The context features of `ctx` (same for every token), `CONTEXT_FEATURES` order."""
+    at = ctx.at
+    hour = hour_of_day(at)
+    angle = hour * _TWO_PI_OVER_DAY
+    if ctx.day_end is not None:
+        end = ctx.day_end
+        start = ctx.day_start if ctx.day_start is not None else end - dt.timedelta(hours=9)
+        span = (end - start).total_seconds()
+        day_left = (end - at).total_seconds() / span
+    else:
+        first, last = NOMINAL_DAY
+        day_left = (last - hour) / (last - first)
+    return np.array(
+        [
+            math.sin(angle),
+            math.cos(angle),
+            (ctx.energy - 3.0) / 2.0,
+            1.0 if at.weekday() >= 5 else 0.0,
+            min(1.0, max(0.0, day_left)),
+            ctx.meeting_load,
+            1.0,
+        ],
+        dtype=np.float64,
+    )
+
+
+def _task_matrix(
+    tasks: Sequence[Task], ctx: RankInput, unblocks: Mapping[int, int]
+) -> tuple[IntArray, FloatArray]:
+    n = len(tasks)
+    # Pull every field in one C-level pass (attrgetter + zip), then convert columns.
+    columns = tuple(zip(*map(_get_fields, tasks), strict=True)) if n else ((),) * 9
+    id_col, importance_col, demand_col, minutes_col, window_col = columns[:5]
+    project_col, tags_col, created_col, due_col = columns[5:]
+    ids = np.array(id_col, dtype=np.int64)
+    importance = np.array(importance_col, dtype=np.float64)
+    demand = np.array(list(map(_DEMAND.__getitem__, demand_col)), dtype=np.float64)
+    minutes = np.array(minutes_col, dtype=np.float64)
+    # Elapsed times by Python's aware arithmetic, with `at` in the tasks' own zone: for
+    # one zone that is wall-clock time (it differs from absolute time by the DST shift
+    # across a change, which these smooth features do not notice) and ~3x cheaper than
+    # `timestamp()`, which dominated the cost of ranking a thousand tasks.
+    ref = ctx.at
+    if n and created_col[0].tzinfo is not ref.tzinfo:
+        ref = ref.astimezone(created_col[0].tzinfo)
+    age_seconds = np.array(
+        list(map(_total_seconds, map(operator.sub, repeat(ref), created_col))), dtype=np.float64
+    )
+    seconds_left = np.array(
+        [math.nan if due is None else (due - ref).total_seconds() for due in due_col],
+        dtype=np.float64,
+    )
+    centre = np.array(list(map(_WINDOW_OR_NAN.__getitem__, window_col)), dtype=np.float64)
+    codes = np.array(list(map(_signature_code, project_col, tags_col)), dtype=np.intp)
+    blocked_by_me = np.zeros(n, dtype=np.float64)
+    if unblocks:
+        blocked_by_me[:] = [unblocks.get(task_id, 0) for task_id in id_col]
+
+    X = np.empty((n, N_FEATURES), dtype=np.float64)
+    col = FEATURE_INDEX
+    np.subtract(importance, 3.0, out=X[:, col["importance"]])
+    X[:, col["importance"]] /= 2.0
+    X[:, col["deadline"]] = deadline_pressure(seconds_left / 3600.0)
+    X[:, col["demand"]] = demand
+    estimate = X[:, col["estimate"]]
+    np.log2(np.maximum(minutes, 1e-9) / 60.0, out=estimate)
+    np.clip(estimate, -ESTIMATE_CLIP, ESTIMATE_CLIP, out=estimate)
+    age = X[:, col["age"]]
+    np.maximum(age_seconds / 86400.0, 0.0, out=age)
+    np.log1p(age, out=age)
+    age /= _LOG31
+    np.minimum(age, AGE_CLIP, out=age)
+    np.log1p(blocked_by_me, out=X[:, col["unblocks"]])
+    if ctx.in_progress:
+        X[:, col["in_progress"]] = list(map(ctx.in_progress.__contains__, id_col))
+    else:
+        X[:, col["in_progress"]] = 0.0
+    fit = np.cos((hour_of_day(ctx.at) - centre) * _TWO_PI_OVER_DAY)
+    X[:, col["window_fit"]] = np.nan_to_num(fit, nan=0.0)
+    first_sig = col[SIGNATURE_FEATURES[0]]
+    X[:, first_sig : first_sig + SIGNATURE_DIMS] = _SIGN_TABLE[codes]
+    first_ctx = col[CONTEXT_FEATURES[0]]
+    X[:, first_ctx:] = context_vector(ctx)
+    return ids, X
+
+
+def build_tokens(
+    tasks: Sequence[Task], ctx: RankInput, candidates: Collection[int] | None = None
+) -> Tokens:
+    """The token matrix at `ctx.at`, rows in ascending id order.
+
+    With `candidates` None the tokens are the eligible tasks. Otherwise they are
+    the tasks of `tasks` whose id is in `candidates` (a recorded choice set, for
+    learning), eligible or not; unknown ids are skipped, so check `Tokens.ids`.
+    Dependency counts (`unblocks`) always look at every task open at `ctx.at`.
+    """
+    scan = _scan(tasks, ctx.at)
+    if candidates is None:
+        chosen = scan.eligible
+    else:
+        wanted = set(candidates)
+        chosen = [task for task in tasks if task.id in wanted]
+    unblocks = (
+        _dependents_counts(scan.waiting, scan.open_ids, (task.id for task in chosen))
+        if scan.waiting
+        else {}
+    )
+    ids, X = _task_matrix(chosen, ctx, unblocks)
+    # Ascending ids make every result independent of the input order, bit for bit.
+    if ids.size > 1 and np.any(ids[1:] < ids[:-1]):
+        order = np.argsort(ids, kind="stable")
+        ids, X = ids[order], X[order]
+    return Tokens(ids=ids, X=X)
