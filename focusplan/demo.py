@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from focusplan import clock
-from focusplan.domain import ContextEventDraft, DayContext, EnergyLogDraft, NewTask
+from focusplan.domain import ContextEventDraft, DayContext, Demand, EnergyLogDraft, NewTask, Window
 from focusplan.services.source import DataSource
 
 
@@ -22,11 +22,11 @@ class SampleTask:
     title: str
     project: str
     importance: int
-    demand: str
+    demand: Demand
     estimate: int
     tags: tuple[str, ...] = ()
     due_in_days: float | None = None
-    window: str | None = None
+    window: Window | None = None
 
 
 BACKLOG: tuple[SampleTask, ...] = (
@@ -138,11 +138,14 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
                     )
                 )
         # Today's calendar, so the plan has something to work around.
-        for start, end, title in ((10.5, 11.0, "Design review"), (14.0, 14.5, "Call with vendor")):
+        for begins, ends, title in (
+            (10.5, 11.0, "Design review"),
+            (14.0, 14.5, "Call with vendor"),
+        ):
             uow.events.upsert(
                 ContextEventDraft(
-                    start=at(today, start),
-                    end=at(today, end),
+                    start=at(today, begins),
+                    end=at(today, ends),
                     title=title,
                     uid=f"demo-today-{title}",
                     source="demo",
@@ -176,7 +179,9 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
     for index, task_id in enumerate(done_ids):
         sample = DONE_EARLIER[index]
         day = workdays[min(len(workdays) - 1, 1 + index * len(workdays) // len(DONE_EARLIER))]
-        start_hour = 9.6 if sample.demand == "high" else (11.0 if sample.demand == "medium" else 15.0)
+        start_hour = (
+            9.6 if sample.demand == "high" else (11.0 if sample.demand == "medium" else 15.0)
+        )
         start = at(day, start_hour + rng.uniform(0, 0.5))
         minutes = max(10, round(sample.estimate * rng.uniform(0.8, 1.5)))
         if index % 2 == 0:
@@ -186,7 +191,9 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
             complete_task(source, task_id, start + dt.timedelta(minutes=minutes), minutes)
 
 
-def _new_task(sample: SampleTask, created: dt.datetime, zone: dt.tzinfo, now: dt.datetime) -> NewTask:
+def _new_task(
+    sample: SampleTask, created: dt.datetime, zone: dt.tzinfo, now: dt.datetime
+) -> NewTask:
     due = None
     if sample.due_in_days is not None:
         due_day = now.date() + dt.timedelta(days=int(sample.due_in_days))
@@ -197,11 +204,11 @@ def _new_task(sample: SampleTask, created: dt.datetime, zone: dt.tzinfo, now: dt
         title=sample.title,
         project=sample.project,
         importance=sample.importance,
-        demand=sample.demand,  # type: ignore[arg-type]
+        demand=sample.demand,
         estimate_minutes=sample.estimate,
         tags=sample.tags,
         due=due,
-        window=sample.window,  # type: ignore[arg-type]
+        window=sample.window,
         created_at=created,
         external_id=None,
     )

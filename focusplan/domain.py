@@ -302,6 +302,19 @@ class RankedTask(DomainModel):
     logit: float
     contributions: Mapping[str, float] | None = None
 
+    def reasons(
+        self, baseline: Mapping[str, float] | None, count: int = 3
+    ) -> list[tuple[str, float]]:
+        """The named terms that set this task apart from the average one, largest first."""
+        if not self.contributions:
+            return []
+        base = baseline or {}
+        relative = [
+            (name, value - base.get(name, 0.0)) for name, value in self.contributions.items()
+        ]
+        relative.sort(key=lambda item: -abs(item[1]))
+        return [item for item in relative[:count] if abs(item[1]) > 1e-9]
+
 
 class EnergyEstimate(DomainModel):
     level: float
@@ -313,6 +326,9 @@ class Ranking(DomainModel):
     at: AwareDatetime
     energy: EnergyEstimate
     items: tuple[RankedTask, ...]
+    # Mean contribution over every eligible task: the softmax ignores what all tasks
+    # share, so a task's reasons are its contributions above this baseline.
+    baseline: Mapping[str, float] | None = None
     # Attention between the top tasks (row i attends to column j), for the why-panel.
     attention_ids: tuple[int, ...] = ()
     attention: tuple[tuple[float, ...], ...] = ()

@@ -43,7 +43,8 @@ def _source(ctx: click.Context) -> DataSource:
     obj = ctx.find_root().obj
     if obj.get("source") is None:
         obj["source"] = DataSource(resolve_database(obj.get("db")))
-    return obj["source"]  # type: ignore[no-any-return]
+    source: DataSource = obj["source"]
+    return source
 
 
 pass_source = click.make_pass_decorator(dict, ensure=True)
@@ -86,7 +87,9 @@ def _task_options(func: Any) -> Any:
         click.option("--demand", type=DEMAND, help="How much energy it takes."),
         click.option("--estimate", type=DURATION, help="How long it takes: 90, 45m, 1h30m."),
         click.option("--due", type=CLEARABLE_WHEN, help="Deadline (WHEN)."),
-        click.option("--not-before", "not_before", type=CLEARABLE_WHEN, help="Not eligible before."),
+        click.option(
+            "--not-before", "not_before", type=CLEARABLE_WHEN, help="Not eligible before."
+        ),
         click.option("--project", help="Project name."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
         click.option(
@@ -104,9 +107,11 @@ def _task_options(func: Any) -> Any:
 @click.argument("title")
 @_task_options
 @click.option("--at", type=WHEN, help="When it was entered (default now).")
-@click.option("--json", "as_json", is_flag=True, help="Print {\"id\": N}.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"id": N}.')
 @click.pass_context
-def add(ctx: click.Context, title: str, at: dt.datetime | None, as_json: bool, **fields: Any) -> None:
+def add(
+    ctx: click.Context, title: str, at: dt.datetime | None, as_json: bool, **fields: Any
+) -> None:
     """Create a task; prints its id."""
     from focusplan.domain import NewTask
     from focusplan.services.tasks import add_task
@@ -248,7 +253,9 @@ def done(
 @click.option("--note", default="", help="A word on why.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def energy(ctx: click.Context, level: int, at: dt.datetime | None, note: str, as_json: bool) -> None:
+def energy(
+    ctx: click.Context, level: int, at: dt.datetime | None, note: str, as_json: bool
+) -> None:
     """Log energy: 1 (drained) … 5 (peak)."""
     from focusplan.services.energy_log import log_energy
 
@@ -317,9 +324,7 @@ def focus_status(ctx: click.Context, as_json: bool) -> None:
     elif session is None:
         click.echo("no focus session running")
     else:
-        click.echo(
-            f"task {session.task_id} for {format_duration(session.minutes(_now()))}"
-        )
+        click.echo(f"task {session.task_id} for {format_duration(session.minutes(_now()))}")
 
 
 # --- ranking ---------------------------------------------------------------------------------
@@ -509,11 +514,17 @@ def plan(ctx: click.Context, day: dt.date | None, replan: bool, as_json: bool) -
 
 
 @cli.command()
-@click.option("--week-of", "week_of", type=DATE, help="A day in the week to review (default: this week).")
+@click.option(
+    "--week-of", "week_of", type=DATE, help="A day in the week to review (default: this week)."
+)
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--apply", "apply_suggestion", is_flag=True, help="Accept the reweighting suggestion.")
+@click.option(
+    "--apply", "apply_suggestion", is_flag=True, help="Accept the reweighting suggestion."
+)
 @click.pass_context
-def review(ctx: click.Context, week_of: dt.date | None, as_json: bool, apply_suggestion: bool) -> None:
+def review(
+    ctx: click.Context, week_of: dt.date | None, as_json: bool, apply_suggestion: bool
+) -> None:
     """The weekly review and its reweighting suggestion."""
     from focusplan.services.reviewing import review_week
 

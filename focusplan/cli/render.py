@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from focusplan.domain import DayPlan, EnergyLog, Ranking, Task, WeightsVersion
+from focusplan.domain import DayPlan, EnergyLog, RankedTask, Ranking, Task, WeightsVersion
 from focusplan.timeparse import format_duration
 
 
@@ -93,11 +93,11 @@ def humanise_contribution(name: str) -> str:
     return name.split(".", 1)[-1].replace("_", " ")
 
 
-def top_reasons(contributions: Mapping[str, float] | None, count: int = 2) -> str:
-    if not contributions:
-        return ""
-    ranked = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:count]
-    return ", ".join(f"{humanise_contribution(name)} {amount:+.2f}" for name, amount in ranked)
+def top_reasons(item: RankedTask, baseline: Mapping[str, float] | None, count: int = 2) -> str:
+    return ", ".join(
+        f"{humanise_contribution(name)} {amount:+.2f}"
+        for name, amount in item.reasons(baseline, count)
+    )
 
 
 def print_ranking(ranking: Ranking) -> None:
@@ -114,7 +114,7 @@ def print_ranking(ranking: Ranking) -> None:
     for item in ranking.items:
         click.echo(
             f"{item.rank:>3}  {_cut(item.title, title_width):<{title_width}}  "
-            f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item.contributions)}"
+            f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item, ranking.baseline)}"
         )
 
 

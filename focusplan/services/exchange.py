@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
-
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from focusplan import clock

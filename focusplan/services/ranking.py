@@ -77,6 +77,9 @@ def rank_snapshot(
                 contributions=contributions,
             )
         )
+    baseline = None
+    if explain and result.contributions is not None and len(result.ids):
+        baseline = {name: float(values.mean()) for name, values in result.contributions.items()}
     attention_ids: tuple[int, ...] = ()
     attention: tuple[tuple[float, ...], ...] = ()
     if explain and result.attention is not None:
@@ -86,6 +89,7 @@ def rank_snapshot(
         at=at,
         energy=energy,
         items=tuple(items),
+        baseline=baseline,
         attention_ids=attention_ids,
         attention=attention,
     )
@@ -100,6 +104,4 @@ def rank_at(
     limit: int | None = None,
 ) -> Ranking:
     snap = source.snapshot(at - dt.timedelta(hours=1), at + MEETING_HORIZON)
-    return rank_snapshot(
-        snap, at, energy_override=energy_override, explain=explain, limit=limit
-    )
+    return rank_snapshot(snap, at, energy_override=energy_override, explain=explain, limit=limit)

@@ -8,26 +8,16 @@ migrations and non-SQLite URLs go through the full store.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from focusplan.domain import ContextEvent, EnergyLog, FocusSession, Task, WeightsVersion
+from focusplan.domain import Task
+from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the ranking needs, read in one transaction."""
-
-    tasks: list[Task]
-    energy: list[EnergyLog]
-    weights: WeightsVersion
-    active_session: FocusSession | None
-    events: list[ContextEvent] = field(default_factory=list)
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -56,24 +46,31 @@ class DataSource:
     def unit_of_work(self) -> UnitOfWork:
         return self.database.unit_of_work()
 
+    def _fast_snapshot(self) -> Snapshot | None:
+        """The stdlib read of a current SQLite file, or None when the full store is needed."""
+        if self.path is None or not self.path.exists():
+            return None
+        from focusplan.store.snapshot import SchemaBehind, read_snapshot
+
+        try:
+            return read_snapshot(self.path)
+        except SchemaBehind:
+            return None  # migrating needs the full store
+
+    def tasks(self) -> list[Task]:
+        """Every task, through the quick read when it can be used."""
+        fast = self._fast_snapshot()
+        if fast is not None:
+            return fast.tasks
+        with self.unit_of_work() as uow:
+            return uow.tasks.list()
+
     def snapshot(self, events_from: dt.datetime, events_to: dt.datetime) -> Snapshot:
         """A consistent read of tasks, energy, weights, the active session and nearby events."""
-        if self.path is not None and self.path.exists():
-            from focusplan.store.snapshot import SchemaBehind, read_snapshot
-
-            try:
-                snap = read_snapshot(self.path)
-            except SchemaBehind:
-                pass  # migrating needs the full store; fall through
-            else:
-                events = [e for e in snap.events if e.end > events_from and e.start < events_to]
-                return Snapshot(
-                    tasks=snap.tasks,
-                    energy=snap.energy,
-                    weights=snap.weights,
-                    active_session=snap.active_session,
-                    events=events,
-                )
+        fast = self._fast_snapshot()
+        if fast is not None:
+            events = [e for e in fast.events if e.end > events_from and e.start < events_to]
+            return replace(fast, events=events)
         with self.unit_of_work() as uow:
             return Snapshot(
                 tasks=uow.tasks.list(),

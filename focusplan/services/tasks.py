@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from focusplan.domain import Choice, NewTask, Task, TaskPatch
+from focusplan.domain import Choice, ChoiceKind, NewTask, Task, TaskPatch
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
@@ -62,8 +62,9 @@ def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
 
 
 def list_tasks(source: DataSource, statuses: Collection[str] | None = ("open",)) -> list[Task]:
-    with source.unit_of_work() as uow:
-        return uow.tasks.list(statuses)
+    """Tasks in id order, optionally only some statuses."""
+    tasks = source.tasks()
+    return tasks if statuses is None else [task for task in tasks if task.status in statuses]
 
 
 def get_task(source: DataSource, task_id: int) -> Task:
@@ -88,7 +89,7 @@ def undo(source: DataSource, step: UndoStep) -> None:
 
 
 def _choice_for(
-    tasks: list[Task], task_id: int, at: dt.datetime, kind: str
+    tasks: list[Task], task_id: int, at: dt.datetime, kind: ChoiceKind
 ) -> Choice | None:
     """The choice of `task_id` among the tasks eligible at `at`, if it was one of them."""
     from focusplan.attention.ranking import eligible_tasks
@@ -97,4 +98,4 @@ def _choice_for(
     candidates = [t.id for t in eligible_tasks(tasks, at)]
     if task_id not in candidates:
         return None
-    return Choice(at=at, task_id=task_id, candidates=tuple(candidates), kind=kind)  # type: ignore[arg-type]
+    return Choice(at=at, task_id=task_id, candidates=tuple(candidates), kind=kind)
