@@ -7,7 +7,14 @@ start of a quick command pays only for what it uses.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+
+# Start-up costs measured in bench/cli_cold.py: the ranking's matrices are small, so
+# threaded BLAS only adds thread start-up and contention; and pydantic's plugin scan
+# reads every installed package's metadata for plugins focusplan does not use.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 

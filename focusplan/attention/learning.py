@@ -1,0 +1,507 @@
+"""Learning the named weights from real choices (principle 4): pure numpy.
+
+Each observation is a choice: at time ``t`` the person picked one of the tasks
+eligible then. Its tokens ``X`` (n × d) come from `features.build_tokens`, the
+same rows the ranking saw. The objective is the ListNet top-one cross-entropy
+``-log p(chosen)``, ``p = softmax(s/τ)``, with the logits of `layer.forward`::
+
+    B  = X M Xᵀ/√d,   A = softmax_row(B),   v = X w_v,   h = A v
+    s  = X w_r + λ·diag(B) + g·h
+
+plus an L2 pull toward the current weights (a Gaussian prior centred on them)::
+
+    J(θ) = (1/C) · [ Σ_c -log p_c(chosen_c)  +  κ/2 · Σ_k ((θ_k - θ0_k)/σ_k)² ]
+
+κ (`prior_strength`) counts in choices: with C choices the data outweighs the
+prior only once C ≫ κ. The default κ = 1 (a unit-variance Gaussian prior, worth
+about one choice) was picked on bench/learning.py: stronger priors slowed the
+learning of every simulated person over four weeks, and the review's held-out
+check, not the prior, is what stops a bad suggestion. Three choices still move
+no weight by more than about one unit (tests/unit/test_learning.py).
+σ_k (`PRIOR_SCALE`) is 1 except for the few global scalars (λ, g and the tied
+project entry), which move every logit at once and get a tighter leash.
+
+Gradients (reverse mode, per choice; u = (p - e_chosen)/τ is ∂L/∂s)::
+
+    ∂L/∂w_r = Xᵀu                   ∂L/∂λ = u·diag(B)        ∂L/∂g = u·h
+    ∂L/∂w_v = g·Xᵀ(Aᵀu)
+    ∂L/∂B_ij = g·u_i·A_ij·(v_j - h_i) + λ·u_i·[i = j]     (the row softmax's Jacobian)
+    ∂L/∂M = Xᵀ (∂L/∂B) X / √d,   a named entry sums its tied positions
+
+The temperature is not fitted: scaling w_r, λ and g together does what τ does.
+Choices are padded into one batch (C × n_max × d) so that each evaluation is a
+few batched products; padding tokens are masked out of both softmaxes.
+
+The optimiser is Levenberg–Marquardt on the Gauss–Newton curvature of the
+softmax (`fit_weights`): about ten accepted steps reach the optimum that plain
+gradient descent or Adam needs hundreds for (a review has to answer in well
+under a second). It has a fixed budget of trials, no randomness, and never
+returns weights with a higher objective than the ones it started from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from focusplan.attention.features import FEATURE_INDEX, N_FEATURES
+from focusplan.attention.layer import ENTRY_POSITIONS, SCALE, vector_from_named
+from focusplan.attention.weights import (
+    RESIDUAL_FEATURES,
+    VALUE_FEATURES,
+    WEIGHT_NAMES,
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+__all__ = [
+    "FIT_NAMES",
+    "WEIGHT_NAMES",
+    "ChoiceBatch",
+    "FitResult",
+    "RankQuality",
+    "batch_logits",
+    "choice_ranks",
+    "concat_batches",
+    "fit_weights",
+    "objective",
+    "pack_choices",
+    "quality_of_scores",
+    "rank_quality",
+]
+
+# Everything but the temperature (see the module docstring).
+FIT_NAMES: Final[tuple[str, ...]] = tuple(name for name in WEIGHT_NAMES if name != "temperature")
+_INDEX: Final[dict[str, int]] = {name: i for i, name in enumerate(WEIGHT_NAMES)}
+_RESIDUAL_COLS: Final = np.array([FEATURE_INDEX[f] for f in RESIDUAL_FEATURES], dtype=np.intp)
+_VALUE_COLS: Final = np.array([FEATURE_INDEX[f] for f in VALUE_FEATURES], dtype=np.intp)
+_RESIDUAL_SLOTS: Final = np.array([_INDEX[f"residual.{f}"] for f in RESIDUAL_FEATURES])
+_VALUE_SLOTS: Final = np.array([_INDEX[f"value.{f}"] for f in VALUE_FEATURES])
+_ENTRY_SLOTS: Final = np.array([_INDEX[name] for name in ENTRY_POSITIONS])
+_ENTRY_ROWS: Final = tuple(np.array([p[0] for p in pos]) for pos in ENTRY_POSITIONS.values())
+_ENTRY_COLS: Final = tuple(np.array([p[1] for p in pos]) for pos in ENTRY_POSITIONS.values())
+# Every named matrix position flattened, and which entry (0..E-1) each belongs to.
+_POSITION_ROWS: Final = np.concatenate(_ENTRY_ROWS)
+_POSITION_COLS: Final = np.concatenate(_ENTRY_COLS)
+_POSITION_ENTRY: Final = np.concatenate(
+    [np.full(rows.size, k) for k, rows in enumerate(_ENTRY_ROWS)]
+)
+# The key-side columns of M, and where each named position's column sits among them.
+_KEY_COLS: Final = np.unique(_POSITION_COLS)
+_POSITION_KEY: Final = np.searchsorted(_KEY_COLS, _POSITION_COLS)
+
+DEFAULT_PRIOR_STRENGTH: Final[float] = 1.0
+DEFAULT_BUDGET: Final[int] = 40
+# Global scalars move every logit at once: a tighter prior (σ) keeps them honest.
+PRIOR_SCALE: Final[dict[str, float]] = {
+    "self_affinity": 0.25,
+    "attention_gain": 0.25,
+    "attn.project×project": 2.0,
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ChoiceBatch:
+    """Choices as padded arrays: C choices, at most n candidates each.
+
+    `X[c][mask[c]]` are choice c's candidate tokens (the first rows), the rest
+    zero padding; `ids` are task ids (-1 on padding); `chosen[c]` indexes the
+    picked row.
+    """
+
+    X: FloatArray  # (C, n, d)
+    mask: BoolArray  # (C, n)
+    ids: IntArray  # (C, n)
+    chosen: IntArray  # (C,)
+
+    def __len__(self) -> int:
+        return int(self.chosen.size)
+
+
+def concat_batches(batches: Sequence[ChoiceBatch]) -> ChoiceBatch:
+    """One batch holding the choices of several (padding widened to the widest)."""
+    if not batches:
+        return pack_choices([])
+    width = max(b.X.shape[1] for b in batches)
+
+    def pad(array: npt.NDArray[Any], fill: object) -> npt.NDArray[Any]:
+        extra = [(0, 0), (0, width - array.shape[1])] + [(0, 0)] * (array.ndim - 2)
+        return np.pad(array, extra, constant_values=fill)  # type: ignore[call-overload]
+
+    return ChoiceBatch(
+        X=np.concatenate([pad(b.X, 0.0) for b in batches]),
+        mask=np.concatenate([pad(b.mask, False) for b in batches]),
+        ids=np.concatenate([pad(b.ids, -1) for b in batches]),
+        chosen=np.concatenate([b.chosen for b in batches]),
+    )
+
+
+def pack_choices(items: Sequence[tuple[npt.ArrayLike, npt.ArrayLike, int]]) -> ChoiceBatch:
+    """Pad `(X, ids, chosen_row)` triples into one batch.
+
+    Raises `ValueError` for a malformed token matrix or a chosen row out of range.
+    """
+    width = max((len(np.asarray(ids)) for _, ids, _ in items), default=1)
+    count = len(items)
+    X = np.zeros((count, width, N_FEATURES))
+    mask = np.zeros((count, width), dtype=bool)
+    ids_out = np.full((count, width), -1, dtype=np.int64)
+    chosen = np.zeros(count, dtype=np.int64)
+    for c, (tokens, ids, row) in enumerate(items):
+        x = np.asarray(tokens, dtype=np.float64)
+        task_ids = np.asarray(ids, dtype=np.int64)
+        n = task_ids.size
+        if x.shape != (n, N_FEATURES) or not np.all(np.isfinite(x)):
+            raise ValueError(f"choice {c}: tokens must be finite with shape ({n}, {N_FEATURES})")
+        if not 0 <= row < n:
+            raise ValueError(f"choice {c}: chosen row {row} is not a candidate")
+        X[c, :n] = x
+        mask[c, :n] = True
+        ids_out[c, :n] = task_ids
+        chosen[c] = row
+    return ChoiceBatch(X=X, mask=mask, ids=ids_out, chosen=chosen)
+
+
+# --- the model on a batch ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrays:
+    residual: FloatArray  # (len(RESIDUAL_FEATURES),) on `_RESIDUAL_COLS`
+    positions: FloatArray  # value of M at each named position (`_POSITION_ROWS/COLS`)
+    value: FloatArray  # (len(VALUE_FEATURES),) on `_VALUE_COLS`
+    self_affinity: float
+    attention_gain: float
+    temperature: float
+
+
+def _arrays(theta: FloatArray) -> _Arrays:
+    return _Arrays(
+        residual=theta[_RESIDUAL_SLOTS],
+        positions=theta[_ENTRY_SLOTS][_POSITION_ENTRY],
+        value=theta[_VALUE_SLOTS],
+        self_affinity=float(theta[_INDEX["self_affinity"]]),
+        attention_gain=float(theta[_INDEX["attention_gain"]]),
+        temperature=float(theta[_INDEX["temperature"]]),
+    )
+
+
+def _times_m(X: FloatArray, positions: FloatArray) -> FloatArray:
+    # M is a handful of named entries: X M as that many column updates. Elementwise on
+    # purpose: small GEMMs with a long side make threaded BLAS stall on a busy machine.
+    XM = np.zeros_like(X)
+    for a, b, m in zip(_POSITION_ROWS, _POSITION_COLS, positions, strict=True):
+        XM[..., b] += m * X[..., a]
+    return XM
+
+
+def _dot_columns(X: FloatArray, cols: IntArray, weights: FloatArray) -> FloatArray:
+    out = np.zeros(X.shape[:-1])
+    for col, w in zip(cols, weights, strict=True):
+        out += w * X[..., col]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Forward:
+    logits: FloatArray  # (C, n), -inf on padding
+    diag: FloatArray  # (C, n) x_i M x_iᵀ/√d
+    A: FloatArray  # (C, n, n), zero on padded keys
+    v: FloatArray  # (C, n)
+    h: FloatArray  # (C, n)
+
+
+def _forward(batch: ChoiceBatch, params: _Arrays) -> _Forward:
+    X = batch.X
+    XM = _times_m(X, params.positions)
+    # One (C, n, n) buffer becomes B, then A in place: it is the only big array.
+    A = XM @ X.transpose(0, 2, 1)
+    A *= SCALE
+    A += np.where(batch.mask, 0.0, -np.inf)[:, None, :]
+    A -= A.max(axis=2, keepdims=True)
+    np.exp(A, out=A)
+    A /= A.sum(axis=2, keepdims=True)
+    diag = np.einsum("cid,cid->ci", XM, X) * SCALE
+    v = _dot_columns(X, _VALUE_COLS, params.value)
+    h = (A @ v[:, :, None])[:, :, 0]
+    s = _dot_columns(X, _RESIDUAL_COLS, params.residual)
+    s += params.self_affinity * diag + params.attention_gain * h
+    return _Forward(logits=np.where(batch.mask, s, -np.inf), diag=diag, A=A, v=v, h=h)
+
+
+def batch_logits(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray:
+    """Logits of every candidate (C × n; -inf on padding), as `layer.forward` computes them."""
+    return _forward(batch, _arrays(vector_from_named(weights, strict=False))).logits
+
+
+def _nll(batch: ChoiceBatch, params: _Arrays, fwd: _Forward) -> tuple[FloatArray, FloatArray]:
+    """Per-choice -log p(chosen) and the probabilities p (zero on padding)."""
+    z = fwd.logits / params.temperature
+    shift = z.max(axis=1, keepdims=True)
+    log_norm = shift[:, 0] + np.log(np.exp(z - shift).sum(axis=1))
+    rows = np.arange(len(batch))
+    losses = log_norm - z[rows, batch.chosen]
+    p = np.exp(z - log_norm[:, None])
+    return losses, p
+
+
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    nll: float  # Σ_c -log p_c(chosen)
+    grad: FloatArray  # its gradient, `WEIGHT_NAMES` order (τ entry zero)
+    params: _Arrays
+    fwd: _Forward
+    p: FloatArray  # (C, n)
+
+
+def _key_products(batch: ChoiceBatch, fwd: _Forward) -> tuple[FloatArray, FloatArray, FloatArray]:
+    # X, A X and A (v∘X) on the key-side columns of M: all the backward pass needs of A.
+    keys = batch.X[:, :, _KEY_COLS]
+    return keys, fwd.A @ keys, fwd.A @ (fwd.v[:, :, None] * keys)
+
+
+def _evaluate(batch: ChoiceBatch, theta: FloatArray) -> _Evaluation:
+    """Σ_c -log p_c(chosen) and its gradient by reverse mode (see the module docstring)."""
+    params = _arrays(theta)
+    fwd = _forward(batch, params)
+    losses, p = _nll(batch, params, fwd)
+    u = p.copy()
+    u[np.arange(len(batch)), batch.chosen] -= 1.0
+    u /= params.temperature  # ∂L/∂s; zero on padding since p is zero there
+    X, A, h = batch.X, fwd.A, fwd.h
+    g, lam = params.attention_gain, params.self_affinity
+    grad = np.zeros(len(WEIGHT_NAMES))
+    grad[_RESIDUAL_SLOTS] = np.einsum("ci,cif->f", u, X[:, :, _RESIDUAL_COLS])
+    grad[_INDEX["self_affinity"]] = float(np.sum(u * fwd.diag))
+    grad[_INDEX["attention_gain"]] = float(np.sum(u * h))
+    back = (u[:, None, :] @ A)[:, 0, :]  # Aᵀu
+    grad[_VALUE_SLOTS] = g * np.einsum("cj,cjf->f", back, X[:, :, _VALUE_COLS])
+    # ∂L/∂M_ab = Σ_i x_ia (∂L/∂B · X)_ib / √d, and with ∂L/∂B_ij = g u_i A_ij (v_j - h_i)
+    # + λ u_i [i = j] the product needs no n × n array: (∂L/∂B · X)_i =
+    # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i, and only on the named key columns.
+    keys, attended, attended_v = _key_products(batch, fwd)
+    back_b = (g * u)[:, :, None] * (attended_v - h[:, :, None] * attended)
+    back_b += (lam * u)[:, :, None] * keys
+    per_position = np.einsum("cip,cip->p", X[:, :, _POSITION_ROWS], back_b[:, :, _POSITION_KEY])
+    grad[_ENTRY_SLOTS] = SCALE * np.bincount(
+        _POSITION_ENTRY, weights=per_position, minlength=_ENTRY_SLOTS.size
+    )
+    return _Evaluation(nll=float(losses.sum()), grad=grad, params=params, fwd=fwd, p=p)
+
+
+def _logit_jacobian(batch: ChoiceBatch, ev: _Evaluation) -> FloatArray:
+    """∂s_i/∂θ for every candidate (C × n × len(WEIGHT_NAMES)); zero τ column.
+
+    Same derivative as `layer.logits_jacobian`: for an entry m at (a, b),
+    ∂s_i/∂m = λ/√d·x_ia·x_ib + g/√d·x_ia·((A (v∘X))_ib - h_i·(A X)_ib).
+    """
+    X, fwd, params = batch.X, ev.fwd, ev.params
+    g, lam = params.attention_gain, params.self_affinity
+    jac = np.zeros((*X.shape[:2], len(WEIGHT_NAMES)))
+    jac[:, :, _RESIDUAL_SLOTS] = X[:, :, _RESIDUAL_COLS]
+    jac[:, :, _VALUE_SLOTS] = g * (fwd.A @ X[:, :, _VALUE_COLS])
+    jac[:, :, _INDEX["self_affinity"]] = fwd.diag
+    jac[:, :, _INDEX["attention_gain"]] = fwd.h
+    keys, attended, attended_v = _key_products(batch, fwd)
+    key_term = lam * keys + g * (attended_v - fwd.h[:, :, None] * attended)
+    per_position = SCALE * X[:, :, _POSITION_ROWS] * key_term[:, :, _POSITION_KEY]
+    for k, slot in enumerate(_ENTRY_SLOTS):
+        jac[:, :, slot] = per_position[:, :, np.equal(_POSITION_ENTRY, k)].sum(axis=2)
+    return jac
+
+
+def _curvature(batch: ChoiceBatch, ev: _Evaluation, slots: IntArray) -> FloatArray:
+    """Gauss–Newton curvature of Σ_c -log p_c: Σ_c J_cᵀ (diag p_c - p_c p_cᵀ) J_c / τ².
+
+    Positive semi-definite, exact for the softmax part; it drops the second
+    derivatives of the logits themselves (the bilinear and attention terms).
+    """
+    jac = _logit_jacobian(batch, ev)[:, :, slots]
+    p = ev.p
+    mean = np.einsum("ci,cip->cp", p, jac)
+    weighted = jac * np.sqrt(p)[:, :, None]
+    flat = weighted.reshape(-1, slots.size)
+    curvature = np.einsum("kp,kq->pq", flat, flat) - np.einsum("cp,cq->pq", mean, mean)
+    return curvature / ev.params.temperature**2
+
+
+def _prior_weights(names: Sequence[str]) -> FloatArray:
+    return np.array([1.0 / PRIOR_SCALE.get(name, 1.0) ** 2 for name in names])
+
+
+def objective(
+    batch: ChoiceBatch,
+    weights: Mapping[str, float],
+    prior: Mapping[str, float],
+    *,
+    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    names: Sequence[str] = FIT_NAMES,
+) -> tuple[float, dict[str, float]]:
+    """J (see the module docstring) and its gradient with respect to `names`.
+
+    Weights not in `names` are held fixed (they enter J, not the gradient).
+    """
+    if not len(batch):
+        raise ValueError("no choices to learn from")
+    if prior_strength < 0:
+        raise ValueError("prior_strength must be >= 0")
+    theta = vector_from_named(weights, strict=False)
+    centre = vector_from_named(prior, strict=False)
+    value, grad, _ = _objective_vector(
+        batch, theta, centre, _slots(names), _prior_weights(names), prior_strength
+    )
+    return value, {name: float(x) for name, x in zip(names, grad, strict=True)}
+
+
+def _slots(names: Sequence[str]) -> IntArray:
+    unknown = [name for name in names if name not in _INDEX or name == "temperature"]
+    if unknown:
+        raise ValueError(f"cannot fit: {', '.join(unknown)}")
+    return np.array([_INDEX[name] for name in names], dtype=np.int64)
+
+
+def _objective_vector(
+    batch: ChoiceBatch,
+    theta: FloatArray,
+    centre: FloatArray,
+    slots: IntArray,
+    precision: FloatArray,
+    prior_strength: float,
+) -> tuple[float, FloatArray, _Evaluation]:
+    ev = _evaluate(batch, theta)
+    diff = theta[slots] - centre[slots]
+    total = ev.nll + 0.5 * prior_strength * float(np.sum(precision * diff**2))
+    gradient = ev.grad[slots] + prior_strength * precision * diff
+    count = len(batch)
+    return total / count, gradient / count, ev
+
+
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    weights: dict[str, float]  # every name; unfitted ones as given
+    objective_before: float
+    objective_after: float
+    iterations: int  # accepted steps
+
+
+def fit_weights(
+    batch: ChoiceBatch,
+    start: Mapping[str, float],
+    *,
+    prior: Mapping[str, float] | None = None,
+    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    names: Sequence[str] = FIT_NAMES,
+    budget: int = DEFAULT_BUDGET,
+) -> FitResult:
+    """Minimise J over `names` from `start`; the prior is centred on `prior` (default `start`).
+
+    Levenberg–Marquardt on the Gauss–Newton curvature (`_curvature`) plus the
+    prior's: each trial solves (H + μ·diag H) δ = -∇J; a trial that lowers J is
+    taken and μ shrinks, one that does not is refused and μ grows. `budget`
+    trials at most, so the work is bounded and the result deterministic; the
+    returned weights never have a higher J than `start`.
+    """
+    if not len(batch):
+        raise ValueError("no choices to learn from")
+    if budget < 0 or prior_strength < 0:
+        raise ValueError("budget and prior_strength must be >= 0")
+    theta = vector_from_named(start, strict=False)
+    centre = vector_from_named(prior if prior is not None else start, strict=False)
+    slots = _slots(names)
+    precision = _prior_weights(names)
+    count = len(batch)
+    value, grad, ev = _objective_vector(batch, theta, centre, slots, precision, prior_strength)
+    first = value
+    prior_curvature = np.diag(prior_strength * precision)
+    hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
+    damping = 1e-3
+    accepted = 0
+    for _ in range(budget):
+        scale = np.diag(hessian) + 1e-9
+        step = np.linalg.solve(hessian + damping * np.diag(scale), -grad)
+        trial = theta.copy()
+        trial[slots] += step
+        trial_value, trial_grad, trial_ev = _objective_vector(
+            batch, trial, centre, slots, precision, prior_strength
+        )
+        if trial_value < value:
+            improvement = value - trial_value
+            theta, value, grad, ev = trial, trial_value, trial_grad, trial_ev
+            accepted += 1
+            if improvement < 1e-10 * max(1.0, abs(value)):
+                break
+            hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
+            damping = max(damping / 3.0, 1e-9)
+        else:
+            damping *= 4.0
+            if damping > 1e8:
+                break
+    fitted = {name: float(x) for name, x in zip(WEIGHT_NAMES, theta, strict=True)}
+    return FitResult(
+        weights=fitted, objective_before=first, objective_after=value, iterations=accepted
+    )
+
+
+# --- how good a ranking is ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RankQuality:
+    """Expected mean reciprocal rank and hit rates (ties broken uniformly at random)."""
+
+    mrr: float
+    hit_at_1: float
+    hit_at_3: float
+    choices: int
+
+
+def _tie_counts(scores: FloatArray, mask: BoolArray, chosen: IntArray) -> tuple[IntArray, IntArray]:
+    """Per choice: how many candidates score strictly higher, and how many tie (incl. itself)."""
+    rows = np.arange(scores.shape[0])
+    mine = scores[rows, chosen][:, None]
+    above = np.sum(mask & (scores > mine), axis=1)
+    tied = np.sum(mask & (scores == mine), axis=1)
+    return above.astype(np.int64), tied.astype(np.int64)
+
+
+def quality_of_scores(
+    scores: npt.ArrayLike, mask: npt.ArrayLike, chosen: npt.ArrayLike
+) -> RankQuality:
+    """Quality of any scoring (higher = ranked first) of padded choices; ties are fair."""
+    s = np.asarray(scores, dtype=np.float64)
+    m = np.asarray(mask, dtype=bool)
+    c = np.asarray(chosen, dtype=np.int64)
+    if s.shape[0] == 0:
+        return RankQuality(mrr=0.0, hit_at_1=0.0, hit_at_3=0.0, choices=0)
+    above, tied = _tie_counts(s, m, c)
+    reciprocal = np.empty(above.size)
+    for i, (a, b) in enumerate(zip(above, tied, strict=True)):
+        reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
+    hit1 = np.clip(1 - above, 0, tied) / tied
+    hit3 = np.clip(3 - above, 0, tied) / tied
+    return RankQuality(
+        mrr=float(reciprocal.mean()),
+        hit_at_1=float(hit1.mean()),
+        hit_at_3=float(hit3.mean()),
+        choices=int(above.size),
+    )
+
+
+def rank_quality(batch: ChoiceBatch, weights: Mapping[str, float]) -> RankQuality:
+    """How well `weights` ranked the chosen tasks of `batch`."""
+    return quality_of_scores(batch_logits(batch, weights), batch.mask, batch.chosen)
+
+
+def choice_ranks(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray:
+    """Rank (1 = first; ties share their mean rank) of every candidate, NaN on padding."""
+    s = batch_logits(batch, weights)
+    above = np.sum((s[:, None, :] > s[:, :, None]) & batch.mask[:, None, :], axis=2)
+    tied = np.sum((s[:, None, :] == s[:, :, None]) & batch.mask[:, None, :], axis=2)
+    ranks = above + (tied + 1) / 2.0
+    return np.where(batch.mask, ranks, np.nan)
