@@ -1,0 +1,141 @@
+"""The changes the app makes, as plain functions that run in a worker thread.
+
+Each returns an `Outcome` (what to tell the person, how to undo it, which task
+to keep highlighted) or raises; `describe_error` turns the exceptions a person
+can cause into one readable line. No Textual here: the app only schedules
+these and shows their outcomes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from focusplan.domain import FocusSession, NewTask, TaskPatch
+from focusplan.services.source import DataSource
+from focusplan.services.undo import UndoStep
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    message: str
+    undo: UndoStep | None = None
+    select_task: int | None = None
+    # Set when a focus session ended, so the app can start the break clock.
+    stopped_session: FocusSession | None = None
+
+
+def add(source: DataSource, task: NewTask) -> Outcome:
+    from focusplan.services.tasks import add_task
+
+    created, step = add_task(source, task)
+    return Outcome(f"Added #{created.id} {created.title}", step, created.id)
+
+
+def edit(source: DataSource, task_id: int, patch: TaskPatch) -> Outcome:
+    from focusplan.services.tasks import edit_task
+
+    if not patch.model_fields_set:
+        return Outcome(f"#{task_id} unchanged", None, task_id)
+    after, step = edit_task(source, task_id, patch)
+    return Outcome(f"Saved #{after.id} {after.title}", step, after.id)
+
+
+def complete(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
+    """Mark done; a running session on the task ends with it (its minutes count)."""
+    from focusplan.services.focus import active_session, stop_focus
+    from focusplan.services.tasks import complete_task, get_task
+
+    session = active_session(source)
+    if session is not None and session.task_id == task_id:
+        before = get_task(source, task_id)
+        stopped, done = stop_focus(source, at, done=True)
+        step = UndoStep(description=f"complete '{before.title}'", restore_task=before)
+        title = done.title if done is not None else before.title
+        return Outcome(f"Done: #{task_id} {title}", step, None, stopped)
+    task, step = complete_task(source, task_id, at)
+    return Outcome(f"Done: #{task.id} {task.title}", step)
+
+
+def drop(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
+    from focusplan.services.errors import InvalidInput
+    from focusplan.services.tasks import drop_task, get_task
+
+    if get_task(source, task_id).status == "dropped":
+        raise InvalidInput(f"task {task_id} is already dropped")
+    task, step = drop_task(source, task_id, at)
+    return Outcome(f"Dropped #{task.id} {task.title}", step)
+
+
+def reopen(source: DataSource, task_id: int) -> Outcome:
+    from focusplan.services.errors import InvalidInput
+    from focusplan.services.tasks import get_task, reopen_task
+
+    if get_task(source, task_id).status == "open":
+        raise InvalidInput(f"task {task_id} is already open")
+    task, step = reopen_task(source, task_id)
+    return Outcome(f"Reopened #{task.id} {task.title}", step, task.id)
+
+
+def log_energy(source: DataSource, level: int, at: dt.datetime) -> Outcome:
+    from focusplan.services.energy_log import log_energy as log
+
+    entry, step = log(source, level, at)
+    return Outcome(f"Energy {entry.level} logged at {entry.at:%H:%M}", step)
+
+
+def start_focus(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
+    from focusplan.services.focus import start_focus as start
+    from focusplan.services.tasks import get_task
+
+    session, _ = start(source, task_id, at)
+    title = get_task(source, task_id).title
+    return Outcome(f"Focus on #{task_id} {title} started {session.start:%H:%M}", None, task_id)
+
+
+def stop_focus(source: DataSource, at: dt.datetime, *, done: bool, interrupted: bool) -> Outcome:
+    from focusplan.services.focus import active_session
+    from focusplan.services.focus import stop_focus as stop
+    from focusplan.services.tasks import get_task
+
+    running = active_session(source)
+    before = get_task(source, running.task_id) if running is not None else None
+    stopped, completed = stop(source, at, done=done, interrupted=interrupted)
+    minutes = round(stopped.minutes(at))
+    if completed is not None and before is not None:
+        step = UndoStep(description=f"complete '{before.title}'", restore_task=before)
+        return Outcome(
+            f"Focus stopped after {minutes} min — done: {completed.title}", step, None, stopped
+        )
+    return Outcome(f"Focus stopped after {minutes} min", None, stopped.task_id, stopped)
+
+
+def undo(source: DataSource, step: UndoStep) -> Outcome:
+    from focusplan.services.tasks import undo as undo_step
+
+    undo_step(source, step)
+    return Outcome(f"Undid {step.description}")
+
+
+def warm_up(source: DataSource) -> None:
+    """Open the full store (imports SQLAlchemy) so the first change is quick."""
+    source.database  # noqa: B018
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the person, for the errors their input can cause."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and type(exc).__name__ == "ValidationError":
+        parts = []
+        for error in errors():
+            where = ".".join(str(p) for p in error.get("loc", ()))
+            message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+            parts.append(f"{where}: {message}" if where else message)
+        return "; ".join(parts)
+    text = " ".join(str(exc).split())
+    if isinstance(exc, KeyError) and text.startswith("'"):
+        text = text.strip("'")
+    return text or type(exc).__name__

@@ -1,0 +1,562 @@
+"""The focusplan app: screens on number keys, the same task keys everywhere.
+
+The app owns the state every screen shares and hands it down as attributes:
+`board` (the latest ranking, tasks, energy and session, loaded in a worker)
+and `focus_state` (the focus timer, ticking once a second). Every change goes
+through `focusplan.tui.actions` in a worker thread and comes back as a
+message; then the board reloads. Another process writing to the database is
+noticed by polling SQLite's `data_version` (see `change_watch`).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, TextArea
+from textual.worker import get_current_worker
+
+from focusplan import clock
+from focusplan.services.source import DataSource
+from focusplan.services.undo import UndoStep
+from focusplan.tui import actions
+from focusplan.tui.actions import Outcome
+from focusplan.tui.board import Board, load_board
+from focusplan.tui.change_watch import ChangeWatcher
+from focusplan.tui.focus_clock import FocusClock, FocusState
+from focusplan.tui.screens.registry import available_screens
+
+if TYPE_CHECKING:
+    from focusplan.settings import Settings
+    from focusplan.tui.screens.stop_focus import StopAnswer
+    from focusplan.tui.screens.task_form import TaskFormResult
+
+# How long after the first paint to open the full store (SQLAlchemy) in the background.
+WARM_UP_DELAY = 1.0
+# The app's own keys are priority bindings: each runs as soon as its key arrives, before
+# the next key is routed, so `a` and a title typed fast land in the form and `/` then
+# words land in the filter. They stand aside while a dialog is open or text is typed.
+GUARDED_ACTIONS = frozenset(
+    {
+        "add_task",
+        "edit_task",
+        "complete_task",
+        "drop_task",
+        "toggle_focus",
+        "log_energy",
+        "undo",
+        "filter",
+        "help",
+        "quit",
+        "switch_mode",
+    }
+)
+
+
+def database_label(source: DataSource) -> str:
+    """The database as shown in the title: the file name, or the URL without credentials."""
+    if source.path is not None:
+        return source.path.name
+    scheme, _, rest = source.location.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+def screen_bindings() -> list[BindingType]:
+    return [
+        Binding(
+            entry.key, f"app.switch_mode('{entry.mode}')", entry.title, show=False, priority=True
+        )
+        for entry in available_screens()
+    ]
+
+
+def _key(key: str, action: str, description: str, tooltip: str) -> Binding:
+    return Binding(key, action, description, tooltip=tooltip, priority=True)
+
+
+TASK_BINDINGS: list[BindingType] = [
+    _key("a", "add_task", "Add", "add a task: type a title, Enter"),
+    _key("e", "edit_task", "Edit", "edit the highlighted task"),
+    _key("d", "complete_task", "Done", "mark the highlighted task done"),
+    _key("x", "drop_task", "Drop", "drop the highlighted task (kept in history)"),
+    _key("f", "toggle_focus", "Focus", "start a focus session on it / stop the running one"),
+    _key("L", "log_energy", "Energy", "log your energy now, then 1–5"),
+    _key("u", "undo", "Undo", "undo the last change (add, edit, done, drop, energy)"),
+    _key("slash", "filter", "Filter", "filter the list: words project:x tag:y status:done"),
+    _key("question_mark", "help", "Help", "this help"),
+    _key("q", "quit", "Quit", "quit"),
+]
+
+
+class FocusplanApp(App[None]):
+    # Absolute, so subclasses defined elsewhere (tests, bench) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "focusplan"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        entry.mode: entry.factory() for entry in available_screens()
+    }
+    DEFAULT_MODE = "today"
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings(), *TASK_BINDINGS]
+
+    board: reactive[Board | None] = reactive(None)
+    focus_state: reactive[FocusState] = reactive(FocusState)
+
+    @dataclass
+    class BoardLoaded(Message):
+        board: Board
+
+    @dataclass
+    class LoadFailed(Message):
+        message: str
+
+    @dataclass
+    class ChangeDone(Message):
+        outcome: Outcome
+
+    @dataclass
+    class ChangeFailed(Message):
+        message: str
+        undo: UndoStep | None = None
+
+    @dataclass
+    class DataChanged(Message):
+        """Something (another process, or time) changed what the board shows."""
+
+    def __init__(
+        self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.demo = demo
+        self.title = f"focusplan — {database_label(source)}" + (" (demo)" if demo else "")
+        self.undo_stack: list[UndoStep] = []
+        # The task a screen should highlight after the next load (the one just added/edited).
+        self.want_selected: int | None = None
+        self._settings: Settings | None = None
+        self._watcher = ChangeWatcher(source.path)
+        self._watch_changes = watch_changes
+        self._write_lock = threading.Lock()
+        self._pending: queue.SimpleQueue[tuple[Callable[[], Outcome], UndoStep | None]] = (
+            queue.SimpleQueue()
+        )
+        self._clock: FocusClock | None = None
+        self._loaded_minute: tuple[int, int, int, int, int] | None = None
+        self._first_load = True
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_unmount(self) -> None:
+        self._watcher.close()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from focusplan.settings import load_settings
+
+            self._settings = load_settings()
+        return self._settings
+
+    def status_info(self) -> str:
+        board = self.board
+        if board is None:
+            return database_label(self.source)
+        return f"ranked {board.at:%H:%M} · {database_label(self.source)}"
+
+    # --- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="board", exit_on_error=False)
+    def load(self) -> None:
+        """Read and rank everything in a thread; the result comes back as `BoardLoaded`."""
+        worker = get_current_worker()
+        try:
+            settings = self.settings
+            self._watcher.mark_seen()
+            board = load_board(
+                self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
+            )
+        except Exception as exc:  # a broken database must not take the app down
+            self.post_message(self.LoadFailed(actions.describe_error(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.BoardLoaded(board))
+
+    @on(BoardLoaded)
+    def _board_loaded(self, message: BoardLoaded) -> None:
+        board = message.board
+        self._loaded_minute = _minute(board)
+        self.board = board
+        self.want_selected = None
+        if self._first_load:
+            self._first_load = False
+            self._start_clocks()
+        else:
+            self._tick()  # a session started or stopped shows at once, not on the next second
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, title="Could not read the database", severity="error")
+
+    def _start_clocks(self) -> None:
+        settings = self.settings
+        self._clock = FocusClock(settings.focus_minutes, settings.break_minutes)
+        self._tick()
+        self.set_interval(1.0, self._tick, name="focus-clock")
+        if self._watch_changes:
+            self.set_interval(settings.refresh_seconds, self.poll_changes, name="poll")
+        self.set_timer(WARM_UP_DELAY, self._warm_up, name="warm-up")
+
+    def poll_changes(self) -> None:
+        """Reload when another process wrote, or the minute moved on (the ranking depends on it)."""
+        self._poll()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        now = clock.now()
+        minute = (now.year, now.month, now.day, now.hour, now.minute)
+        if self._watcher.changed() or minute != self._loaded_minute:
+            self.post_message(self.DataChanged())
+
+    @on(DataChanged)
+    def _data_changed(self) -> None:
+        self.load()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        with self._write_lock:
+            try:
+                actions.warm_up(self.source)
+            except Exception:  # the first real change will report it properly
+                return
+
+    # --- changes ------------------------------------------------------------------------
+
+    def run_change(self, change: Callable[[], Outcome], *, undoing: UndoStep | None = None) -> None:
+        """Run one change in a worker; its outcome comes back as `ChangeDone`."""
+        self._pending.put((change, undoing))
+        self._change()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _change(self) -> None:
+        # One change at a time, in the order the keys were pressed: each worker takes
+        # the oldest pending change while holding the lock (a Lock alone is not FIFO).
+        with self._write_lock:
+            change, undoing = self._pending.get_nowait()
+            try:
+                outcome = change()
+            except Exception as exc:
+                self.post_message(self.ChangeFailed(actions.describe_error(exc), undoing))
+                return
+        self.post_message(self.ChangeDone(outcome))
+
+    @on(ChangeDone)
+    def _change_done(self, message: ChangeDone) -> None:
+        outcome = message.outcome
+        if outcome.undo is not None:
+            self.undo_stack.append(outcome.undo)
+        if outcome.select_task is not None:
+            self.want_selected = outcome.select_task
+        if outcome.stopped_session is not None and self._clock is not None:
+            end = outcome.stopped_session.end or clock.now()
+            self._clock.session_stopped(outcome.stopped_session, end)
+        self.notify(outcome.message, timeout=4)
+        self.load()
+
+    @on(ChangeFailed)
+    def _change_failed(self, message: ChangeFailed) -> None:
+        title = f"Could not undo {message.undo.description}" if message.undo else "Not done"
+        self.notify(message.message, title=title, severity="error", timeout=6)
+        self.load()
+
+    # --- what the keys act on -----------------------------------------------------------
+
+    def selected_task_id(self) -> int | None:
+        screen = self.screen
+        pick = getattr(screen, "selected_task_id", None)
+        return pick() if callable(pick) else None
+
+    def _selected_or_warn(self, verb: str) -> int | None:
+        task_id = self.selected_task_id()
+        if task_id is None:
+            self.notify(f"No task highlighted to {verb}.", severity="warning", timeout=3)
+        return task_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in GUARDED_ACTIONS:
+            if isinstance(self.screen, ModalScreen):
+                return False  # the dialog's own keys (1–5, y/n, Esc) come first
+            if isinstance(self.focused, Input | TextArea):
+                return False  # letters typed into the filter are text, not commands
+        return True
+
+    # --- task actions -------------------------------------------------------------------
+
+    def action_add_task(self) -> None:
+        from focusplan.tui.screens.task_form import TaskFormScreen
+
+        self.push_screen(
+            TaskFormScreen(None, self._dependency_map(), clock.now()), self._form_closed
+        )
+
+    def action_edit_task(self) -> None:
+        from focusplan.tui.screens.task_form import TaskFormScreen
+
+        task_id = self._selected_or_warn("edit")
+        board = self.board
+        task = board.task(task_id) if board is not None else None
+        if task is None:
+            return
+        self.push_screen(
+            TaskFormScreen(task, self._dependency_map(), clock.now()), self._form_closed
+        )
+
+    def _dependency_map(self) -> dict[int, tuple[int, ...]]:
+        board = self.board
+        return {task.id: task.depends_on for task in board.tasks} if board is not None else {}
+
+    def _form_closed(self, result: TaskFormResult | None) -> None:
+        if result is None:
+            return
+        source = self.source
+        if result.new_task is not None:
+            new_task = result.new_task
+            self.run_change(lambda: actions.add(source, new_task))
+        elif result.patch is not None and result.task_id is not None:
+            task_id, patch = result.task_id, result.patch
+            self.run_change(lambda: actions.edit(source, task_id, patch))
+
+    def action_complete_task(self) -> None:
+        task_id = self._selected_or_warn("mark done")
+        if task_id is None:
+            return
+        board = self.board
+        task = board.task(task_id) if board is not None else None
+        if task is not None and task.status == "done":
+            self.notify(
+                f"#{task_id} is already done (r reopens it).", severity="warning", timeout=3
+            )
+            return
+        source, at = self.source, clock.now()
+        self.run_change(lambda: actions.complete(source, task_id, at))
+
+    def action_drop_task(self) -> None:
+        task_id = self._selected_or_warn("drop")
+        if task_id is None:
+            return
+        board = self.board
+        task = board.task(task_id) if board is not None else None
+        if task is not None and task.status == "dropped":
+            self.notify(
+                f"#{task_id} is already dropped (r reopens it).", severity="warning", timeout=3
+            )
+            return
+        source, at = self.source, clock.now()
+        self.run_change(lambda: actions.drop(source, task_id, at))
+
+    def reopen_task(self, task_id: int | None) -> None:
+        if task_id is None:
+            self.notify("No task highlighted to reopen.", severity="warning", timeout=3)
+            return
+        board = self.board
+        task = board.task(task_id) if board is not None else None
+        if task is not None and task.status == "open":
+            self.notify(f"#{task_id} is already open.", severity="warning", timeout=3)
+            return
+        source = self.source
+        self.run_change(lambda: actions.reopen(source, task_id))
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        step = self.undo_stack.pop()
+        source = self.source
+        self.run_change(lambda: actions.undo(source, step), undoing=step)
+
+    def action_filter(self) -> None:
+        opener = getattr(self.screen, "open_filter", None)
+        if not (callable(opener) and opener()):
+            self.notify("This screen has no filter; Today and Tasks do.", timeout=3)
+
+    def action_help(self) -> None:
+        from focusplan.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from focusplan.tui.screens.energy_log import EnergyLogScreen
+        from focusplan.tui.screens.help import binding_rows
+        from focusplan.tui.screens.stop_focus import StopFocusScreen
+        from focusplan.tui.screens.task_form import TaskFormScreen
+
+        screens = [(f"{e.key}", e.title) for e in available_screens()]
+        everywhere = [(key, f"go to {title}") for key, title in screens]
+        everywhere += binding_rows(TASK_BINDINGS)
+        everywhere += [("ctrl+p", "command palette (every action by name)")]
+        sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", everywhere)]
+        lists = [("j, k, ↑, ↓", "move"), ("g, G", "top, bottom"), ("Enter", "edit the task")]
+        for entry in available_screens():
+            try:
+                screen_class = entry.load()
+            except Exception:  # shown as unavailable on its own key
+                continue
+            rows = binding_rows(screen_class.__dict__.get("BINDINGS", []))
+            if entry.mode in ("today", "tasks"):
+                rows = lists + rows
+            if entry.mode == "tasks":
+                rows += [
+                    ("s, S", "sort by the next column, reverse"),
+                    ("click header", "sort by it"),
+                ]
+            if entry.mode == "energy":
+                rows += [("L, then 1–5", "log energy in two keys")]
+            if rows:
+                sections.append((f"{entry.key} {entry.title} — {entry.description}", rows))
+        sections.append(
+            (
+                "Filter (/)",
+                [
+                    ("words", "match title, notes, project, tags"),
+                    ("project:x tag:y", "by project or tag"),
+                    ("status:done", "done, open or dropped (Tasks)"),
+                    ("Enter, Esc", "keep the filter, clear it"),
+                ],
+            )
+        )
+        sections.append(
+            (
+                "Task form",
+                [
+                    ("Enter", "save (from any field; only the title is needed)"),
+                    *binding_rows(TaskFormScreen.BINDINGS),
+                ],
+            )
+        )
+        sections.append(
+            (
+                "Log energy (L)",
+                [
+                    ("1 … 5", "drained … peak"),
+                    *[row for row in binding_rows(EnergyLogScreen.BINDINGS) if row[0] == "Esc"],
+                ],
+            )
+        )
+        sections.append(("Stop focus (f while focusing)", binding_rows(StopFocusScreen.BINDINGS)))
+        return sections
+
+    # --- energy -------------------------------------------------------------------------
+
+    def action_log_energy(self) -> None:
+        from focusplan.tui.screens.energy_log import EnergyLogScreen
+
+        self.push_screen(EnergyLogScreen(), self._energy_picked)
+
+    def _energy_picked(self, level: int | None) -> None:
+        if level is None:
+            return
+        source, at = self.source, clock.now()
+        self.run_change(lambda: actions.log_energy(source, level, at))
+
+    # --- focus sessions -----------------------------------------------------------------
+
+    def action_toggle_focus(self) -> None:
+        board = self.board
+        session = board.session if board is not None else None
+        if session is not None:
+            from focusplan.tui.screens.stop_focus import StopFocusScreen
+
+            task = board.task(session.task_id) if board is not None else None
+            minutes = round(session.minutes(clock.now()))
+            title = task.title if task is not None else f"task {session.task_id}"
+            self.push_screen(StopFocusScreen(title, minutes), self._stop_answered)
+            return
+        task_id = self._selected_or_warn("focus on")
+        if task_id is None:
+            return
+        source, at = self.source, clock.now()
+        self.run_change(lambda: actions.start_focus(source, task_id, at))
+
+    def _stop_answered(self, answer: StopAnswer | None) -> None:
+        if answer is None:
+            return
+        board = self.board
+        session = board.session if board is not None else None
+        at = clock.now()
+        focus = self.settings.focus_minutes
+        # Stopping before the block's length without finishing is an interruption.
+        early = session is not None and session.minutes(at) < focus
+        done = answer == "done"
+        source = self.source
+        self.run_change(
+            lambda: actions.stop_focus(source, at, done=done, interrupted=early and not done)
+        )
+
+    def _tick(self) -> None:
+        if self._clock is None:
+            return
+        board = self.board
+        state, alert = self._clock.tick(clock.now(), board.session if board is not None else None)
+        if state != self.focus_state:
+            self.focus_state = state
+        if alert == "take_break":
+            self.bell()
+            self.notify(
+                f"{self.settings.focus_minutes} minutes of focus — time for a "
+                f"{self.settings.break_minutes}-minute break. Press f to stop.",
+                title="Break",
+                timeout=15,
+            )
+        elif alert == "break_over":
+            self.bell()
+            best = board.ranking.items[0] if board is not None and board.ranking.items else None
+            text = f"Next best: #{best.id} {best.title}" if best else "Nothing eligible right now."
+            self.notify(text, title="Break's over", timeout=15)
+
+    # --- command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for entry in available_screens():
+            yield SystemCommand(
+                f"Go to {entry.title}",
+                f"Screen {entry.key}: {entry.description}",
+                _switcher(self, entry.mode),
+            )
+        yield SystemCommand("Add task", "New task (a)", self.action_add_task)
+        yield SystemCommand("Edit task", "Edit the highlighted task (e)", self.action_edit_task)
+        yield SystemCommand(
+            "Mark done", "Complete the highlighted task (d)", self.action_complete_task
+        )
+        yield SystemCommand("Drop task", "Drop the highlighted task (x)", self.action_drop_task)
+        yield SystemCommand("Log energy", "How you feel now, 1–5 (L)", self.action_log_energy)
+        yield SystemCommand(
+            "Start/stop focus",
+            "Focus session on the highlighted task (f)",
+            self.action_toggle_focus,
+        )
+        yield SystemCommand("Undo", "Undo the last change (u)", self.action_undo)
+        yield SystemCommand("Help", "Every key, screen by screen (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def _switcher(app: FocusplanApp, mode: str) -> Callable[[], None]:
+    def switch() -> None:
+        app.switch_mode(mode)
+
+    return switch
+
+
+def _minute(board: Board) -> tuple[int, int, int, int, int]:
+    at = board.at
+    return (at.year, at.month, at.day, at.hour, at.minute)

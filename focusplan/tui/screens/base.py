@@ -1,0 +1,108 @@
+"""What every top-level screen shares: header, screen tabs, status bar, footer, the board.
+
+Data flows down: the app owns the latest `Board` and the focus state; each
+screen watches them and sets its widgets' attributes. A subclass composes its
+body (`compose_body`), draws a board in `show_board` (called on load, on every
+change, and when the screen is shown again after changes off screen), and says
+which task `e`/`d`/`x`/`f` act on (`selected_task_id`). For its own reads it
+uses `self.focusplan.source` in a `@work(thread=True)` worker; for writes,
+`self.focusplan.run_change(...)` (undo, notifications and the reload follow).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from focusplan.tui.board import Board
+from focusplan.tui.focus_clock import FocusState
+from focusplan.tui.widgets.screen_tabs import ScreenTabs
+from focusplan.tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from focusplan.tui.app import FocusplanApp
+
+
+class MainScreen(Screen[None]):
+    """Base class of the screens in `registry.REGISTRY`."""
+
+    MODE: ClassVar[str] = ""
+    _drawn = False
+    _stale = False
+
+    @property
+    def focusplan(self) -> FocusplanApp:
+        return cast("FocusplanApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◎")
+        yield ScreenTabs(self.MODE, id="screen-tabs")
+        yield from self.compose_body()
+        yield StatusBar(id="status-bar")
+        yield Footer(show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets, between the tabs and the status bar."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "board", self._board_changed, init=True)
+        self.watch(self.app, "focus_state", self._focus_changed, init=True)
+
+    def _board_changed(self, board: Board | None) -> None:
+        if board is None:
+            return
+        if self._drawn and not self.is_current:
+            # Off screen: redraw when shown again, so a change costs one screen, not all.
+            self._stale = True
+            return
+        self._draw(board)
+
+    def _draw(self, board: Board) -> None:
+        self._drawn = True
+        self._stale = False
+        self.show_board(board)
+        self._focus_changed(self.focusplan.focus_state)
+
+    def on_screen_resume(self) -> None:
+        board = self.focusplan.board
+        if self._stale and board is not None:
+            self._draw(board)
+
+    def _focus_changed(self, state: FocusState) -> None:
+        bar = self.query_one(StatusBar)
+        board = self.focusplan.board
+        task = board.task(state.task_id) if board is not None else None
+        bar.task_title = task.title if task is not None else ""
+        bar.info = self.focusplan.status_info()
+        bar.state = state
+
+    def show_board(self, board: Board) -> None:
+        """Draw a freshly loaded board (called on load and whenever it changes)."""
+
+    def selected_task_id(self) -> int | None:
+        """The task that `e`, `d`, `x` and `f` act on, if any."""
+        return None
+
+    def open_filter(self) -> bool:
+        """Show the `/` filter; False when this screen has none."""
+        return False
+
+
+class UnavailableScreen(MainScreen):
+    """Stands in for a registered screen whose module failed to import, and says why."""
+
+    def __init__(self, mode: str, title: str, error: str) -> None:
+        super().__init__()
+        self.MODE = mode  # type: ignore[misc]
+        self.sub_title = title
+        self.error = error
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            f"The {self.sub_title} screen could not be loaded.\n\n{self.error}",
+            classes="empty-state body",
+        )

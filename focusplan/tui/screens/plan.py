@@ -1,0 +1,479 @@
+"""Plan: the day as focus blocks, breaks and events, beside the energy predicted for each hour.
+
+Today by default, any day on demand. Plans are read and made in a worker (a day
+planned for the first time is stored, as with the CLI's `plan`); a past day is
+only read, never planned after the fact. `r` plans again from now, `s` exports,
+and the app-wide task keys (e, d, x, f) act on the highlighted focus block's task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from focusplan import clock
+from focusplan.domain import DayPlan, PlanBlock, Task
+from focusplan.services.source import DataSource
+from focusplan.tui.actions import describe_error
+from focusplan.tui.board import Board
+from focusplan.tui.screens.base import MainScreen
+from focusplan.tui.screens.plan_dialogs import ExportPlanScreen, ExportRequest, GoToDateScreen
+from focusplan.tui.widgets.cells import energy_word, minutes_label, relative_due, truncate
+from focusplan.tui.widgets.timeline import Timeline, TimelineData
+
+if TYPE_CHECKING:
+    from focusplan.planner import WorkingDay
+
+# The energy curve is sampled this often (minutes); rows read the nearest sample.
+ENERGY_STEP = 5
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """One day as the screen shows it: the plan (None: a past day nobody planned) and the
+    energy predicted across its working hours."""
+
+    day: dt.date
+    at: dt.datetime
+    plan: DayPlan | None
+    works: bool
+    window: tuple[dt.datetime, dt.datetime]
+    energy: tuple[float, ...] = ()  # every ENERGY_STEP minutes from window[0]
+    replanned: bool = False
+
+    def level_at(self, moment: dt.datetime) -> float | None:
+        if not self.energy:
+            return None
+        minutes = (moment - self.window[0]).total_seconds() / 60
+        index = round(minutes / ENERGY_STEP)
+        return self.energy[index] if 0 <= index < len(self.energy) else None
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == self.at.date()
+
+
+def read_plan(
+    source: DataSource,
+    day: dt.date,
+    now: dt.datetime,
+    working: WorkingDay,
+    *,
+    replan: bool = False,
+) -> PlanView:
+    """The stored plan for `day`, or a new one for today and later days (stored, like the
+    CLI's); with `replan`, planned again from `now`. Blocking: run it in a worker."""
+    import numpy as np
+
+    from focusplan.energy import EnergyModel
+    from focusplan.services.planning import plan_day_for
+
+    zone = now.tzinfo or clock.local_zone()
+    end_of_day = clock.start_of_day(day + dt.timedelta(days=1), zone)
+    # What could be predicted for that day: a past day's curve ignores later logs.
+    cutoff = min(now, end_of_day)
+    with source.unit_of_work() as uow:
+        stored = uow.plans.get(day)
+        logs = uow.energy.list(until=cutoff)
+        context = uow.days.get(day)
+    plan = stored
+    if replan or (stored is None and day >= now.date()):
+        plan = plan_day_for(source, day, now=now, replan=replan)
+    start, end = working.window(day, zone)
+    if plan is not None and plan.blocks:
+        start = min(start, min(block.start for block in plan.blocks).astimezone(zone))
+        end = max(end, max(block.end for block in plan.blocks).astimezone(zone))
+    steps = int((end - start).total_seconds() // (ENERGY_STEP * 60)) + 1
+    moments = [start + dt.timedelta(minutes=ENERGY_STEP * k) for k in range(steps)]
+    hours = np.array([m.hour + m.minute / 60 for m in moments], dtype=float)
+    sleep = context.sleep_hours if context is not None else None
+    levels = EnergyModel.fit(logs, cutoff).curve(hours, sleep)
+    return PlanView(
+        day=day,
+        at=now,
+        plan=plan,
+        works=working.works_on(day),
+        window=(start, end),
+        energy=tuple(float(level) for level in levels),
+        replanned=replan,
+    )
+
+
+def day_label(day: dt.date, today: dt.date) -> str:
+    offset = (day - today).days
+    relative = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset)
+    if relative is None:
+        relative = f"in {offset} days" if offset > 0 else f"{-offset} days ago"
+    return f"{day:%A %d %B %Y} · {relative}"
+
+
+def summary(plan: DayPlan) -> str:
+    focus = [block for block in plan.blocks if block.kind == "focus"]
+    events = [block for block in plan.blocks if block.kind == "event"]
+    parts = (
+        [
+            f"{len(focus)} focus block{'s' if len(focus) != 1 else ''}",
+            f"{minutes_label(sum(block.minutes for block in focus))} focus",
+        ]
+        if focus
+        else ["no focus blocks"]
+    )
+    if events:
+        parts.append(f"{len(events)} event{'s' if len(events) != 1 else ''}")
+    if plan.created_at is not None:
+        parts.append(f"planned {plan.created_at:%a %H:%M}")
+    return " · ".join(parts)
+
+
+def changed_since(plan: DayPlan, tasks: tuple[Task, ...]) -> int:
+    """Open tasks added or edited after the plan was made (finishing one is expected)."""
+    made = plan.created_at
+    if made is None:
+        return 0
+    return sum(
+        1
+        for task in tasks
+        if task.status == "open"
+        and (task.created_at > made or (task.updated_at is not None and task.updated_at > made))
+    )
+
+
+class PlanScreen(MainScreen):
+    MODE = "plan"
+    SUB_TITLE = "Plan"
+    AUTO_FOCUS = "#timeline"
+    CSS_PATH = "plan.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # One footer entry for the pair, like the energy dialog's 1–5.
+        Binding("[", "shift_day(-1)", "Day", key_display="[ ]", tooltip="show the day before"),
+        Binding("]", "shift_day(1)", "Day after", show=False, tooltip="show the day after"),
+        Binding("t", "today", "Today", show=False, tooltip="back to today"),
+        Binding("g", "go_to", "Go to", show=False, tooltip="go to a day: 2026-12-01, fri, +3d …"),
+        Binding("r", "replan", "Re-plan", tooltip="plan again from now (what happened stays)"),
+        Binding("s", "export", "Export", tooltip="export the plan to a file: ics, csv, md, json"),
+        # The timeline has these too; here they also work when it has lost focus,
+        # and they put the timeline's keys in the help.
+        Binding("j,down", "move(1)", "Next", show=False, tooltip="next focus block or event"),
+        Binding("k,up", "move(-1)", "Previous", show=False, tooltip="previous one"),
+        Binding("enter", "edit", "Edit", show=False, tooltip="edit the highlighted block's task"),
+    ]
+
+    @dataclass
+    class PlanLoaded(Message):
+        token: int
+        view: PlanView
+
+    @dataclass
+    class PlanFailed(Message):
+        token: int
+        message: str
+
+    @dataclass
+    class Exported(Message):
+        day: dt.date
+        fmt: str
+        path: Path
+
+    @dataclass
+    class ExportFailed(Message):
+        message: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._day: dt.date | None = None  # None: today, whichever day that is
+        self._view: PlanView | None = None
+        self._token = 0
+        self._replanning = False
+        self._reload_wanted = False
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="plan-body", classes="body"):
+            with Vertical(id="plan-main", classes="pane"):
+                yield Timeline(id="timeline")
+                yield Static("Loading…", id="plan-empty", classes="empty-state")
+            with Vertical(id="plan-foot", classes="pane"):
+                yield Static("", id="plan-detail")
+                yield Static("", id="plan-notes")
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-main").border_title = "Plan"
+        foot = self.query_one("#plan-foot")
+        foot.border_title = "Highlighted block"
+        foot.border_subtitle = "█ ▓ ░ high/medium/low demand · colour = energy · ┃ event · ▶ now"
+        self.query_one(Timeline).display = False
+        super().on_mount()
+        if self.focusplan.board is None:
+            self._load()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def show_board(self, board: Board) -> None:
+        """The board changed (a task added or done, a session started): read the plan again."""
+        self._load()
+
+    def _wanted_day(self) -> dt.date:
+        return self._day if self._day is not None else clock.now().date()
+
+    def _load(self) -> None:
+        if self._replanning:
+            # Reading now could return the plan from before the re-plan lands.
+            self._reload_wanted = True
+            return
+        self._request(self._wanted_day(), replan=False)
+
+    def _request(self, day: dt.date, *, replan: bool) -> None:
+        self._token += 1
+        self._replanning = replan
+        self._read(self._token, day, clock.now(), replan)
+
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def _read(self, token: int, day: dt.date, now: dt.datetime, replan: bool) -> None:
+        from focusplan.planner import WorkingDay
+
+        try:
+            working = WorkingDay.from_settings(self.focusplan.settings)
+            view = read_plan(self.focusplan.source, day, now, working, replan=replan)
+        except Exception as exc:  # a broken database or plan must not take the app down
+            self.post_message(self.PlanFailed(token, describe_error(exc)))
+            return
+        # Posted even when superseded: the token tells the handler to drop it.
+        self.post_message(self.PlanLoaded(token, view))
+
+    @on(PlanLoaded)
+    def _plan_loaded(self, message: PlanLoaded) -> None:
+        if message.token != self._token:
+            return
+        self._replanning = False
+        view = message.view
+        self._show_view(view)
+        if view.replanned:
+            when = f"from {view.at:%H:%M}" if view.is_today else f"for {view.day:%A %d %B}"
+            self.notify(f"Planned again {when}.", timeout=4)
+        if self._reload_wanted:
+            self._reload_wanted = False
+            self._load()
+
+    @on(PlanFailed)
+    def _plan_failed(self, message: PlanFailed) -> None:
+        if message.token != self._token:
+            return
+        self._replanning = False
+        self.notify(message.message, title="Could not plan", severity="error", timeout=6)
+        if self._view is None:
+            self._show_empty(Text(f"Could not plan: {message.message}"))
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def _show_view(self, view: PlanView) -> None:
+        keep = self._view is not None and self._view.day == view.day
+        self._view = view
+        main = self.query_one("#plan-main")
+        main.border_title = f"Plan · {day_label(view.day, view.at.date())}"
+        plan = view.plan
+        main.border_subtitle = summary(plan) if plan is not None and plan.blocks else ""
+        if not view.works:
+            self._show_empty(self._off_day_text(view.day))
+            self._show_notes(view, ())
+            return
+        if plan is None:
+            self._show_empty(
+                Text(f"No plan was made for {view.day:%A %d %B}.\n\n").append_text(_nav_hint())
+            )
+            self._show_notes(view, ())
+            return
+        board = self.focusplan.board
+        by_id = board.by_id if board is not None else {}
+        data = TimelineData.build(
+            plan.blocks,
+            view.window,
+            view.level_at,
+            now=view.at if view.is_today else None,
+            demand={i: t.demand for i, t in by_id.items()},
+            status={i: t.status for i, t in by_id.items()},
+            focusing=board.session.task_id if board is not None and board.session else None,
+            zone=view.at.tzinfo,
+        )
+        timeline = self.query_one(Timeline)
+        timeline.display = True
+        self.query_one("#plan-foot").display = True
+        self.query_one("#plan-empty").display = False
+        timeline.show(data, keep=keep)
+        if self.focused is None:  # hidden on an empty day, it lost the focus
+            timeline.focus()
+        notes = list(plan.notes)
+        if not any(block.kind == "focus" for block in plan.blocks) and not plan.notes:
+            notes.append(
+                "No focus blocks: the open tasks fit on earlier days, or none is left "
+                "— a adds a task."
+            )
+        changed = changed_since(plan, board.tasks) if board is not None else 0
+        if changed and view.day >= view.at.date():
+            notes.append(
+                f"{changed} task{'s' if changed != 1 else ''} added or changed since this plan "
+                "was made — r plans again from now."
+            )
+        self._show_notes(view, notes)
+
+    def _show_empty(self, text: Text) -> None:
+        text.justify = "center"
+        empty = self.query_one("#plan-empty", Static)
+        empty.update(text)
+        empty.display = True
+        self.query_one(Timeline).display = False
+        self.query_one("#plan-foot").display = False
+
+    def _off_day_text(self, day: dt.date) -> Text:
+        text = Text(f"{day:%A %d %B} is not a working day: nothing is planned.\n\n")
+        return text.append_text(_nav_hint())
+
+    def _show_notes(self, view: PlanView, notes: list[str] | tuple[str, ...]) -> None:
+        text = Text()
+        for index, note in enumerate(notes):
+            if index:
+                text.append("\n")
+            text.append("note ", style="bold")
+            text.append(note)
+        widget = self.query_one("#plan-notes", Static)
+        widget.update(text)
+        widget.display = bool(notes)
+
+    @on(Timeline.Highlighted, "#timeline")
+    def _highlighted(self, event: Timeline.Highlighted) -> None:
+        self.query_one("#plan-detail", Static).update(self._detail(event.block))
+
+    def _detail(self, block: PlanBlock | None) -> Text:
+        text = Text()
+        if block is None:
+            text.append("No focus block or event to highlight.", style="dim")
+            return text
+        span = f"{block.start:%H:%M}–{block.end:%H:%M} ({minutes_label(block.minutes)})"
+        if block.kind != "focus":
+            text.append(block.title or block.kind.capitalize(), style="bold")
+            text.append(f" · {span} · {'calendar event' if block.kind == 'event' else 'break'}")
+            return text
+        board = self.focusplan.board
+        task = board.task(block.task_id) if board is not None else None
+        text.append(f"#{block.task_id} {truncate(block.title, 48)}", style="bold")
+        text.append(f" · {span}")
+        if block.energy is not None:
+            text.append(f" · energy {block.energy:.1f} {energy_word(block.energy)}")
+        if task is not None:
+            text.append(f" · {task.demand} demand · importance {task.importance}")
+            due, _ = relative_due(task.due, block.start)
+            if due:
+                text.append(f" · due {due}")
+            if task.status != "open":
+                text.append(f" · {task.status}", style="bold")
+        text.append("\n")
+        text.append("why here: ", style="dim")
+        text.append(block.reason or "—")
+        return text
+
+    @on(Timeline.Selected, "#timeline")
+    def _selected(self, event: Timeline.Selected) -> None:
+        if event.block.kind == "focus":
+            self.focusplan.action_edit_task()
+
+    def selected_task_id(self) -> int | None:
+        timelines = self.query(Timeline)
+        if not timelines or not timelines.first().display:
+            return None
+        block = timelines.first().highlighted_block
+        return block.task_id if block is not None and block.kind == "focus" else None
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def _go_to_day(self, day: dt.date) -> None:
+        today = clock.now().date()
+        self._day = None if day == today else day
+        self.query_one("#plan-main").border_title = f"Plan · {day_label(day, today)} · loading…"
+        self._request(day, replan=False)
+
+    def action_move(self, step: int) -> None:
+        timeline = self.query_one(Timeline)
+        if timeline.display:
+            timeline.focus()
+            timeline.action_move(step)
+
+    def action_edit(self) -> None:
+        if self.selected_task_id() is not None:
+            self.focusplan.action_edit_task()
+
+    def action_shift_day(self, days: int) -> None:
+        self._go_to_day(self._wanted_day() + dt.timedelta(days=days))
+
+    def action_today(self) -> None:
+        self._go_to_day(clock.now().date())
+
+    def action_go_to(self) -> None:
+        self.app.push_screen(GoToDateScreen(clock.now()), self._date_picked)
+
+    def _date_picked(self, day: dt.date | None) -> None:
+        if day is not None:
+            self._go_to_day(day)
+
+    def action_replan(self) -> None:
+        day = self._wanted_day()
+        if day < clock.now().date():
+            self.notify(
+                f"{day:%A %d %B} is over: its plan stays as it was.", severity="warning", timeout=4
+            )
+            return
+        self._request(day, replan=True)
+
+    def action_export(self) -> None:
+        day = self._wanted_day()
+        view = self._view
+        if view is not None and view.day == day and (view.plan is None or not view.plan.blocks):
+            self.notify(f"Nothing to export: no plan for {day:%A %d %B}.", timeout=4)
+            return
+        self.app.push_screen(ExportPlanScreen(day), partial(self._export_answered, day))
+
+    def _export_answered(self, day: dt.date, request: ExportRequest | None) -> None:
+        if request is not None:
+            self._export(day, request, clock.now())
+
+    @work(thread=True, group="plan-export", exit_on_error=False)
+    def _export(self, day: dt.date, request: ExportRequest, now: dt.datetime) -> None:
+        from focusplan.services.exchange import export_plans, write_private
+
+        try:
+            data = export_plans(self.focusplan.source, request.fmt, day=day, week_of=None, now=now)
+            write_private(request.path, data.encode() if isinstance(data, str) else data)
+        except Exception as exc:
+            self.post_message(self.ExportFailed(describe_error(exc)))
+            return
+        self.post_message(self.Exported(day, request.fmt, request.path))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.notify(
+            f"The plan for {message.day:%a %d %b} ({message.fmt}) is in {message.path}",
+            title="Exported",
+            timeout=6,
+        )
+
+    @on(ExportFailed)
+    def _export_failed(self, message: ExportFailed) -> None:
+        self.notify(message.message, title="Could not export", severity="error", timeout=6)
+
+
+def _nav_hint() -> Text:
+    text = Text(style="dim")
+    for key, words in (("[ ]", "other days"), ("t", "today"), ("g", "go to a day")):
+        if text.plain:
+            text.append(" · ")
+        text.append(key, style="bold")
+        text.append(f" {words}")
+    return text

@@ -1,0 +1,369 @@
+"""Review: one Monday–Sunday week in charts, the reweighting suggestion, stale tasks.
+
+The figures come from `services.reviewing.review_week` (the same report as
+`focusplan review`), computed in a worker whenever the week changes (`[`, `]`,
+`t`) or the board reloads (any change, here or elsewhere), and come back as a
+`ReviewScreen.Loaded` message. Writes go through the app's `run_change`: a
+dropped stale task is undone with `u`; an accepted suggestion is stored exactly
+as shown (`accept_suggestion`), and only if the weights it was measured
+against are still the active ones. Reject and Keep only hide things for this
+session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from focusplan import clock
+from focusplan.domain import WeightsVersion
+from focusplan.review import Suggestion, WeekReview, week_bounds
+from focusplan.services.errors import InvalidInput
+from focusplan.services.source import DataSource
+from focusplan.tui import actions
+from focusplan.tui.actions import Outcome
+from focusplan.tui.board import Board
+from focusplan.tui.screens.base import MainScreen
+from focusplan.tui.widgets.cells import truncate
+from focusplan.tui.widgets.heatmap import AttentionHeatmap
+from focusplan.tui.widgets.review_charts import DayBars, HourBars, ProjectBars
+from focusplan.tui.widgets.stale_list import StaleList
+from focusplan.tui.widgets.suggestion_panel import SuggestionPanel
+from focusplan.tui.widgets.week_stats import WeekStats
+
+# The heatmap of a past week shows the ranking as that week ended.
+WEEK_END_MARGIN = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """One week's review and what goes with it, read in one worker run."""
+
+    monday: dt.date
+    review: WeekReview
+    # The weights the review measured against: Accept stores only while they are active.
+    weights: WeightsVersion
+    ranked_at: dt.datetime
+    attention_ids: tuple[int, ...] = ()
+    attention: tuple[tuple[float, ...], ...] = ()
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+def active_weights(source: DataSource) -> WeightsVersion:
+    with source.unit_of_work() as uow:
+        return uow.weights.active()
+
+
+def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewData:
+    """Review the week holding `day` as of `now`, plus the attention among its top tasks."""
+    from focusplan.services.ranking import rank_at
+    from focusplan.services.reviewing import review_week
+
+    # The version must be the one review_week measured against: read it on both
+    # sides and start over in the rare case another process changed it in between.
+    for _ in range(3):
+        before = active_weights(source)
+        review = review_week(source, day, now=now)
+        weights = active_weights(source)
+        if weights.version == before.version:
+            break
+    start, end = week_bounds(day, clock.local_zone())
+    ranked_at = min(end - WEEK_END_MARGIN, now)
+    ranking = rank_at(source, ranked_at, explain=True)
+    return ReviewData(
+        monday=start.date(),
+        review=review,
+        weights=weights,
+        ranked_at=ranked_at,
+        attention_ids=ranking.attention_ids,
+        attention=ranking.attention,
+        titles={item.id: item.title for item in ranking.items},
+    )
+
+
+def accept_suggestion(
+    source: DataSource, suggestion: Suggestion, *, based_on: int, at: dt.datetime
+) -> Outcome:
+    """Store exactly the suggestion shown, if the weights it was measured against still rule.
+
+    `review_week(apply=True)` would recompute and could store a different fit
+    than the one the person read; this stores `suggestion.params` as they are.
+    """
+    with source.unit_of_work() as uow:
+        active = uow.weights.active()
+        if active.version != based_on:
+            raise InvalidInput(
+                f"the weights changed since this review (now version {active.version});"
+                " the review has been refreshed"
+            )
+        stored = uow.weights.add(suggestion.params, suggestion.reason, at)
+    return Outcome(
+        f"Weights version {stored.version} active ({suggestion.reason}) —"
+        f" `focusplan weights rollback {based_on}` goes back"
+    )
+
+
+def week_label(monday: dt.date, today: dt.date) -> str:
+    sunday = monday + dt.timedelta(days=6)
+    year, week, _ = monday.isocalendar()
+    span = (
+        f"{monday:%a %d} – {sunday:%a %d %b %Y}"
+        if monday.month == sunday.month
+        else f"{monday:%a %d %b} – {sunday:%a %d %b %Y}"
+    )
+    current = " · this week" if monday <= today <= sunday else ""
+    return f"Week {week} · {span}{current}"
+
+
+def suggestion_key(monday: dt.date, suggestion: Suggestion) -> tuple[object, ...]:
+    """What identifies a suggestion for "rejected this session": its week and its weights."""
+    return (monday, tuple(sorted(suggestion.params.items())))
+
+
+class ReviewScreen(MainScreen):
+    MODE = "review"
+    SUB_TITLE = "Review"
+    CSS_PATH = Path(__file__).with_name("review.tcss")
+    # Nothing focused at first: Enter right after `5` must not accept a suggestion.
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "previous_week", "Prev week", tooltip="the week before"),
+        Binding("right_square_bracket", "next_week", "Next week", tooltip="the week after"),
+        Binding("t", "this_week", "This week", tooltip="back to the current week"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        asked: dt.date | None
+        data: ReviewData
+
+    @dataclass
+    class Failed(Message):
+        asked: dt.date | None
+        message: str
+
+    @dataclass
+    class AcceptFinished(Message):
+        """The accept change ran (stored or refused); the buttons can come back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The Monday of the week shown; None follows the clock ("this week").
+        self.week: dt.date | None = None
+        self.data: ReviewData | None = None
+        self._rejected: set[tuple[object, ...]] = set()
+        self._kept: set[int] = set()
+        self._applying = False
+
+    def compose_body(self) -> ComposeResult:
+        yield WeekStats(id="review-week", classes="pane")
+        with Horizontal(id="review-body", classes="body"):
+            with Vertical(id="review-left"):
+                with Horizontal(id="review-charts"):
+                    yield DayBars(id="review-days", classes="pane")
+                    yield ProjectBars(id="review-projects", classes="pane")
+                yield SuggestionPanel(id="review-suggestion", classes="pane")
+            with Vertical(id="review-right"):
+                yield HourBars(id="review-energy", classes="pane")
+                yield AttentionHeatmap(id="review-heatmap", classes="pane")
+                yield StaleList(id="review-stale", classes="pane")
+
+    def on_mount(self) -> None:
+        self._titles(self._monday(clock.now()))
+        self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
+        self.query_one(
+            "#review-days"
+        ).border_subtitle = "[$primary]█[/] planned [$success]█[/] done"
+        self.query_one("#review-energy").border_subtitle = (
+            "mean level: [$error]█[/] low [$warning]█[/] okay [$success]█[/] good"
+        )
+        self.query_one("#review-suggestion").border_title = "Reweighting"
+        self.query_one("#review-stale").border_title = "Stale tasks"
+        super().on_mount()
+
+    def _monday(self, now: dt.datetime) -> dt.date:
+        today = now.date()
+        return self.week or today - dt.timedelta(days=today.weekday())
+
+    def _titles(self, monday: dt.date) -> None:
+        today = clock.now().date()
+        self.query_one("#review-week").border_title = week_label(monday, today)
+        self.sub_title = f"Review · week of {monday:%d %b}"
+
+    # --- loading ------------------------------------------------------------------------
+
+    def show_board(self, board: Board) -> None:
+        # Any change (a drop here, an undo, another process, the minute) can move the figures.
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.week, self.focusplan.source)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def _load(self, week: dt.date | None, source: DataSource) -> None:
+        worker = get_current_worker()
+        now = clock.now()
+        try:
+            data = load_review(source, week or now.date(), now)
+        except Exception as exc:  # a bad week or a broken database is a message, not a crash
+            if not worker.is_cancelled:
+                self.post_message(self.Failed(week, actions.describe_error(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(week, data))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if message.asked == self.week:
+            self.notify(message.message, title="Could not review this week", severity="error")
+            self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.asked != self.week:
+            return  # the person moved to another week meanwhile
+        self.data = message.data
+        self._draw_review()
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def _draw_review(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        figures = data.review.figures
+        self._titles(data.monday)
+        self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
+        self.query_one(WeekStats).show(figures, choices=data.review.learning.heldout_choices)
+
+        days = self.query_one(DayBars)
+        days.show(
+            [day.date for day in figures.days],
+            [day.planned for day in figures.days],
+            [day.completed for day in figures.days],
+        )
+        days.border_title = f"Planned vs done · {figures.completed} done"
+        projects = self.query_one(ProjectBars)
+        projects.show(figures.focus_by_project)
+        projects.border_title = "Focus by project"
+        energy = self.query_one(HourBars)
+        energy.show(figures.energy_by_hour)
+        logs = figures.energy_logs
+        energy.border_title = f"Energy by hour · {logs} log{'s' if logs != 1 else ''}"
+
+        heatmap = self.query_one(AttentionHeatmap)
+        heatmap.show(data.attention_ids, data.attention, data.titles)
+        now = clock.now()
+        moment = "now" if data.ranked_at >= now else f"{data.ranked_at:%a %d %H:%M}"
+        heatmap.border_title = f"Attention among the top tasks · {moment}"
+
+        self._draw_suggestion()
+        self._draw_stale()
+
+    def _draw_suggestion(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        suggestion = data.review.suggestion
+        dismissed = suggestion is not None and (
+            suggestion_key(data.monday, suggestion) in self._rejected
+        )
+        weights = data.weights
+        label = f"active weights v{weights.version}"
+        if weights.reason:
+            label += f" · {truncate(weights.reason, 36)}"
+        self.query_one(SuggestionPanel).show(
+            data.review, weights_label=label, dismissed=dismissed, applying=self._applying
+        )
+
+    def _draw_stale(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        stale = [note for note in data.review.figures.stale if note.id not in self._kept]
+        panel = self.query_one(StaleList)
+        panel.show(stale, kept=len(self._kept))
+        panel.border_title = f"Stale tasks · {len(stale)}" if stale else "Stale tasks"
+        panel.border_subtitle = "importance ≤ 2, untouched 3+ weeks" if stale else ""
+
+    # --- weeks --------------------------------------------------------------------------
+
+    def _go_to(self, week: dt.date | None) -> None:
+        self.week = week
+        self._titles(self._monday(clock.now()))
+        self.query_one("#review-week").border_subtitle = "loading…"
+        self.reload()
+
+    def action_previous_week(self) -> None:
+        self._go_to(self._monday(clock.now()) - dt.timedelta(weeks=1))
+
+    def action_next_week(self) -> None:
+        now = clock.now()
+        this_monday = now.date() - dt.timedelta(days=now.weekday())
+        if self.week is None:
+            self.notify("This is the current week; the review has nothing after it.", timeout=3)
+            return
+        following = self.week + dt.timedelta(weeks=1)
+        self._go_to(None if following >= this_monday else following)
+
+    def action_this_week(self) -> None:
+        if self.week is not None:
+            self._go_to(None)
+
+    # --- suggestion ---------------------------------------------------------------------
+
+    @on(SuggestionPanel.Accepted)
+    def _accept(self, event: SuggestionPanel.Accepted) -> None:
+        data = self.data
+        if data is None or self._applying:
+            return
+        self._applying = True
+        self._draw_suggestion()
+        source, suggestion, at = self.focusplan.source, event.suggestion, clock.now()
+        based_on = data.weights.version
+
+        def change() -> Outcome:
+            try:
+                return accept_suggestion(source, suggestion, based_on=based_on, at=at)
+            finally:
+                self.post_message(self.AcceptFinished())
+
+        self.focusplan.run_change(change)
+
+    @on(AcceptFinished)
+    def _accept_finished(self) -> None:
+        self._applying = False
+        self._draw_suggestion()
+
+    @on(SuggestionPanel.Rejected)
+    def _reject(self, event: SuggestionPanel.Rejected) -> None:
+        if self.data is None:
+            return
+        self._rejected.add(suggestion_key(self.data.monday, event.suggestion))
+        self._draw_suggestion()
+        self.notify("Suggestion dismissed for this session; the weights are unchanged.", timeout=3)
+
+    # --- stale tasks --------------------------------------------------------------------
+
+    @on(StaleList.DropRequested)
+    def _drop(self, event: StaleList.DropRequested) -> None:
+        source, task_id, at = self.focusplan.source, event.task_id, clock.now()
+        self.focusplan.run_change(lambda: actions.drop(source, task_id, at))
+
+    @on(StaleList.KeepRequested)
+    def _keep(self, event: StaleList.KeepRequested) -> None:
+        self._kept.add(event.task_id)
+        self._draw_stale()
+
+    def selected_task_id(self) -> int | None:
+        lists = self.query(StaleList)
+        return lists.first().selected_task_id if lists else None

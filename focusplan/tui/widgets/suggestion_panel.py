@@ -1,0 +1,228 @@
+"""The reweighting suggestion of a week review, with Accept and Reject.
+
+Attributes down: the screen calls `show(...)` with the review, whether the
+suggestion was dismissed this session and whether an accept is under way.
+Messages up: `Accepted` / `Rejected` carry the exact suggestion shown, so what
+gets stored is what the person read. Without a suggestion the panel says why
+(the learning summary's verdict) and how the current weights did on the week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from focusplan.review import LearningSummary, Metrics, Suggestion, WeekReview
+from focusplan.tui.widgets.cells import score_bar, signed_bar, truncate
+from focusplan.tui.widgets.contributions import contribution_label
+
+NAME_WIDTH = 22
+TITLE_WIDTH = 30
+HALF_BAR = 6
+METRIC_BAR = 10
+
+
+def metric_rows(before: Metrics, after: Metrics | None) -> list[tuple[str, float, float | None]]:
+    """(label, before, after) for MRR, hit@1 and hit@3; `after` None when nothing was fitted."""
+    return [
+        ("MRR", before.mrr, after.mrr if after else None),
+        ("hit@1", before.hit_at_1, after.hit_at_1 if after else None),
+        ("hit@3", before.hit_at_3, after.hit_at_3 if after else None),
+    ]
+
+
+def _value(label: str, value: float) -> str:
+    return f"{value:.2f}" if label == "MRR" else f"{value:.0%}"
+
+
+class SuggestionPanel(Vertical):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "suggestion-panel--heading",
+        "suggestion-panel--dim",
+        "suggestion-panel--better",
+        "suggestion-panel--worse",
+        "suggestion-panel--before",
+        "suggestion-panel--after",
+        "suggestion-panel--axis",
+    }
+    DEFAULT_CSS = """
+    SuggestionPanel {
+        & > .suggestion-panel--heading { color: $text-accent; text-style: bold; }
+        & > .suggestion-panel--dim { color: $text-muted; }
+        & > .suggestion-panel--better { color: $text-success; }
+        & > .suggestion-panel--worse { color: $text-error; }
+        & > .suggestion-panel--before { color: $foreground-muted; }
+        & > .suggestion-panel--after { color: $accent; }
+        & > .suggestion-panel--axis { color: $foreground-muted; }
+        & > #suggestion-scroll { height: 1fr; scrollbar-size-vertical: 1; }
+        & > #suggestion-buttons { height: 1; dock: bottom; }
+        & > #suggestion-buttons Button { margin-right: 2; }
+        & > #suggestion-buttons.-hidden { display: none; }
+    }
+    """
+
+    @dataclass
+    class Accepted(Message):
+        suggestion: Suggestion
+
+    @dataclass
+    class Rejected(Message):
+        suggestion: Suggestion
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.suggestion: Suggestion | None = None
+        self._shown: tuple[object, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="suggestion-scroll"):
+            yield Static("Reviewing…", id="suggestion-body")
+        with Horizontal(id="suggestion-buttons", classes="-hidden"):
+            yield Button("Accept", variant="success", id="accept", compact=True)
+            yield Button("Reject", variant="default", id="reject", compact=True)
+
+    def show(
+        self,
+        review: WeekReview,
+        *,
+        weights_label: str,
+        dismissed: bool,
+        applying: bool,
+    ) -> None:
+        key = (review.suggestion, review.learning, weights_label, dismissed, applying)
+        if key == self._shown:
+            return  # a refresh with the same content keeps the scroll position and focus
+        self._shown = key
+        self.suggestion = review.suggestion
+        offer = review.suggestion is not None and not dismissed
+        body = self.query_one("#suggestion-body", Static)
+        if review.suggestion is not None and not dismissed:
+            body.update(self._suggestion_text(review.suggestion, review.learning, applying))
+        else:
+            body.update(self._verdict_text(review.learning, dismissed))
+        buttons = self.query_one("#suggestion-buttons")
+        buttons.set_class(not offer, "-hidden")
+        for button in buttons.query(Button):
+            button.disabled = applying
+        self.border_subtitle = weights_label
+
+    # --- text ---------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"suggestion-panel--{name}")
+
+    def _suggestion_text(
+        self, suggestion: Suggestion, learning: LearningSummary, applying: bool
+    ) -> Text:
+        heading, dim = self._style("heading"), self._style("dim")
+        text = Text()
+        gain = suggestion.after.mrr - suggestion.before.mrr
+        text.append("Reweighting suggested", style=heading)
+        text.append(f" · MRR {gain:+.2f} on this week's choices\n", style=dim)
+        text.append(
+            f"fitted on {learning.fit_choices} choices since {learning.fit_from:%a %d %b},"
+            f" judged on {learning.heldout_choices} it never saw\n",
+            style=dim,
+        )
+        text.append("\n")
+        text.append("Weights that change", style=heading)
+        text.append("   old → new\n", style=dim)
+        scale = max((abs(new - old) for old, new in suggestion.changes.values()), default=1.0)
+        for name, (old, new) in suggestion.changes.items():
+            label = truncate(contribution_label(name), NAME_WIDTH).ljust(NAME_WIDTH)
+            text.append(label)
+            text.append(f"{old:>6.2f} → {new:<6.2f} ")
+            text.append_text(
+                signed_bar(
+                    new - old,
+                    scale,
+                    HALF_BAR,
+                    self._style("better"),
+                    self._style("worse"),
+                    self._style("axis"),
+                )
+            )
+            text.append("\n")
+        text.append("\n")
+        text.append_text(self._metrics_text(suggestion.before, suggestion.after))
+        if suggestion.movers:
+            text.append("\n")
+            text.append("Tasks that move most", style=heading)
+            text.append("   mean rank before → after\n", style=dim)
+            for mover in suggestion.movers:
+                up = mover.rank_after < mover.rank_before
+                text.append(f"#{mover.task_id:<4}")
+                text.append(truncate(mover.title, TITLE_WIDTH).ljust(TITLE_WIDTH + 1))
+                text.append(f"{mover.rank_before:>4.1f} → {mover.rank_after:<4.1f} ")
+                text.append(
+                    "▲ up" if up else "▼ down", style=self._style("better" if up else "worse")
+                )
+                text.append("\n")
+        if applying:
+            text.append("\nApplying…", style=heading)
+        return text
+
+    def _metrics_text(self, before: Metrics, after: Metrics | None) -> Text:
+        heading, dim = self._style("heading"), self._style("dim")
+        text = Text()
+        text.append("On this week's choices", style=heading)
+        text.append(f"   ({before.choices}) before → after\n", style=dim)
+        for label, old, new in metric_rows(before, after):
+            text.append(f"{label:<6}")
+            text.append_text(score_bar(old, METRIC_BAR, self._style("before")))
+            text.append(f" {_value(label, old):>4}")
+            if new is None:
+                text.append("\n")
+                continue
+            text.append(" → ")
+            text.append_text(score_bar(new, METRIC_BAR, self._style("after")))
+            text.append(f" {_value(label, new):>4}")
+            delta = new - old
+            if abs(delta) >= 0.005:
+                style = self._style("better" if delta > 0 else "worse")
+                shown = f"{delta:+.2f}" if label == "MRR" else f"{delta * 100:+.0f} pts"
+                text.append(f"  {shown}", style=style)
+            text.append("\n")
+        return text
+
+    def _verdict_text(self, learning: LearningSummary, dismissed: bool) -> Text:
+        heading, dim = self._style("heading"), self._style("dim")
+        text = Text()
+        if dismissed:
+            text.append("Suggestion dismissed", style=heading)
+            text.append(" for this session; the weights are unchanged.\n", style=dim)
+            text.append(f"The review said: {learning.verdict}.\n")
+        else:
+            text.append("No reweighting suggested\n", style=heading)
+            text.append(f"{learning.verdict[:1].upper()}{learning.verdict[1:]}.\n")
+        text.append(
+            f"Fitting uses the choices since {learning.fit_from:%a %d %b}"
+            f" ({learning.fit_choices}); this week has {learning.heldout_choices}.\n",
+            style=dim,
+        )
+        if learning.before is not None:
+            text.append("\n")
+            text.append_text(self._metrics_text(learning.before, learning.after))
+        return text
+
+    # --- buttons ------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#accept")
+    def _accept(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.suggestion is not None:
+            self.post_message(self.Accepted(self.suggestion))
+
+    @on(Button.Pressed, "#reject")
+    def _reject(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.suggestion is not None:
+            self.post_message(self.Rejected(self.suggestion))

@@ -1,0 +1,199 @@
+"""Every task in one sortable table (click a header, or `s` / `S`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from focusplan.domain import Task
+from focusplan.tui.widgets.cells import minutes_label, relative_due, truncate
+
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+_STATUS_ORDER = {"open": 0, "done": 1, "dropped": 2}
+
+# key, label, width
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("id", "id", 4),
+    ("status", "status", 6),
+    ("title", "title", 0),  # takes the width the others leave
+    ("project", "project", 10),
+    ("tags", "tags", 12),
+    ("importance", "imp", 3),
+    ("demand", "demand", 6),
+    ("estimate", "est", 5),
+    ("due", "due", 9),
+    ("depends", "after", 6),
+    ("rank", "rank", 4),
+)
+MIN_TITLE_WIDTH = 20
+SORT_KEYS = tuple(key for key, _, _ in COLUMNS)
+
+
+def sort_key(column: str, ranks: Mapping[int, int]) -> Callable[[Task], Any]:
+    keys: dict[str, Callable[[Task], Any]] = {
+        "id": lambda t: t.id,
+        "status": lambda t: (_STATUS_ORDER[t.status], ranks.get(t.id, 10**9), t.id),
+        "title": lambda t: (t.title.lower(), t.id),
+        "project": lambda t: ((t.project or "~").lower(), t.id),
+        "tags": lambda t: (" ".join(t.tags).lower() or "~", t.id),
+        "importance": lambda t: (-t.importance, t.id),
+        "demand": lambda t: (("low", "medium", "high").index(t.demand), t.id),
+        "estimate": lambda t: (t.estimate_minutes, t.id),
+        "due": lambda t: (t.due or _FAR, t.id),
+        "depends": lambda t: (len(t.depends_on), t.id),
+        "rank": lambda t: (ranks.get(t.id, 10**9), _STATUS_ORDER[t.status], t.id),
+    }
+    return keys[column]
+
+
+class TaskTable(DataTable[Text | str]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "Top", show=False),
+        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("s", "next_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "task-table--done",
+        "task-table--dropped",
+        "task-table--overdue",
+        "task-table--soon",
+        "task-table--dim",
+        "task-table--sorted",
+    }
+    DEFAULT_CSS = """
+    TaskTable {
+        height: 1fr;
+        & > .task-table--done { color: $success; }
+        & > .task-table--dropped { color: $text-disabled; text-style: strike; }
+        & > .task-table--overdue { color: $error; text-style: bold; }
+        & > .task-table--soon { color: $warning; }
+        & > .task-table--dim { color: $text-muted; }
+        & > .task-table--sorted { color: $accent; text-style: bold; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        self.sort_column = "status"
+        self.sort_reverse = False
+        self._tasks: Sequence[Task] = ()
+        self._ranks: Mapping[int, int] = {}
+        self._at = dt.datetime.now(dt.UTC)
+        self._shown_title_width = MIN_TITLE_WIDTH
+
+    def on_mount(self) -> None:
+        self._add_columns()
+
+    def _title_width(self) -> int:
+        fixed = sum(width + 2 for _, _, width in COLUMNS) + 1
+        return max(MIN_TITLE_WIDTH, self.size.width - fixed) if self.size.width else MIN_TITLE_WIDTH
+
+    def on_resize(self) -> None:
+        if self._tasks and self._title_width() != self._shown_title_width:
+            self._rebuild()
+
+    def _add_columns(self) -> None:
+        sorted_style = self.get_component_rich_style("task-table--sorted")
+        self._shown_title_width = self._title_width()
+        for key, label, width in COLUMNS:
+            width = width or self._shown_title_width
+            if key == self.sort_column:
+                arrow = "▼" if self.sort_reverse else "▲"
+                self.add_column(Text(f"{label}{arrow}", style=sorted_style), key=key, width=width)
+            else:
+                self.add_column(label, key=key, width=width)
+
+    @property
+    def selected_task_id(self) -> int | None:
+        if self.row_count == 0:
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:  # no row under the cursor
+            return None
+        return int(row_key.value) if row_key.value is not None else None
+
+    def show(
+        self,
+        tasks: Sequence[Task],
+        ranks: Mapping[int, int],
+        at: dt.datetime,
+        *,
+        select: int | None = None,
+    ) -> None:
+        self._tasks, self._ranks, self._at = tasks, ranks, at
+        self._rebuild(select)
+
+    def _rebuild(self, select: int | None = None) -> None:
+        keep = select if select is not None else self.selected_task_id
+        dim = self.get_component_rich_style("task-table--dim")
+        status_styles = {
+            "open": self.get_component_rich_style("task-table--dim"),
+            "done": self.get_component_rich_style("task-table--done"),
+            "dropped": self.get_component_rich_style("task-table--dropped"),
+        }
+        urgency = {
+            "overdue": self.get_component_rich_style("task-table--overdue"),
+            "soon": self.get_component_rich_style("task-table--soon"),
+            "later": dim,
+        }
+        ordered = sorted(
+            self._tasks, key=sort_key(self.sort_column, self._ranks), reverse=self.sort_reverse
+        )
+        self.clear(columns=True)
+        self._add_columns()
+        for task in ordered:
+            due_text, level = (
+                relative_due(task.due, self._at) if task.status == "open" else ("", "")
+            )
+            if task.status != "open" and task.due is not None:
+                due_text = f"{task.due.astimezone(self._at.tzinfo):%d %b}"
+            title_style = status_styles["dropped"] if task.status == "dropped" else ""
+            rank = self._ranks.get(task.id)
+            self.add_row(
+                Text(str(task.id), style=dim, justify="right"),
+                Text(task.status, style=status_styles[task.status]),
+                Text(truncate(task.title, self._shown_title_width), style=title_style),
+                Text(truncate(task.project or "", 10), style=dim),
+                Text(truncate(" ".join(task.tags), 12), style=dim),
+                Text(str(task.importance), justify="center"),
+                Text(task.demand, style=dim),
+                Text(minutes_label(task.estimate_minutes), style=dim),
+                Text(due_text, style=urgency.get(level, dim)),
+                Text(truncate(",".join(str(d) for d in task.depends_on), 6), style=dim),
+                Text(str(rank) if rank is not None else "", justify="right"),
+                key=str(task.id),
+            )
+        if keep is not None and str(keep) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+        elif self.row_count:
+            self.move_cursor(row=0, animate=False)
+
+    def sort_by(self, column: str, *, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        self._rebuild()
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        if event.column_key.value in SORT_KEYS:
+            self.sort_by(event.column_key.value)
+
+    def action_next_sort(self) -> None:
+        index = SORT_KEYS.index(self.sort_column)
+        self.sort_by(SORT_KEYS[(index + 1) % len(SORT_KEYS)], reverse=False)
+        self.app.notify(f"Sorted by {self.sort_column}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_column, reverse=not self.sort_reverse)
