@@ -81,7 +81,7 @@ def _open_app(source: DataSource, *, demo: bool = False) -> None:
         from focusplan.tui.launch import run_app
     except ImportError as exc:  # pragma: no cover - only before the app is installed
         raise click.UsageError(f"the app is not available: {exc}") from None
-    source.database  # migrate before the first paint, and fail early on a bad path  # noqa: B018
+    source.ensure_ready()  # fail on a bad path before the screen takes over
     run_app(source, demo=demo)
 
 

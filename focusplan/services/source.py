@@ -43,6 +43,12 @@ class DataSource:
 
         return open_database(self.location)
 
+    def ensure_ready(self) -> None:
+        """Fail now on a bad location and migrate if needed, without paying for the
+        full store when the database is already current (the quick read proves it)."""
+        if self._fast_snapshot() is None:
+            self.database  # noqa: B018 - opening creates or migrates
+
     def unit_of_work(self) -> UnitOfWork:
         return self.database.unit_of_work()
 
