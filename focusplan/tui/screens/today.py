@@ -106,6 +106,8 @@ class TodayScreen(MainScreen):
     def _show_why(self, task_id: int | None) -> None:
         item = self._items.get(task_id) if task_id is not None else None
         why = self.query_one(ContributionBars)
+        board = self.focusplan.board
+        why.baseline = board.ranking.baseline if board is not None else None
         why.item = item
         why.border_title = (
             f"Why #{item.id} {truncate(item.title, 28)} ranks {ordinal(item.rank)}"

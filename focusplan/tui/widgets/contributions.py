@@ -58,6 +58,9 @@ class ContributionBars(Widget):
 
     # Fixed height (limit + 2 lines, in CSS), so a new item repaints without a relayout.
     item: reactive[RankedTask | None] = reactive(None)
+    # The average eligible task's contributions: the softmax ignores what every task
+    # shares, so the bars show how this task differs from the average one.
+    baseline: reactive[Mapping[str, float] | None] = reactive(None)
     limit: reactive[int] = reactive(8)
 
     def render(self) -> RenderableType:
@@ -66,7 +69,10 @@ class ContributionBars(Widget):
         item = self.item
         if item is None:
             return Text("Highlight a task to see why it ranks there.", style=dim)
-        contributions: Mapping[str, float] = item.contributions or {}
+        base = self.baseline or {}
+        contributions: Mapping[str, float] = {
+            name: value - base.get(name, 0.0) for name, value in (item.contributions or {}).items()
+        }
         if not contributions:
             return Text("No explanation for this task.", style=dim)
         shown = sorted(contributions.items(), key=lambda kv: abs(kv[1]), reverse=True)
@@ -85,8 +91,8 @@ class ContributionBars(Widget):
         others = f"{len(contributions) - len(shown)} smaller terms"
         lines.append(Text(others.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR) + f"{rest:+7.2f}", style=dim))
         total = Text()
-        total.append("score (logit)".ljust(NAME_WIDTH + 1), style="bold")
+        total.append("vs. average task".ljust(NAME_WIDTH + 1), style="bold")
         total.append(f"{item.score * 100:.1f}% of attention".ljust(2 * HALF_BAR + 1), style=dim)
-        total.append(f"{item.logit:+7.2f}", style="bold")
+        total.append(f"{sum(contributions.values()):+7.2f}", style="bold")
         lines.append(total)
         return Text("\n").join(lines)
