@@ -167,7 +167,41 @@ def run_planning(args: argparse.Namespace) -> None:
         )
 
 
-PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"planning": run_planning}
+def run_import(args: argparse.Namespace) -> None:
+    """Importing 10,000 Taskwarrior tasks: the whole `focusplan import` process, and a re-import."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compare_taskwarrior import make_tasks
+
+    executable = Path(sys.executable).with_name("focusplan")
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    first, again = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "tasks.json"
+        export.write_text(json.dumps(make_tasks(10_000, dt.datetime.now(dt.UTC))))
+        for run in range(max(1, args.import_runs)):
+            db = Path(folder) / f"import-{run}.sqlite3"
+            argv = [str(executable), "--db", str(db), "import", str(export)]
+            for times in (first, again):
+                started = time.perf_counter()
+                subprocess.run(argv, check=True, capture_output=True, env=env)
+                times.append(time.perf_counter() - started)
+    print(
+        f"import of 10,000 Taskwarrior tasks (whole process, new database): median "
+        f"{statistics.median(first):.2f} s (target 3 s); re-import of the same export "
+        f"(updates by uuid): {statistics.median(again):.2f} s  [{len(first)} runs]"
+    )
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "planning": run_planning,
+    "import": run_import,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,8 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--part", choices=sorted(PARTS), action="append")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--import-runs", type=int, default=3)
     args = parser.parse_args(argv)
-    for part in args.part or ["planning"]:
+    for part in args.part or ["planning", "import"]:
         PARTS[part](args)
     return 0
 

@@ -294,8 +294,10 @@ class TaskRepository:
         )
         first = int(high or 0) + 1
         ids = builtins.list(range(first, first + len(rows)))
+        # A Core executemany on the table: the ORM's bulk insert splits rows into
+        # many small statements by which columns happen to be None.
         self._session.execute(
-            insert(TaskRecord),
+            insert(TaskRecord.__table__),
             [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)],
         )
         return ids
