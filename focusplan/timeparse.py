@@ -151,7 +151,9 @@ def parse_duration(text: str) -> int:
     else:
         match = _DURATION.match(raw)
         if not raw or not match or not (match["h"] or match["m"]):
-            raise TimeParseError(f"cannot read {text.strip()!r} as a duration; expected 90, 45m, 2h or 1h30m")
+            raise TimeParseError(
+                f"cannot read {text.strip()!r} as a duration; expected 90, 45m, 2h or 1h30m"
+            )
         minutes = int(match["h"] or 0) * 60 + int(match["m"] or 0)
     if minutes < 1:
         raise TimeParseError(f"a duration must be at least one minute, not {text.strip()!r}")
