@@ -184,10 +184,11 @@ def _given(ctx: click.Context, name: str) -> bool:
 
 
 def _print_task(task: Any, as_json: bool) -> None:
-    from focusplan.cli.render import echo_json, task_json
+    from focusplan.cli.render import echo_json
+    from focusplan.exchange.json_backup import task_to_json
 
     if as_json:
-        echo_json(task_json(task))
+        echo_json(task_to_json(task))
     else:
         click.echo(f"{task.id} {task.status}: {task.title}")
 
@@ -223,12 +224,13 @@ def reopen(ctx: click.Context, task_id: int, as_json: bool) -> None:
 @click.pass_context
 def list_command(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """Open tasks (`--all`: every status)."""
-    from focusplan.cli.render import echo_json, print_tasks, task_json
+    from focusplan.cli.render import echo_json, print_tasks
+    from focusplan.exchange.json_backup import task_to_json
     from focusplan.services.tasks import list_tasks
 
     tasks = list_tasks(_source(ctx), None if show_all else ("open",))
     if as_json:
-        echo_json([task_json(task) for task in tasks])
+        echo_json([task_to_json(task) for task in tasks])
     else:
         print_tasks(tasks, _now())
 

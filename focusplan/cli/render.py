@@ -18,28 +18,6 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def task_json(task: Task) -> dict[str, Any]:
-    return {
-        "id": task.id,
-        "title": task.title,
-        "status": task.status,
-        "importance": task.importance,
-        "demand": task.demand,
-        "estimate_minutes": task.estimate_minutes,
-        "due": iso(task.due),
-        "not_before": iso(task.not_before),
-        "project": task.project,
-        "tags": list(task.tags),
-        "depends_on": list(task.depends_on),
-        "created_at": iso(task.created_at),
-        "completed_at": iso(task.completed_at),
-        "dropped_at": iso(task.dropped_at),
-        "actual_minutes": task.actual_minutes,
-        "window": task.window,
-        "notes": task.notes,
-    }
-
-
 def ranking_json(ranking: Ranking, explain: bool) -> list[dict[str, Any]]:
     rows = []
     for item in ranking.items:

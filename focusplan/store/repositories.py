@@ -67,6 +67,7 @@ _Ids = Sequence[int] | Select[int] | None
 
 _TAGS: Table = Base.metadata.tables[TaskTagRecord.__tablename__]
 _DEPENDENCIES: Table = Base.metadata.tables[TaskDependencyRecord.__tablename__]
+_TASKS: Table = Base.metadata.tables[TaskRecord.__tablename__]
 _PLANS: Table = Base.metadata.tables[PlanRecord.__tablename__]
 _BLOCKS: Table = Base.metadata.tables[PlanBlockRecord.__tablename__]
 
@@ -297,7 +298,7 @@ class TaskRepository:
         # A Core executemany on the table: the ORM's bulk insert splits rows into
         # many small statements by which columns happen to be None.
         self._session.execute(
-            insert(TaskRecord.__table__),
+            insert(_TASKS),
             [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)],
         )
         return ids

@@ -19,7 +19,8 @@ from focusplan.services.errors import InvalidInput
 from focusplan.services.reviewing import review_week
 from focusplan.services.source import DataSource
 from focusplan.services.tasks import add_task, get_task
-from focusplan.tui.screens.review import ReviewData, ReviewScreen, accept_suggestion
+from focusplan.tui.screens.review import ReviewData, ReviewScreen, accept_suggestion, week_label
+from focusplan.tui.widgets.review_charts import bar_width, fold_projects
 from focusplan.tui.widgets.stale_list import StaleList, StaleRow
 from focusplan.tui.widgets.suggestion_panel import SuggestionPanel
 from tests.tui.helpers import SIZE, RecordingApp, make_app, settle
@@ -68,7 +69,9 @@ def with_suggestion(source: DataSource, review: WeekReview) -> tuple[WeekReview,
         changes={"residual.importance": (old, old + 0.5)},
         before=Metrics(mrr=0.31, hit_at_1=0.1, hit_at_3=0.4, choices=10),
         after=Metrics(mrr=0.52, hit_at_1=0.3, hit_at_3=0.7, choices=10),
-        movers=(Mover(task_id=24, title="Renew TLS", rank_before=4.0, rank_after=1.5, appearances=6),),
+        movers=(
+            Mover(task_id=24, title="Renew TLS", rank_before=4.0, rank_after=1.5, appearances=6),
+        ),
         params={**params, "residual.importance": old + 0.5},
         reason="review of week 2026-11-16: MRR 0.31 → 0.52",
     )
@@ -88,6 +91,7 @@ async def open_with_suggestion(pilot: Pilot[Any], source: DataSource) -> Suggest
         review=review,
         weights=screen.data.weights,
         ranked_at=screen.data.ranked_at,
+        current=screen.data.current,
     )
     screen.post_message(ReviewScreen.Loaded(screen.week, data))
     await pilot.pause()
@@ -110,7 +114,7 @@ async def test_5_opens_the_review_of_this_week(
         assert screen.data is not None
         assert screen.data.review.figures == expected.figures
         assert shown_digits(screen, "stat-done") == str(expected.figures.completed)
-        assert str(screen.query_one("#review-week").border_title).startswith("Week 48 ")
+        assert str(screen.query_one("#review-week").border_title).strip().startswith("Week 48 ")
 
 
 async def test_without_a_suggestion_the_panel_says_why(
@@ -138,7 +142,7 @@ async def test_left_bracket_shows_the_previous_week(
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        await pilot.press("left_square_bracket")
+        await pilot.press("[")
         await settle(pilot)
         screen = review_screen(app)
         assert screen.data is not None
@@ -153,20 +157,38 @@ async def test_t_and_right_bracket_come_back_to_this_week_and_stop_there(
     app = make_app(demo_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("5", "left_square_bracket", "left_square_bracket")
+        await pilot.press("5", "[", "[")
         await settle(pilot)
         screen = review_screen(app)
         assert screen.data is not None and screen.data.monday == dt.date(2026, 11, 9)
-        await pilot.press("right_square_bracket")
+        await pilot.press("]")
         await settle(pilot)
         assert screen.data.monday == dt.date(2026, 11, 16)
         await pilot.press("t")
         await settle(pilot)
         assert screen.week is None and screen.data.monday == dt.date(2026, 11, 23)
-        await pilot.press("right_square_bracket")
+        await pilot.press("]")
         await settle(pilot)
         assert screen.data.monday == dt.date(2026, 11, 23)
         assert any("current week" in said for said in app.said)
+
+
+async def test_a_week_that_cannot_be_reviewed_leaves_the_week_shown(
+    demo_source: DataSource,
+) -> None:
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "[")
+        await settle(pilot)
+        screen = review_screen(app)
+        far = dt.date(1, 1, 1)
+        screen.week = far
+        screen.post_message(ReviewScreen.Failed(far, "cannot review the week of 0001-01-01"))
+        await pilot.pause()
+        assert screen.week == dt.date(2026, 11, 16)
+        assert "Week 47 " in str(screen.query_one("#review-week").border_title)
+        assert "cannot review the week of 0001-01-01" in app.said
 
 
 # --- stale tasks ---------------------------------------------------------------------------
@@ -209,8 +231,29 @@ async def test_keep_hides_a_stale_task_for_the_session_only(
         await pilot.click(row.query_one(".stale-keep", Button))
         await settle(pilot)
         assert stale_row(screen, task_id) is None
-        assert "1 kept for this session" in str(screen.query_one(StaleList).query_one(Static).render())
+        assert "1 kept for this session" in str(
+            screen.query_one(StaleList).query_one(Static).render()
+        )
     assert get_task(demo_source, task_id).status == "open"
+
+
+async def test_after_keep_the_next_stale_task_has_focus(
+    demo_source: DataSource, frozen_now: dt.datetime
+) -> None:
+    first = seed_stale_task(demo_source, frozen_now - dt.timedelta(days=1), "Oldest idea")
+    second = seed_stale_task(demo_source, frozen_now, "Old idea")
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = review_screen(app)
+        row = stale_row(screen, first)
+        assert row is not None
+        row.query_one(".stale-keep", Button).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.selected_task_id() == second
 
 
 async def test_x_drops_the_stale_task_whose_row_has_focus(
@@ -238,7 +281,7 @@ async def test_accept_stores_exactly_the_suggestion_shown(demo_source: DataSourc
     async with app.run_test(size=SIZE) as pilot:
         suggestion = await open_with_suggestion(pilot, demo_source)
         screen = review_screen(app)
-        assert "Reweighting suggested" in panel_text(screen)
+        assert "Suggested: these weights change" in panel_text(screen)
         await pilot.click("#accept")
         await settle(pilot)
     assert weight_versions(demo_source) == [1, 2]
@@ -259,8 +302,8 @@ async def test_reject_dismisses_the_suggestion_and_leaves_the_weights(
         await pilot.click("#reject")
         await settle(pilot)
         assert "Suggestion dismissed" in panel_text(screen)
-        assert screen.query_one(SuggestionPanel).query_one("#suggestion-buttons").has_class(
-            "-hidden"
+        assert (
+            screen.query_one(SuggestionPanel).query_one("#suggestion-buttons").has_class("-hidden")
         )
     assert weight_versions(demo_source) == [1]
 
@@ -297,7 +340,35 @@ class TestReviewSnapshot:
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            await pilot.press("5", "left_square_bracket")
+            await pilot.press("5", "[")
             await settle(pilot)
 
         assert snap_compare(make_app(demo_source), terminal_size=SIZE, run_before=run_before)
+
+
+# --- pure helpers --------------------------------------------------------------------------
+
+
+def test_week_label_names_both_months_when_the_week_straddles_two() -> None:
+    assert week_label(dt.date(2026, 11, 30), dt.date(2026, 11, 23)) == (
+        "Week 49 · Mon 30 Nov – Sun 06 Dec 2026"
+    )
+    assert week_label(dt.date(2026, 11, 23), dt.date(2026, 11, 25)).endswith("· this week")
+
+
+def test_projects_past_the_limit_are_summed_as_other() -> None:
+    minutes = {"a": 50.0, "b": 40.0, "c": 30.0, "d": 20.0, "e": 10.0, "f": 5.0, "g": 1.0}
+    assert fold_projects(minutes, limit=4) == [
+        ("a", 50.0),
+        ("b", 40.0),
+        ("c", 30.0),
+        ("other", 36.0),
+    ]
+
+
+def test_bar_width_gives_every_series_bars_of_the_same_size() -> None:
+    # plotext multiplies `width` by the series' mean spacing.
+    for xs in ([8.0], [8.0, 10.0], [13.0, 14.0, 16.0]):
+        width = bar_width(xs, 0.6)
+        spacing = (max(xs) - min(xs)) / (len(xs) - 1) if len(xs) > 1 else 1.0
+        assert width * spacing == pytest.approx(0.6)

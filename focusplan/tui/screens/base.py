@@ -11,14 +11,17 @@ uses `self.focusplan.source` in a `@work(thread=True)` worker; for writes,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from focusplan.tui.board import Board
 from focusplan.tui.focus_clock import FocusState
+from focusplan.tui.task_filter import TaskFilter
+from focusplan.tui.widgets.filter_bar import FilterBar
 from focusplan.tui.widgets.screen_tabs import ScreenTabs
 from focusplan.tui.widgets.status_bar import StatusBar
 
@@ -90,6 +93,50 @@ class MainScreen(Screen[None]):
     def open_filter(self) -> bool:
         """Show the `/` filter; False when this screen has none."""
         return False
+
+
+class FilteredListScreen(MainScreen):
+    """A screen built around one filterable table of tasks (Today, Tasks).
+
+    `LIST_TYPE` is the table widget; it has `selected_task_id`. The screen
+    keeps the last board so a new filter redraws without a reload.
+    """
+
+    LIST_TYPE: ClassVar[type[Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter = TaskFilter()
+        self._board: Board | None = None
+
+    def open_filter(self) -> bool:
+        bars = self.query(FilterBar)
+        if not bars:  # keys typed right after switching here, before the screen is built
+            return False
+        bars.first().open()
+        return True
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
+        self._filter = TaskFilter.parse(event.text)
+        if self._board is not None:
+            self.show_board(self._board)
+
+    @on(FilterBar.FilterDone)
+    def _filter_done(self, event: FilterBar.FilterDone) -> None:
+        table = self.query_one(self.LIST_TYPE)
+        if table.display:
+            table.focus()
+        else:
+            self.set_focus(None)
+
+    def selected_task_id(self) -> int | None:
+        tables = self.query(self.LIST_TYPE)
+        if not tables:
+            return None
+        table = tables.first()
+        selected: int | None = table.selected_task_id if table.display else None
+        return selected
 
 
 class UnavailableScreen(MainScreen):

@@ -279,7 +279,9 @@ class PlanScreen(MainScreen):
         keep = self._view is not None and self._view.day == view.day
         self._view = view
         main = self.query_one("#plan-main")
-        main.border_title = f"Plan · {day_label(view.day, view.at.date())}"
+        main.border_title = f"Plan · {day_label(view.day, view.at.date())}" + (
+            f" · now {view.at:%H:%M}" if view.is_today else ""
+        )
         plan = view.plan
         main.border_subtitle = summary(plan) if plan is not None and plan.blocks else ""
         if not view.works:
@@ -293,14 +295,18 @@ class PlanScreen(MainScreen):
             self._show_notes(view, ())
             return
         board = self.focusplan.board
-        by_id = board.by_id if board is not None else {}
+        planned = [
+            task
+            for block in plan.blocks
+            if board is not None and (task := board.task(block.task_id)) is not None
+        ]
         data = TimelineData.build(
             plan.blocks,
             view.window,
             view.level_at,
             now=view.at if view.is_today else None,
-            demand={i: t.demand for i, t in by_id.items()},
-            status={i: t.status for i, t in by_id.items()},
+            demand={task.id: task.demand for task in planned},
+            status={task.id: task.status for task in planned},
             focusing=board.session.task_id if board is not None and board.session else None,
             zone=view.at.tzinfo,
         )
@@ -353,7 +359,7 @@ class PlanScreen(MainScreen):
         self.query_one("#plan-detail", Static).update(self._detail(event.block))
 
     def _detail(self, block: PlanBlock | None) -> Text:
-        text = Text()
+        text = Text()  # two lines, each cut to the width by the CSS (text-wrap: nowrap)
         if block is None:
             text.append("No focus block or event to highlight.", style="dim")
             return text
@@ -365,6 +371,8 @@ class PlanScreen(MainScreen):
         board = self.focusplan.board
         task = board.task(block.task_id) if board is not None else None
         text.append(f"#{block.task_id} {truncate(block.title, 48)}", style="bold")
+        if task is not None and task.status != "open":
+            text.append(f" ({task.status})", style="bold")
         text.append(f" · {span}")
         if block.energy is not None:
             text.append(f" · energy {block.energy:.1f} {energy_word(block.energy)}")
@@ -373,8 +381,6 @@ class PlanScreen(MainScreen):
             due, _ = relative_due(task.due, block.start)
             if due:
                 text.append(f" · due {due}")
-            if task.status != "open":
-                text.append(f" · {task.status}", style="bold")
         text.append("\n")
         text.append("why here: ", style="dim")
         text.append(block.reason or "—")

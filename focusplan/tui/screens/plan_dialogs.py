@@ -31,14 +31,20 @@ def default_export_path(day: dt.date, fmt: str) -> str:
     return f"~/focusplan-{day:%Y-%m-%d}.{fmt}"
 
 
-def export_target(text: str) -> Path:
-    """The file a typed path names; ValueError with a readable reason when it cannot be."""
+def export_target(text: str, fmt: str) -> Path:
+    """The file a typed path names; ValueError with a readable reason when it cannot be.
+
+    A name without an extension is refused rather than completed: it is more often
+    stray keys in the field than a file someone wants (and it would open in nothing).
+    """
     raw = text.strip()
     if not raw:
-        raise ValueError("give a file to write, e.g. ~/plan.ics")
+        raise ValueError(f"give a file to write, e.g. ~/plan.{fmt}")
     path = Path(raw).expanduser()
     if path.is_dir():
         raise ValueError(f"{path} is a folder; add a file name")
+    if not path.suffix:
+        raise ValueError(f"give the file an extension, e.g. {raw}.{fmt}")
     if not path.parent.is_dir():
         raise ValueError(f"folder does not exist: {path.parent}")
     return path
@@ -106,6 +112,10 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
         elif path.value.endswith(f".{old}"):
             path.value = path.value[: -len(old)] + new
 
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        self.query_one("#export-error", Static).remove_class("-shown")
+
     @on(Input.Submitted, "#export-path")
     def _submitted(self) -> None:
         self._export()
@@ -121,7 +131,7 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
     def _export(self) -> None:
         error = self.query_one("#export-error", Static)
         try:
-            path = export_target(self.query_one("#export-path", Input).value)
+            path = export_target(self.query_one("#export-path", Input).value, self._fmt)
         except ValueError as exc:
             error.update(str(exc))
             error.add_class("-shown")
@@ -154,6 +164,10 @@ class GoToDateScreen(ModalScreen[dt.date | None]):
             )
             yield Static("", id="goto-error", classes="field-error")
             yield Static(Text("Enter goes there · Esc cancels", style="dim"), classes="dialog-hint")
+
+    @on(Input.Changed, "#goto-date")
+    def _date_changed(self) -> None:
+        self.query_one("#goto-error", Static).remove_class("-shown")
 
     @on(Input.Submitted, "#goto-date")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -33,9 +33,8 @@ from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board
 from focusplan.tui.screens.base import MainScreen
-from focusplan.tui.widgets.cells import truncate
 from focusplan.tui.widgets.heatmap import AttentionHeatmap
-from focusplan.tui.widgets.review_charts import DayBars, HourBars, ProjectBars
+from focusplan.tui.widgets.review_charts import DayBars, HourBars, ProjectBars, ReviewChart
 from focusplan.tui.widgets.stale_list import StaleList
 from focusplan.tui.widgets.suggestion_panel import SuggestionPanel
 from focusplan.tui.widgets.week_stats import WeekStats
@@ -53,6 +52,7 @@ class ReviewData:
     # The weights the review measured against: Accept stores only while they are active.
     weights: WeightsVersion
     ranked_at: dt.datetime
+    current: bool  # the week is still under way
     attention_ids: tuple[int, ...] = ()
     attention: tuple[tuple[float, ...], ...] = ()
     titles: dict[int, str] = field(default_factory=dict)
@@ -84,6 +84,7 @@ def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewDat
         review=review,
         weights=weights,
         ranked_at=ranked_at,
+        current=now < end,
         attention_ids=ranking.attention_ids,
         attention=ranking.attention,
         titles={item.id: item.title for item in ranking.items},
@@ -107,14 +108,14 @@ def accept_suggestion(
             )
         stored = uow.weights.add(suggestion.params, suggestion.reason, at)
     return Outcome(
-        f"Weights version {stored.version} active ({suggestion.reason}) —"
-        f" `focusplan weights rollback {based_on}` goes back"
+        f"Weights version {stored.version} active ({suggestion.reason});"
+        f" 'focusplan weights rollback {based_on}' goes back"
     )
 
 
 def week_label(monday: dt.date, today: dt.date) -> str:
     sunday = monday + dt.timedelta(days=6)
-    year, week, _ = monday.isocalendar()
+    week = monday.isocalendar().week
     span = (
         f"{monday:%a %d} – {sunday:%a %d %b %Y}"
         if monday.month == sunday.month
@@ -133,11 +134,12 @@ class ReviewScreen(MainScreen):
     MODE = "review"
     SUB_TITLE = "Review"
     CSS_PATH = Path(__file__).with_name("review.tcss")
-    # Nothing focused at first: Enter right after `5` must not accept a suggestion.
-    AUTO_FOCUS = None
+    # The suggestion's scroll area, not its buttons: Enter right after `5` must not accept.
+    AUTO_FOCUS = "#suggestion-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left_square_bracket", "previous_week", "Prev week", tooltip="the week before"),
-        Binding("right_square_bracket", "next_week", "Next week", tooltip="the week after"),
+        # Written as the characters, so the footer and the help show `[` and `]`.
+        Binding("[", "previous_week", "Prev week", tooltip="the week before"),
+        Binding("]", "next_week", "Next week", tooltip="the week after"),
         Binding("t", "this_week", "This week", tooltip="back to the current week"),
     ]
 
@@ -179,14 +181,12 @@ class ReviewScreen(MainScreen):
 
     def on_mount(self) -> None:
         self._titles(self._monday(clock.now()))
-        self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
         self.query_one(
             "#review-days"
         ).border_subtitle = "[$primary]█[/] planned [$success]█[/] done"
-        self.query_one("#review-energy").border_subtitle = (
-            "mean level: [$error]█[/] low [$warning]█[/] okay [$success]█[/] good"
-        )
-        self.query_one("#review-suggestion").border_title = "Reweighting"
+        self.query_one(
+            "#review-energy"
+        ).border_subtitle = "mean level: [$error]█[/] low [$warning]█[/] okay [$success]█[/] good"
         self.query_one("#review-stale").border_title = "Stale tasks"
         super().on_mount()
 
@@ -194,9 +194,12 @@ class ReviewScreen(MainScreen):
         today = now.date()
         return self.week or today - dt.timedelta(days=today.weekday())
 
-    def _titles(self, monday: dt.date) -> None:
+    def _titles(self, monday: dt.date, *, loading: bool = False) -> None:
         today = clock.now().date()
-        self.query_one("#review-week").border_title = week_label(monday, today)
+        label = week_label(monday, today)
+        # Spaces around it: this pane's border has no corner to set the title off.
+        title = f"{label} · loading…" if loading else label
+        self.query_one("#review-week").border_title = f" {title} "
         self.sub_title = f"Review · week of {monday:%d %b}"
 
     # --- loading ------------------------------------------------------------------------
@@ -223,9 +226,12 @@ class ReviewScreen(MainScreen):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        if message.asked == self.week:
-            self.notify(message.message, title="Could not review this week", severity="error")
-            self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
+        if message.asked != self.week:
+            return
+        if self.data is not None:  # stay on the week still shown
+            self.week = None if self.data.current else self.data.monday
+        self._titles(self._monday(clock.now()))
+        self.notify(message.message, title="Could not review this week", severity="error")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -242,7 +248,9 @@ class ReviewScreen(MainScreen):
             return
         figures = data.review.figures
         self._titles(data.monday)
-        self.query_one("#review-week").border_subtitle = "[ previous · ] next · t this week"
+        current = data.current
+        for chart in self.query(ReviewChart):
+            chart.current_week = current
         self.query_one(WeekStats).show(figures, choices=data.review.learning.heldout_choices)
 
         days = self.query_one(DayBars)
@@ -262,8 +270,7 @@ class ReviewScreen(MainScreen):
 
         heatmap = self.query_one(AttentionHeatmap)
         heatmap.show(data.attention_ids, data.attention, data.titles)
-        now = clock.now()
-        moment = "now" if data.ranked_at >= now else f"{data.ranked_at:%a %d %H:%M}"
+        moment = "now" if current else f"{data.ranked_at:%a %d %H:%M}"
         heatmap.border_title = f"Attention among the top tasks · {moment}"
 
         self._draw_suggestion()
@@ -278,9 +285,12 @@ class ReviewScreen(MainScreen):
             suggestion_key(data.monday, suggestion) in self._rejected
         )
         weights = data.weights
-        label = f"active weights v{weights.version}"
-        if weights.reason:
-            label += f" · {truncate(weights.reason, 36)}"
+        since = (
+            weights.reason
+            if weights.version == 1
+            else f"since {weights.created_at.astimezone(clock.local_zone()):%d %b %H:%M}"
+        )
+        label = f"active weights v{weights.version} · {since}"
         self.query_one(SuggestionPanel).show(
             data.review, weights_label=label, dismissed=dismissed, applying=self._applying
         )
@@ -299,8 +309,7 @@ class ReviewScreen(MainScreen):
 
     def _go_to(self, week: dt.date | None) -> None:
         self.week = week
-        self._titles(self._monday(clock.now()))
-        self.query_one("#review-week").border_subtitle = "loading…"
+        self._titles(self._monday(clock.now()), loading=True)
         self.reload()
 
     def action_previous_week(self) -> None:

@@ -13,25 +13,20 @@ from textual.widgets import DataTable, Static
 
 from focusplan.domain import Task
 from focusplan.tui.board import Board
-from focusplan.tui.screens.base import MainScreen
-from focusplan.tui.task_filter import TaskFilter
+from focusplan.tui.screens.base import FilteredListScreen
 from focusplan.tui.widgets.cells import minutes_label
 from focusplan.tui.widgets.filter_bar import FilterBar
 from focusplan.tui.widgets.task_table import TaskTable
 
 
-class TasksScreen(MainScreen):
+class TasksScreen(FilteredListScreen):
+    LIST_TYPE = TaskTable
     MODE = "tasks"
     SUB_TITLE = "Tasks"
     AUTO_FOCUS = "#tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reopen", "Reopen", tooltip="reopen a done or dropped task")
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._filter = TaskFilter()
-        self._board: Board | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="tasks-body", classes="body"):
@@ -86,34 +81,6 @@ class TasksScreen(MainScreen):
     @on(DataTable.RowSelected, "#tasks")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.focusplan.action_edit_task()
-
-    def open_filter(self) -> bool:
-        bars = self.query(FilterBar)
-        if not bars:  # keys typed right after switching here, before the screen is built
-            return False
-        bars.first().open()
-        return True
-
-    @on(FilterBar.FilterChanged)
-    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
-        self._filter = TaskFilter.parse(event.text)
-        if self._board is not None:
-            self.show_board(self._board)
-
-    @on(FilterBar.FilterDone)
-    def _filter_done(self, event: FilterBar.FilterDone) -> None:
-        table = self.query_one(TaskTable)
-        if table.display:
-            table.focus()
-        else:
-            self.set_focus(None)
-
-    def selected_task_id(self) -> int | None:
-        tables = self.query(TaskTable)
-        if not tables:
-            return None
-        table = tables.first()
-        return table.selected_task_id if table.display else None
 
     def action_reopen(self) -> None:
         self.focusplan.reopen_task(self.selected_task_id())

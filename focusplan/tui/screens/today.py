@@ -9,8 +9,7 @@ from textual.widgets import DataTable, Static
 
 from focusplan.domain import RankedTask
 from focusplan.tui.board import Board
-from focusplan.tui.screens.base import MainScreen
-from focusplan.tui.task_filter import TaskFilter
+from focusplan.tui.screens.base import FilteredListScreen
 from focusplan.tui.widgets.cells import truncate
 from focusplan.tui.widgets.contributions import ContributionBars
 from focusplan.tui.widgets.energy_now import EnergyNow
@@ -29,16 +28,15 @@ def ordinal(n: int) -> str:
 SHOWN = 100
 
 
-class TodayScreen(MainScreen):
+class TodayScreen(FilteredListScreen):
     MODE = "today"
+    LIST_TYPE = RankedTable
     SUB_TITLE = "Today"
     AUTO_FOCUS = "#ranked"
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter = TaskFilter()
         self._items: dict[int, RankedTask] = {}
-        self._board: Board | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="today-body", classes="body"):
@@ -126,33 +124,3 @@ class TodayScreen(MainScreen):
     @on(DataTable.RowSelected, "#ranked")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.focusplan.action_edit_task()
-
-    # --- filter -------------------------------------------------------------------------
-
-    def open_filter(self) -> bool:
-        bars = self.query(FilterBar)
-        if not bars:  # keys typed right after switching here, before the screen is built
-            return False
-        bars.first().open()
-        return True
-
-    @on(FilterBar.FilterChanged)
-    def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
-        self._filter = TaskFilter.parse(event.text)
-        if self._board is not None:
-            self.show_board(self._board)
-
-    @on(FilterBar.FilterDone)
-    def _filter_done(self, event: FilterBar.FilterDone) -> None:
-        table = self.query_one(RankedTable)
-        if table.display:
-            table.focus()
-        else:
-            self.set_focus(None)
-
-    def selected_task_id(self) -> int | None:
-        tables = self.query(RankedTable)
-        if not tables:
-            return None
-        table = tables.first()
-        return table.selected_task_id if table.display else None

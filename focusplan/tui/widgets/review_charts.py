@@ -14,8 +14,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import RenderableType
 from rich.text import Text
+from textual.app import RenderResult
 from textual.color import Color
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
@@ -31,15 +31,17 @@ RGB = tuple[int, int, int]
 FIRST_HOUR = 6
 LAST_HOUR = 22
 BAR_HOURS = 0.6
+# Bars rise from just below level 1, so a level-1 hour still shows a sliver.
+BAR_FLOOR = 0.5
 # Projects beyond this many are summed into one bar, so each bar keeps a row.
 MAX_PROJECTS = 6
 OTHER_PROJECTS = "other"
 
 
-def integer_ticks(top: float, steps: int = 4) -> list[int]:
+def integer_ticks(top: float, steps: int = 4) -> list[float]:
     """Whole-number ticks from 0 to at least `top`, at most `steps` + 1 of them."""
     step = max(1, math.ceil(top / steps))
-    return list(range(0, max(step, math.ceil(top / step) * step) + 1, step))
+    return [float(t) for t in range(0, max(step, math.ceil(top / step) * step) + 1, step)]
 
 
 def bar_width(xs: Sequence[float], size: float) -> float:
@@ -59,7 +61,9 @@ def energy_band(level: float) -> str:
     return "error" if level < 2.5 else "warning" if level < 3.5 else "success"
 
 
-def fold_projects(minutes: Mapping[str, float], limit: int = MAX_PROJECTS) -> list[tuple[str, float]]:
+def fold_projects(
+    minutes: Mapping[str, float], limit: int = MAX_PROJECTS
+) -> list[tuple[str, float]]:
     """Projects by focus time, largest first; those past `limit - 1` summed as "other"."""
     ranked = sorted(((name, m) for name, m in minutes.items() if m > 0), key=lambda kv: -kv[1])
     if len(ranked) <= limit:
@@ -79,6 +83,8 @@ class ReviewChart(PlotextPlot):
     """
 
     empty_message: reactive[str] = reactive("")
+    # Set by the screen while the week is still under way: empty then means "not yet".
+    current_week = False
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -92,9 +98,11 @@ class ReviewChart(PlotextPlot):
         except Exception:  # an odd theme value must not break a chart
             return (128, 128, 128)
 
-    def render(self) -> RenderableType:
+    def render(self) -> RenderResult:
         if self.empty_message:
-            return Text(self.empty_message, style=self.get_component_rich_style("review-chart--empty"))
+            return Text(
+                self.empty_message, style=self.get_component_rich_style("review-chart--empty")
+            )
         return super().render()
 
     def replot(self) -> None:
@@ -103,12 +111,21 @@ class ReviewChart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
+        # Axes on the left and bottom only: the pane's border already frames the chart,
+        # and the row saved is a row of bars.
+        plt.frame(False)
+        plt.xaxes(True, False)
+        plt.yaxes(True, False)
         self.empty_message = self.draw(plt)
         self.refresh()
 
     def draw(self, plt: Plot) -> str:
         """Plot the figures; return a sentence instead when there is nothing to plot."""
         return ""
+
+    @property
+    def so_far(self) -> str:
+        return " so far" if self.current_week else ""
 
 
 class DayBars(ReviewChart):
@@ -124,18 +141,19 @@ class DayBars(ReviewChart):
 
     def draw(self, plt: Plot) -> str:
         if not any(self.planned) and not any(self.done):
-            return "Nothing planned or completed in this week."
+            return f"Nothing planned or completed in this week{self.so_far}."
         # Two letters: three-letter names collide and plotext then drops some.
         labels = [f"{day:%a}"[:2] for day in self.days]
         plt.multiple_bar(
             labels,
             [list(self.planned), list(self.done)],
-            color=[self.theme_rgb("primary"), self.theme_rgb("success")],
+            # One colour per series; plotext's stub only admits a single one.
+            color=[self.theme_rgb("primary"), self.theme_rgb("success")],  # type: ignore[arg-type]
             width=0.8,
         )
         ticks = integer_ticks(max(*self.planned, *self.done))
         plt.ylim(0, ticks[-1])
-        plt.yticks(ticks, [str(t) for t in ticks])
+        plt.yticks(ticks, [f"{t:g}" for t in ticks])
         return ""
 
 
@@ -150,7 +168,7 @@ class ProjectBars(ReviewChart):
 
     def draw(self, plt: Plot) -> str:
         if not self.minutes:
-            return "No focus sessions in this week."
+            return f"No focus sessions in this week{self.so_far}."
         # Top bar first: plotext stacks horizontal bars from the bottom up.
         shown = list(reversed(self.minutes))
         width = max(len(minutes_label(m)) for _, m in shown)
@@ -158,7 +176,7 @@ class ProjectBars(ReviewChart):
         hours = [m / 60 for _, m in shown]
         plt.bar(labels, hours, orientation="horizontal", color=self.theme_rgb("accent"), width=0.6)
         top = max(hours)
-        ticks = integer_ticks(top, 3) if top >= 1 else [0, 0.5, 1]
+        ticks = integer_ticks(top, 3) if top >= 1 else [0.0, 0.5, 1.0]
         plt.xlim(0, ticks[-1])
         plt.xticks(ticks, [f"{t:g}h" for t in ticks])
         return ""
@@ -176,7 +194,7 @@ class HourBars(ReviewChart):
     def draw(self, plt: Plot) -> str:
         logged = [(hour, level) for hour, level in enumerate(self.levels) if level is not None]
         if not logged:
-            return "No energy logged in this week (L logs it)."
+            return f"No energy logged in this week{self.so_far} (L logs it)."
         first = min(FIRST_HOUR, logged[0][0])
         last = max(LAST_HOUR, logged[-1][0])
         bands: dict[str, list[tuple[int, float]]] = {}
@@ -185,10 +203,11 @@ class HourBars(ReviewChart):
         for band, points in bands.items():
             xs, ys = zip(*points, strict=True)
             width = bar_width(xs, BAR_HOURS)
-            plt.bar(list(xs), list(ys), color=self.theme_rgb(band), width=width)
+            plt.bar(list(xs), list(ys), color=self.theme_rgb(band), width=width, minimum=BAR_FLOOR)
         plt.xlim(first - 0.5, last + 0.5)
-        plt.ylim(0, 5)
-        plt.yticks([1, 3, 5], ["1", "3", "5"])
-        ticks = [hour for hour in range(first, last + 1) if hour % 3 == 0]
-        plt.xticks(ticks, [f"{hour:02d}h" for hour in ticks])
+        # A few rows of height cannot place five ticks honestly: mark the ends only.
+        plt.ylim(BAR_FLOOR, 5)
+        plt.yticks([1.0, 5.0], ["1", "5"])
+        ticks = [float(hour) for hour in range(first, last + 1) if hour % 3 == 0]
+        plt.xticks(ticks, [f"{hour:02.0f}h" for hour in ticks])
         return ""

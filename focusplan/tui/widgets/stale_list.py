@@ -22,7 +22,7 @@ from textual.widgets import Button, Static
 from focusplan.review import TaskNote
 from focusplan.tui.widgets.cells import truncate
 
-TITLE_WIDTH = 26
+TITLE_WIDTH = 24
 
 
 def stale_line(note: TaskNote) -> Text:
@@ -78,9 +78,13 @@ class StaleList(VerticalScroll):
         if (shown, kept) == self._shown:
             return
         self._shown = (shown, kept)
+        # After a Drop or Keep the same place in the list keeps focus (the next task).
+        place = self._focused_place()
         self.remove_children()
         if notes:
             self.mount_all(StaleRow(note) for note in notes)
+            if place is not None:
+                self.call_after_refresh(self._focus_place, *place)
             return
         message = (
             "Nothing stale: every open task of importance ≤ 2 was touched in the last three weeks."
@@ -88,6 +92,22 @@ class StaleList(VerticalScroll):
         if kept:
             message += f" ({kept} kept for this session.)"
         self.mount(Static(message, classes="stale-empty"))
+
+    def _focused_place(self) -> tuple[int, str] | None:
+        """(row index, button class) of the focused button, if one of ours has focus."""
+        focused = self.screen.focused
+        if not isinstance(focused, Button) or not isinstance(focused.parent, StaleRow):
+            return None
+        rows = list(self.query(StaleRow))
+        row = focused.parent
+        if row not in rows:
+            return None
+        return rows.index(row), "stale-drop" if focused.has_class("stale-drop") else "stale-keep"
+
+    def _focus_place(self, index: int, button_class: str) -> None:
+        rows = list(self.query(StaleRow))
+        if rows:
+            rows[min(index, len(rows) - 1)].query_one(f".{button_class}", Button).focus()
 
     @property
     def selected_task_id(self) -> int | None:

@@ -64,7 +64,7 @@ class SuggestionPanel(Vertical):
         & > .suggestion-panel--axis { color: $foreground-muted; }
         & > #suggestion-scroll { height: 1fr; scrollbar-size-vertical: 1; }
         & > #suggestion-buttons { height: 1; dock: bottom; }
-        & > #suggestion-buttons Button { margin-right: 2; }
+        & > #suggestion-buttons Button { width: auto; min-width: 10; margin-right: 2; }
         & > #suggestion-buttons.-hidden { display: none; }
     }
     """
@@ -89,6 +89,9 @@ class SuggestionPanel(Vertical):
             yield Button("Accept", variant="success", id="accept", compact=True)
             yield Button("Reject", variant="default", id="reject", compact=True)
 
+    def on_mount(self) -> None:
+        self.border_title = "Reweighting"
+
     def show(
         self,
         review: WeekReview,
@@ -105,13 +108,18 @@ class SuggestionPanel(Vertical):
         offer = review.suggestion is not None and not dismissed
         body = self.query_one("#suggestion-body", Static)
         if review.suggestion is not None and not dismissed:
-            body.update(self._suggestion_text(review.suggestion, review.learning, applying))
+            body.update(self._suggestion_text(review.suggestion, applying))
         else:
             body.update(self._verdict_text(review.learning, dismissed))
         buttons = self.query_one("#suggestion-buttons")
         buttons.set_class(not offer, "-hidden")
         for button in buttons.query(Button):
             button.disabled = applying
+        learning = review.learning
+        self.border_title = (
+            f"Reweighting · learnt from {learning.fit_choices} earlier choices,"
+            f" tested on {learning.heldout_choices}"
+        )
         self.border_subtitle = weights_label
 
     # --- text ---------------------------------------------------------------------------
@@ -119,21 +127,10 @@ class SuggestionPanel(Vertical):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"suggestion-panel--{name}")
 
-    def _suggestion_text(
-        self, suggestion: Suggestion, learning: LearningSummary, applying: bool
-    ) -> Text:
+    def _suggestion_text(self, suggestion: Suggestion, applying: bool) -> Text:
         heading, dim = self._style("heading"), self._style("dim")
         text = Text()
-        gain = suggestion.after.mrr - suggestion.before.mrr
-        text.append("Reweighting suggested", style=heading)
-        text.append(f" · MRR {gain:+.2f} on this week's choices\n", style=dim)
-        text.append(
-            f"fitted on {learning.fit_choices} choices since {learning.fit_from:%a %d %b},"
-            f" judged on {learning.heldout_choices} it never saw\n",
-            style=dim,
-        )
-        text.append("\n")
-        text.append("Weights that change", style=heading)
+        text.append("Suggested: these weights change", style=heading)
         text.append("   old → new\n", style=dim)
         scale = max((abs(new - old) for old, new in suggestion.changes.values()), default=1.0)
         for name, (old, new) in suggestion.changes.items():
@@ -141,20 +138,19 @@ class SuggestionPanel(Vertical):
             text.append(label)
             text.append(f"{old:>6.2f} → {new:<6.2f} ")
             text.append_text(
+                # A weight going up is not "better": both directions in one colour.
                 signed_bar(
                     new - old,
                     scale,
                     HALF_BAR,
-                    self._style("better"),
-                    self._style("worse"),
+                    self._style("after"),
+                    self._style("after"),
                     self._style("axis"),
                 )
             )
             text.append("\n")
-        text.append("\n")
         text.append_text(self._metrics_text(suggestion.before, suggestion.after))
         if suggestion.movers:
-            text.append("\n")
             text.append("Tasks that move most", style=heading)
             text.append("   mean rank before → after\n", style=dim)
             for mover in suggestion.movers:
@@ -173,8 +169,8 @@ class SuggestionPanel(Vertical):
     def _metrics_text(self, before: Metrics, after: Metrics | None) -> Text:
         heading, dim = self._style("heading"), self._style("dim")
         text = Text()
-        text.append("On this week's choices", style=heading)
-        text.append(f"   ({before.choices}) before → after\n", style=dim)
+        text.append(f"On this week's {before.choices} choices", style=heading)
+        text.append("   before → after\n", style=dim)
         for label, old, new in metric_rows(before, after):
             text.append(f"{label:<6}")
             text.append_text(score_bar(old, METRIC_BAR, self._style("before")))
@@ -203,11 +199,6 @@ class SuggestionPanel(Vertical):
         else:
             text.append("No reweighting suggested\n", style=heading)
             text.append(f"{learning.verdict[:1].upper()}{learning.verdict[1:]}.\n")
-        text.append(
-            f"Fitting uses the choices since {learning.fit_from:%a %d %b}"
-            f" ({learning.fit_choices}); this week has {learning.heldout_choices}.\n",
-            style=dim,
-        )
         if learning.before is not None:
             text.append("\n")
             text.append_text(self._metrics_text(learning.before, learning.after))

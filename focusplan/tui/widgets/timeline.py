@@ -37,6 +37,8 @@ ENERGY_WIDTH = 2 + 4 + ENERGY_BAR  # "│ " + "4.0 " + bar
 # A focus block's bar shows the task's demand by how full it is (its colour is the energy).
 DEMAND_BARS = {"high": "█", "medium": "▓", "low": "░"}
 NAVIGABLE = frozenset({"focus", "event"})
+# Below this many cells for a block's words, its first line drops the energy word and length.
+WIDE_LINE = 72
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class TimelineData:
     demand: Mapping[int, str] = field(default_factory=dict)  # task id -> demand
     status: Mapping[int, str] = field(default_factory=dict)  # task id -> status
     focusing: int | None = None  # the task of the running session
+    now_row: int | None = None  # the row that holds `now`
 
     @classmethod
     def build(
@@ -151,12 +154,10 @@ class TimelineData:
             demand=dict(demand or {}),
             status=dict(status or {}),
             focusing=focusing,
+            now_row=None
+            if now is None
+            else next((i for i, row in enumerate(rows) if row.holds(now)), None),
         )
-
-    def now_row(self) -> int | None:
-        if self.now is None:
-            return None
-        return next((i for i, row in enumerate(self.rows) if row.holds(self.now)), None)
 
     def block_rows(self, block: int) -> tuple[int, int]:
         """First and last row of a block."""
@@ -211,7 +212,7 @@ class Timeline(ScrollView, can_focus=True):
         & > .timeline--low { color: $error; }
         & > .timeline--mid { color: $warning; }
         & > .timeline--high { color: $success; }
-        & > .timeline--event { color: $text-accent; }
+        & > .timeline--event { color: $text-primary; }
         & > .timeline--done { color: $success; }
         & > .timeline--cursor { background: $block-cursor-background; }
         & > .timeline--cursor-blurred { background: $block-cursor-blurred-background; }
@@ -413,7 +414,7 @@ class Timeline(ScrollView, can_focus=True):
         past = now is not None and row.end <= now
         left = width - ENERGY_WIDTH
         text = Text()
-        if index == data.now_row():
+        if index == data.now_row:
             text.append("▶ ", style=self._style("now"))
         else:
             text.append(" " * GUTTER)
@@ -455,17 +456,20 @@ class Timeline(ScrollView, can_focus=True):
             text.append_text(self._second_line(block, inner, past))
         return text
 
-    def _span_label(self, block: PlanBlock) -> str:
-        return f"{block.start:%H:%M}–{block.end:%H:%M} {minutes_label(block.minutes):>5}"
-
     def _first_line(self, block: PlanBlock, row: TimelineRow, width: int, past: bool) -> Text:
         dim = self._style("dim")
         faded = self._style("past") if past else Style()
+        # In a narrow terminal the title needs the room more than the words around it.
+        wide = width >= WIDE_LINE
         right = Text()
         if block.kind == "focus" and block.energy is not None:
             right.append(f"{block.energy:.1f} ", style=faded or self._level_style(block.energy))
-            right.append(f"{energy_word(block.energy):<7} ", style=faded or dim)
-        right.append(self._span_label(block), style=faded or dim)
+            if wide:
+                right.append(f"{energy_word(block.energy):<7} ", style=faded or dim)
+        span = f"{block.start:%H:%M}–{block.end:%H:%M}"
+        if wide:
+            span += f" {minutes_label(block.minutes):>5}"
+        right.append(span, style=faded or dim)
         left = Text()
         if block.kind == "focus":
             mark, mark_style = self._focus_mark(block)
