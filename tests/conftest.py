@@ -17,6 +17,8 @@ def _isolated_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     home = tmp_path_factory.mktemp("home")
+    # Dialogs default to files under ~; a test must never write into the real home.
+    monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("FOCUSPLAN_TZ", ZONE)
     monkeypatch.setenv("FOCUSPLAN_CONFIG", str(home / "no-config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

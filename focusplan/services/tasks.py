@@ -86,6 +86,8 @@ def undo(source: DataSource, step: UndoStep) -> None:
             uow.tasks.restore(step.restore_task)
         if step.delete_energy_id is not None:
             uow.energy.delete(step.delete_energy_id)
+        if step.activate_weights is not None:
+            uow.weights.activate(step.activate_weights)
 
 
 def _choice_for(

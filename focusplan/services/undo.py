@@ -15,3 +15,5 @@ class UndoStep(DomainModel):
     delete_session_id: int | None = None
     # A completion or focus start also recorded a learning choice; undo removes it.
     delete_choice: tuple[int, str] | None = None
+    # Accepting a reweighting is undone by making the earlier version active again.
+    activate_weights: int | None = None

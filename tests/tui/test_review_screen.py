@@ -292,6 +292,25 @@ async def test_accept_stores_exactly_the_suggestion_shown(demo_source: DataSourc
     assert active.reason == suggestion.reason
 
 
+async def test_undo_after_accept_makes_the_earlier_weights_active_again(
+    demo_source: DataSource,
+) -> None:
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_with_suggestion(pilot, demo_source)
+        await pilot.click("#accept")
+        await settle(pilot)
+        with demo_source.unit_of_work() as uow:
+            assert uow.weights.active().version == 2
+        app.set_focus(None)
+        await pilot.press("u")
+        await settle(pilot)
+    with demo_source.unit_of_work() as uow:
+        assert uow.weights.active().version == 1
+    # The accepted version stays in the history, so it can be made active again.
+    assert weight_versions(demo_source) == [1, 2]
+
+
 async def test_reject_dismisses_the_suggestion_and_leaves_the_weights(
     demo_source: DataSource,
 ) -> None:

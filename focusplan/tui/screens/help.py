@@ -22,6 +22,8 @@ KEY_NAMES = {
     "enter": "Enter",
     "ctrl+p": "ctrl+p",
     "ctrl+s": "ctrl+s",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

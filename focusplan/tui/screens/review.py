@@ -29,6 +29,7 @@ from focusplan.domain import WeightsVersion
 from focusplan.review import Suggestion, WeekReview, week_bounds
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
+from focusplan.services.undo import UndoStep
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board
@@ -108,8 +109,8 @@ def accept_suggestion(
             )
         stored = uow.weights.add(suggestion.params, suggestion.reason, at)
     return Outcome(
-        f"Weights version {stored.version} active ({suggestion.reason});"
-        f" 'focusplan weights rollback {based_on}' goes back"
+        f"Weights version {stored.version} active ({suggestion.reason}); u goes back",
+        UndoStep(description=f"accept weights v{stored.version}", activate_weights=based_on),
     )
 
 
