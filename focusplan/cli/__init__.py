@@ -572,6 +572,8 @@ def demo(path: Path | None, no_app: bool) -> None:
         path = folder / "demo.sqlite3"
     elif path.exists():
         raise click.UsageError(f"{path} exists; the demo builds a fresh database")
+    # The sample person works whichever day the demo is tried, so Plan is never empty.
+    os.environ.setdefault("FOCUSPLAN_WORK_DAYS", "[0, 1, 2, 3, 4, 5, 6]")
     source = DataSource(str(path))
     build_demo(source, now=_now())
     if no_app:

@@ -252,3 +252,13 @@ def test_focus_sessions_are_one_at_a_time(fp: Focusplan) -> None:
     assert "finished" in fp.ok("focus", "stop", "--done").out
     (task,) = [t for t in fp.ok("list", "--all", "--json").json() if t["id"] == 1]
     assert task["status"] == "done" and task["actual_minutes"] == 60
+
+
+def test_demo_builds_a_fresh_sample_database(fp: Focusplan, tmp_path: Path) -> None:
+    sample = tmp_path / "demo.sqlite3"
+    assert fp.ok("demo", "--path", str(sample), "--no-app").out.strip() == str(sample)
+    tasks = Focusplan(sample).ok("list", "--all", "--json").json()
+    assert sum(task["status"] == "open" for task in tasks) >= 20
+    assert any(task["status"] == "done" for task in tasks)
+    assert Focusplan(sample).ok("rank", "--json")
+    assert_invalid(fp("demo", "--path", str(sample), "--no-app"), "exists")
