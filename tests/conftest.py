@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ ZONE = "Europe/Paris"
 @pytest.fixture(autouse=True)
 def _isolated_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
     # Dialogs default to files under ~; a test must never write into the real home.
     monkeypatch.setenv("HOME", str(home))
@@ -34,6 +36,12 @@ def _isolated_environment(
         load_settings.cache_clear()
     except ImportError:
         pass
+    before = {name for name in os.environ if name.startswith("FOCUSPLAN_")}
+    yield
+    # A command run in-process may set a FOCUSPLAN_* default (demo does); it must not
+    # reach the next test.
+    for name in [n for n in os.environ if n.startswith("FOCUSPLAN_") and n not in before]:
+        del os.environ[name]
 
 
 @pytest.fixture
