@@ -10,6 +10,7 @@ noticed by polling SQLite's `data_version` (see `change_watch`).
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -338,32 +339,26 @@ class FocusplanApp(App[None]):
             self.run_change(lambda: actions.edit(source, task_id, patch))
 
     def action_complete_task(self) -> None:
-        task_id = self._selected_or_warn("mark done")
-        if task_id is None:
-            return
-        board = self.board
-        task = board.task(task_id) if board is not None else None
-        if task is not None and task.status == "done":
-            self.notify(
-                f"#{task_id} is already done (r reopens it).", severity="warning", timeout=3
-            )
-            return
-        source, at = self.source, clock.now()
-        self.run_change(lambda: actions.complete(source, task_id, at))
+        self._close_task("mark done", "done", actions.complete)
 
     def action_drop_task(self) -> None:
-        task_id = self._selected_or_warn("drop")
+        self._close_task("drop", "dropped", actions.drop)
+
+    def _close_task(
+        self, verb: str, status: str, change: Callable[[DataSource, int, dt.datetime], Outcome]
+    ) -> None:
+        task_id = self._selected_or_warn(verb)
         if task_id is None:
             return
         board = self.board
         task = board.task(task_id) if board is not None else None
-        if task is not None and task.status == "dropped":
+        if task is not None and task.status == status:
             self.notify(
-                f"#{task_id} is already dropped (r reopens it).", severity="warning", timeout=3
+                f"#{task_id} is already {status} (r reopens it).", severity="warning", timeout=3
             )
             return
         source, at = self.source, clock.now()
-        self.run_change(lambda: actions.drop(source, task_id, at))
+        self.run_change(lambda: change(source, task_id, at))
 
     def reopen_task(self, task_id: int | None) -> None:
         if task_id is None:
