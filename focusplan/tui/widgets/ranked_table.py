@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from focusplan.domain import RankedTask, Task
 from focusplan.tui.widgets.cells import relative_due, score_bar, truncate
+from focusplan.tui.widgets.task_rows import TaskRowsTable
 
 BAR_WIDTH = 6
 MIN_TITLE_WIDTH = 18
@@ -19,15 +18,9 @@ MIN_TITLE_WIDTH = 18
 FIXED_WIDTH = 2 + (BAR_WIDTH + 4) + 7 + 8 + 2 * 5
 
 
-class RankedTable(DataTable[Text | str]):
-    """Rows keyed by task id; the highlighted row is what `e`, `d`, `x`, `f` act on."""
+class RankedTable(TaskRowsTable):
+    """The Today list: eligible tasks best first, each with its share of attention."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
-    ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ranked-table--bar",
         "ranked-table--focus",
@@ -77,16 +70,6 @@ class RankedTable(DataTable[Text | str]):
             items, tasks, at, focus_task = self._last
             self.show(items, tasks, at, focus_task=focus_task)
 
-    @property
-    def selected_task_id(self) -> int | None:
-        if self.row_count == 0:
-            return None
-        try:
-            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        except Exception:  # no valid row under the cursor (e.g. mid-rebuild)
-            return None
-        return int(row_key.value) if row_key.value is not None else None
-
     def show(
         self,
         items: Sequence[RankedTask],
@@ -131,7 +114,4 @@ class RankedTable(DataTable[Text | str]):
                 Text(due_text, style=urgency.get(level, "")),
                 key=str(item.id),
             )
-        if keep is not None and str(keep) in self.rows:
-            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
-        elif self.row_count:
-            self.move_cursor(row=0, animate=False)
+        self.keep_cursor_on(keep)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 
 from focusplan.domain import Task
 from focusplan.tui.widgets.cells import minutes_label, relative_due, truncate
+from focusplan.tui.widgets.task_rows import TaskRowsTable
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 _STATUS_ORDER = {"open": 0, "done": 1, "dropped": 2}
@@ -52,12 +53,8 @@ def sort_key(column: str, ranks: Mapping[int, int]) -> Callable[[Task], Any]:
     return keys[column]
 
 
-class TaskTable(DataTable[Text | str]):
+class TaskTable(TaskRowsTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
         Binding("s", "next_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse", show=False),
     ]
@@ -112,16 +109,6 @@ class TaskTable(DataTable[Text | str]):
             else:
                 self.add_column(label, key=key, width=width)
 
-    @property
-    def selected_task_id(self) -> int | None:
-        if self.row_count == 0:
-            return None
-        try:
-            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        except Exception:  # no row under the cursor
-            return None
-        return int(row_key.value) if row_key.value is not None else None
-
     def show(
         self,
         tasks: Sequence[Task],
@@ -173,10 +160,7 @@ class TaskTable(DataTable[Text | str]):
                 Text(str(rank) if rank is not None else "", justify="right"),
                 key=str(task.id),
             )
-        if keep is not None and str(keep) in self.rows:
-            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
-        elif self.row_count:
-            self.move_cursor(row=0, animate=False)
+        self.keep_cursor_on(keep)
 
     def sort_by(self, column: str, *, reverse: bool | None = None) -> None:
         if reverse is None:
