@@ -541,11 +541,11 @@ def review(
     report = review_week(_source(ctx), week_of or now.date(), now=now, apply=apply_suggestion)
     if as_json:
         from focusplan.cli.render import echo_json
-        from focusplan.review import review_json
+        from focusplan.cli.review_render import review_json
 
         echo_json(review_json(report))
     else:
-        from focusplan.review import review_text
+        from focusplan.cli.review_render import review_text
 
         click.echo(review_text(report))
 

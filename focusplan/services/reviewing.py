@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from focusplan import clock
 from focusplan.domain import Choice, ContextEvent, EnergyLog, Task
 from focusplan.review import (
-    FIT_WEEKS,
     ReweightPolicy,
     WeekReview,
     propose_reweighting,
@@ -23,6 +22,7 @@ from focusplan.review import (
     week_bounds,
     week_figures,
 )
+from focusplan.review.reweighting import FIT_WEEKS
 from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, meeting_load
 from focusplan.services.source import DataSource

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from focusplan.cli.review_render import review_json
 from focusplan.domain import DayPlan, EnergyLog, FocusSession, PlanBlock, Task
-from focusplan.review import WeekFigures, part_of_day, review_json, week_bounds, week_figures
+from focusplan.review import WeekFigures, part_of_day, week_bounds, week_figures
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)

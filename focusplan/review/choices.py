@@ -1,0 +1,115 @@
+"""Choices rebuilt from what the database recorded: each focus start and each completion
+is a choice of one task among those eligible then (the learning's data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from focusplan.domain import Choice, ChoiceKind, FocusSession, Task
+
+# Two records of one task closer than this are one decision (clock skew, rounding, typing).
+SAME_CHOICE = dt.timedelta(minutes=5)
+
+
+def _work_start(task: Task) -> dt.datetime:
+    """When the work on a completed task began: minutes it took, else its estimate."""
+    assert task.completed_at is not None
+    spent = task.actual_minutes if task.actual_minutes is not None else task.estimate_minutes
+    return task.completed_at - dt.timedelta(minutes=spent)
+
+
+def _covered(spans: Sequence[tuple[dt.datetime, dt.datetime]], at: dt.datetime) -> bool:
+    return any(begin - SAME_CHOICE <= at <= end + SAME_CHOICE for begin, end in spans)
+
+
+def reconstruct_choices(
+    tasks: Sequence[Task],
+    sessions: Sequence[FocusSession],
+    stored: Sequence[Choice],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    now: dt.datetime,
+) -> list[Choice]:
+    """Every choice made in [start, end), rebuilt from what the database holds now.
+
+    One decision to pick a task up is one choice:
+
+    - every focus-session start is a choice (a resumed task was chosen again);
+    - a completion is a choice made at `completed_at - actual_minutes` (or minus
+      the estimate without minutes), unless a focus session on that task overlaps
+      that stretch of work: then the session start(s) already are the decision,
+      and `focus start` + `done` is not counted twice;
+    - a completion whose work start falls before the task could be picked (created
+      later, `not_before`) moves to the first moment it was eligible; if it was
+      never eligible before its completion it is not a choice;
+    - stored `choices` rows (written at action time) are kept only when the
+      database no longer explains them (the task was reopened, a session deleted):
+      a stored choice within 5 minutes of a reconstructed one of the same task, or
+      inside a session or work stretch of that task, is the same decision. Their
+      candidates are the stored ones that still exist.
+
+    Candidates are the tasks eligible at the choice time (by what was recorded
+    then, `eligible_tasks`); choices with fewer than two candidates say nothing
+    and are left out. Sorted by time.
+    """
+    from focusplan.attention.features import eligible_tasks
+
+    by_id = {task.id: task for task in tasks}
+    spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for session in sessions:
+        spans[session.task_id].append((session.start, session.end or now))
+
+    found: list[Choice] = []
+
+    def add(task_id: int, at: dt.datetime, kind: ChoiceKind) -> None:
+        candidates = tuple(sorted(task.id for task in eligible_tasks(tasks, at)))
+        if task_id in candidates and len(candidates) >= 2:
+            found.append(Choice(at=at, task_id=task_id, candidates=candidates, kind=kind))
+
+    for session in sessions:
+        if start <= session.start < end and session.task_id in by_id:
+            add(session.task_id, session.start, "focus")
+    work: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+    for task in tasks:
+        if task.completed_at is None:
+            continue
+        begin = _work_start(task)
+        work[task.id] = (begin, task.completed_at)
+        if any(
+            s_begin < task.completed_at and begin - SAME_CHOICE < s_end
+            for s_begin, s_end in spans.get(task.id, ())
+        ):
+            continue
+        earliest = max(
+            [begin, task.created_at]
+            + ([task.not_before] if task.not_before is not None else [])
+            + [
+                dep.completed_at
+                for dep in (by_id.get(dep_id) for dep_id in task.depends_on)
+                if dep is not None and dep.completed_at is not None
+            ]
+        )
+        if earliest < task.completed_at and start <= earliest < end:
+            add(task.id, earliest, "completion")
+
+    rebuilt: dict[int, list[dt.datetime]] = defaultdict(list)
+    for choice in found:
+        rebuilt[choice.task_id].append(choice.at)
+    for choice in stored:
+        if choice.task_id not in by_id or not start <= choice.at < end:
+            continue
+        if any(abs(choice.at - at) <= SAME_CHOICE for at in rebuilt[choice.task_id]):
+            continue
+        own = [*spans.get(choice.task_id, ())]
+        if choice.task_id in work:
+            own.append(work[choice.task_id])
+        if _covered(own, choice.at):
+            continue
+        candidates = tuple(sorted(c for c in choice.candidates if c in by_id))
+        if choice.task_id in candidates and len(candidates) >= 2:
+            found.append(choice.model_copy(update={"candidates": candidates}))
+            rebuilt[choice.task_id].append(choice.at)
+    return sorted(found, key=lambda choice: (choice.at, choice.task_id))
