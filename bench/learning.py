@@ -299,9 +299,9 @@ def _live_day(
         done_at = now + dt.timedelta(minutes=minutes)
         if rng.random() < 0.3:
             start_focus(source, task.id, now)
-            _, finished = stop_focus(source, done_at, done=True)
+            finished = stop_focus(source, done_at, done=True).completed
         else:
-            finished, _ = complete_task(source, task.id, done_at, minutes)
+            finished = complete_task(source, task.id, done_at, minutes).task
         assert finished is not None
         known[task.id] = finished
         now = done_at + dt.timedelta(minutes=rng.randint(5, 15))

@@ -249,8 +249,8 @@ def done(
     """Complete a task."""
     from focusplan.services.tasks import complete_task
 
-    task, _ = complete_task(_source(ctx), task_id, at or _now(), minutes)
-    _print_task(task, as_json)
+    completion = complete_task(_source(ctx), task_id, at or _now(), minutes)
+    _print_task(completion.task, as_json)
 
 
 # --- energy and focus --------------------------------------------------------------------------
@@ -290,8 +290,8 @@ def focus_start(ctx: click.Context, task_id: int, at: dt.datetime | None) -> Non
     """Start a focus session on a task."""
     from focusplan.services.focus import start_focus
 
-    session, _ = start_focus(_source(ctx), task_id, at or _now())
-    click.echo(f"focusing on task {session.task_id} since {session.start:%H:%M}")
+    started = start_focus(_source(ctx), task_id, at or _now())
+    click.echo(f"focusing on task {started.session.task_id} since {started.session.start:%H:%M}")
 
 
 @focus.command(name="stop")
@@ -307,10 +307,11 @@ def focus_stop(
     from focusplan.timeparse import format_duration
 
     when = at or _now()
-    session, completed = stop_focus(_source(ctx), when, done=mark_done, interrupted=interrupted)
+    stopped = stop_focus(_source(ctx), when, done=mark_done, interrupted=interrupted)
+    session = stopped.session
     click.echo(
         f"focused {format_duration(session.minutes(when))} on task {session.task_id}"
-        + (" and finished it" if completed else "")
+        + (" and finished it" if stopped.completed else "")
     )
 
 
@@ -386,9 +387,9 @@ def weights(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from focusplan.cli.render import echo_json, print_weights, weights_json
+    from focusplan.services.weights import active_weights
 
-    with _source(ctx).unit_of_work() as uow:
-        active = uow.weights.active()
+    active = active_weights(_source(ctx))
     if as_json:
         echo_json(weights_json(active))
     else:
@@ -401,9 +402,9 @@ def weights(ctx: click.Context, as_json: bool) -> None:
 def weights_history(ctx: click.Context, as_json: bool) -> None:
     """Every version, newest last; `*` marks the active one."""
     from focusplan.cli.render import echo_json, print_history, weights_json
+    from focusplan.services.weights import weights_history
 
-    with _source(ctx).unit_of_work() as uow:
-        history = uow.weights.history()
+    history = weights_history(_source(ctx))
     if as_json:
         echo_json([weights_json(version) for version in history])
     else:
@@ -415,8 +416,9 @@ def weights_history(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def weights_rollback(ctx: click.Context, version: int) -> None:
     """Make an earlier version active again."""
-    with _source(ctx).unit_of_work() as uow:
-        active = uow.weights.activate(version)
+    from focusplan.services.weights import rollback_weights
+
+    active, _ = rollback_weights(_source(ctx), version)
     click.echo(f"weights version {active.version} is active")
 
 

@@ -114,3 +114,5 @@ class WeekReview(ReviewModel):
     suggestion: Suggestion | None
     apply_requested: bool = False
     applied_version: int | None = None
+    # The weights version the review measured against: accepting checks it still rules.
+    weights_version: int | None = None

@@ -26,6 +26,7 @@ from focusplan.review.reweighting import FIT_WEEKS
 from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, meeting_load
 from focusplan.services.source import DataSource
+from focusplan.services.weights import accept_in
 
 if TYPE_CHECKING:
     from focusplan.attention.features import RankInput
@@ -115,7 +116,8 @@ def review_week(
     except (OverflowError, ValueError):
         raise InvalidInput(f"cannot review the week of {day.isoformat()}: out of range") from None
     heldout_end = min(end, now)
-    with source.unit_of_work() as uow:
+    # Only accepting writes: a plain review takes no write lock.
+    with source.unit_of_work() if apply else source.read_only() as uow:
         tasks = uow.tasks.list()
         sessions = uow.sessions.between(min(fit_start, now - STALE_LOOKBACK), max(end, now))
         stored = uow.choices.between(fit_start, end)
@@ -150,11 +152,12 @@ def review_week(
         )
         applied = None
         if apply and suggestion is not None:
-            applied = uow.weights.add(suggestion.params, suggestion.reason, now).version
+            applied = accept_in(uow, suggestion, based_on=current.version, at=now).version
     return WeekReview(
         figures=figures,
         learning=learning,
         suggestion=suggestion,
         apply_requested=apply,
         applied_version=applied,
+        weights_version=current.version,
     )

@@ -52,6 +52,10 @@ class DataSource:
     def unit_of_work(self) -> UnitOfWork:
         return self.database.unit_of_work()
 
+    def read_only(self) -> UnitOfWork:
+        """A unit of work for reading only."""
+        return self.database.unit_of_work()
+
     def _fast_snapshot(self) -> Snapshot | None:
         """The stdlib read of a current SQLite file, or None when the full store is needed."""
         if self.path is None or not self.path.exists():

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-from focusplan.domain import Choice, ChoiceKind, NewTask, Task, TaskPatch
+from focusplan.domain import Choice, ChoiceKind, DomainModel, FocusSession, NewTask, Task, TaskPatch
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
+
+if TYPE_CHECKING:
+    from focusplan.store import UnitOfWork
+
+
+class Completion(DomainModel):
+    """A completed task, the focus session that ended with it, and how to undo both."""
+
+    task: Task
+    stopped_session: FocusSession | None
+    undo: UndoStep
 
 
 def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
@@ -26,30 +38,62 @@ def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task,
 
 def complete_task(
     source: DataSource, task_id: int, at: dt.datetime, minutes: int | None = None
-) -> tuple[Task, UndoStep]:
-    """Mark done at `at`; the work is a choice made at `at - minutes` among what was eligible."""
+) -> Completion:
+    """Mark done at `at`; a focus session running on the task ends with it, in one transaction.
+
+    Whichever face completes the task, the session and the task agree afterwards.
+    """
     with source.unit_of_work() as uow:
-        before = uow.tasks.get(task_id)
-        if before.status == "done":
-            raise InvalidInput(f"task {task_id} is already done")
-        done = uow.tasks.complete(task_id, at, minutes)
-        # Without the minutes it took, the estimate is our best guess of when work began.
+        return complete_in(uow, task_id, at, minutes)
+
+
+def complete_in(
+    uow: UnitOfWork,
+    task_id: int,
+    at: dt.datetime,
+    minutes: int | None = None,
+    *,
+    interrupted: bool = False,
+) -> Completion:
+    """Complete inside an open unit of work (also what stopping a session with "done" does).
+
+    Without `minutes`, a session that ends here says how long it took (added to
+    minutes recorded before); without either, the estimate is our best guess of
+    when the work began, which is when the choice was made.
+    """
+    before = uow.tasks.get(task_id)
+    if before.status == "done":
+        raise InvalidInput(f"task {task_id} is already done")
+    running = uow.sessions.active()
+    stopped = None
+    if running is not None and running.task_id == task_id:
+        stopped = uow.sessions.stop(at, interrupted=interrupted)
+    if minutes is None and stopped is not None:
+        minutes = round(stopped.minutes(at)) + (before.actual_minutes or 0)
+    done = uow.tasks.complete(task_id, at, minutes)
+    choice = None
+    if stopped is None:
+        # A session's start already recorded the choice of this task.
         spent = minutes if minutes is not None else before.estimate_minutes
-        chosen_at = at - dt.timedelta(minutes=spent)
-        choice = _choice_for(uow.tasks.list(), task_id, chosen_at, "completion")
+        choice = _choice_for(
+            uow.tasks.list(), task_id, at - dt.timedelta(minutes=spent), "completion"
+        )
         if choice is not None:
             uow.choices.add(choice)
     step = UndoStep(
         description=f"complete '{before.title}'",
         restore_task=before,
-        delete_choice=(task_id, chosen_at.isoformat()) if choice else None,
+        resume_session=running if stopped is not None else None,
+        delete_choice=(task_id, choice.at.isoformat()) if choice is not None else None,
     )
-    return done, step
+    return Completion(task=done, stopped_session=stopped, undo=step)
 
 
 def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
         before = uow.tasks.get(task_id)
+        if before.status == "dropped":
+            raise InvalidInput(f"task {task_id} is already dropped")
         dropped = uow.tasks.drop(task_id, at)
     return dropped, UndoStep(description=f"drop '{before.title}'", restore_task=before)
 
@@ -57,6 +101,8 @@ def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, 
 def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
         before = uow.tasks.get(task_id)
+        if before.status == "open":
+            raise InvalidInput(f"task {task_id} is already open")
         reopened = uow.tasks.reopen(task_id)
     return reopened, UndoStep(description=f"reopen '{before.title}'", restore_task=before)
 
@@ -68,7 +114,7 @@ def list_tasks(source: DataSource, statuses: Collection[str] | None = ("open",))
 
 
 def get_task(source: DataSource, task_id: int) -> Task:
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return uow.tasks.get(task_id)
 
 
@@ -84,6 +130,10 @@ def undo(source: DataSource, step: UndoStep) -> None:
             uow.tasks.delete(step.delete_task_id)
         if step.restore_task is not None:
             uow.tasks.restore(step.restore_task)
+        if step.resume_session is not None:
+            # The stopped session goes, and one from the same start runs again.
+            uow.sessions.delete(step.resume_session.id)
+            uow.sessions.start(step.resume_session.task_id, step.resume_session.start)
         if step.delete_energy_id is not None:
             uow.energy.delete(step.delete_energy_id)
         if step.activate_weights is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from focusplan.domain import DomainModel, Task
+from focusplan.domain import DomainModel, FocusSession, Task
 
 
 class UndoStep(DomainModel):
@@ -13,6 +13,8 @@ class UndoStep(DomainModel):
     restore_task: Task | None = None
     delete_energy_id: int | None = None
     delete_session_id: int | None = None
+    # Completing a task ends its running focus session; undo lets it run on from its start.
+    resume_session: FocusSession | None = None
     # A completion or focus start also recorded a learning choice; undo removes it.
     delete_choice: tuple[int, str] | None = None
     # Accepting a reweighting is undone by making the earlier version active again.

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from focusplan.domain import FocusSession, NewTask, TaskPatch
 from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
+
+if TYPE_CHECKING:
+    from focusplan.review import Suggestion
 
 Severity = Literal["information", "warning", "error"]
 
@@ -26,6 +29,8 @@ class Outcome:
     select_task: int | None = None
     # Set when a focus session ended, so the app can start the break clock.
     stopped_session: FocusSession | None = None
+    # False when nothing was written (a declined suggestion): no reload is needed.
+    changed: bool = True
 
 
 def add(source: DataSource, task: NewTask) -> Outcome:
@@ -45,37 +50,26 @@ def edit(source: DataSource, task_id: int, patch: TaskPatch) -> Outcome:
 
 
 def complete(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
-    """Mark done; a running session on the task ends with it (its minutes count)."""
-    from focusplan.services.focus import active_session, stop_focus
-    from focusplan.services.tasks import complete_task, get_task
+    """Mark done; a running session on the task ends with it (the service does both)."""
+    from focusplan.services.tasks import complete_task
 
-    session = active_session(source)
-    if session is not None and session.task_id == task_id:
-        before = get_task(source, task_id)
-        stopped, done = stop_focus(source, at, done=True)
-        step = UndoStep(description=f"complete '{before.title}'", restore_task=before)
-        title = done.title if done is not None else before.title
-        return Outcome(f"Done: #{task_id} {title}", step, None, stopped)
-    task, step = complete_task(source, task_id, at)
-    return Outcome(f"Done: #{task.id} {task.title}", step)
+    completion = complete_task(source, task_id, at)
+    task = completion.task
+    return Outcome(
+        f"Done: #{task.id} {task.title}", completion.undo, None, completion.stopped_session
+    )
 
 
 def drop(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
-    from focusplan.services.errors import InvalidInput
-    from focusplan.services.tasks import drop_task, get_task
+    from focusplan.services.tasks import drop_task
 
-    if get_task(source, task_id).status == "dropped":
-        raise InvalidInput(f"task {task_id} is already dropped")
     task, step = drop_task(source, task_id, at)
     return Outcome(f"Dropped #{task.id} {task.title}", step)
 
 
 def reopen(source: DataSource, task_id: int) -> Outcome:
-    from focusplan.services.errors import InvalidInput
-    from focusplan.services.tasks import get_task, reopen_task
+    from focusplan.services.tasks import reopen_task
 
-    if get_task(source, task_id).status == "open":
-        raise InvalidInput(f"task {task_id} is already open")
     task, step = reopen_task(source, task_id)
     return Outcome(f"Reopened #{task.id} {task.title}", step, task.id)
 
@@ -89,28 +83,51 @@ def log_energy(source: DataSource, level: int, at: dt.datetime) -> Outcome:
 
 def start_focus(source: DataSource, task_id: int, at: dt.datetime) -> Outcome:
     from focusplan.services.focus import start_focus as start
-    from focusplan.services.tasks import get_task
 
-    session, _ = start(source, task_id, at)
-    title = get_task(source, task_id).title
-    return Outcome(f"Focus on #{task_id} {title} started {session.start:%H:%M}", None, task_id)
+    started = start(source, task_id, at)
+    return Outcome(
+        f"Focus on #{task_id} {started.task.title} started {started.session.start:%H:%M}",
+        None,
+        task_id,
+    )
 
 
 def stop_focus(source: DataSource, at: dt.datetime, *, done: bool, interrupted: bool) -> Outcome:
-    from focusplan.services.focus import active_session
     from focusplan.services.focus import stop_focus as stop
-    from focusplan.services.tasks import get_task
 
-    running = active_session(source)
-    before = get_task(source, running.task_id) if running is not None else None
-    stopped, completed = stop(source, at, done=done, interrupted=interrupted)
-    minutes = round(stopped.minutes(at))
-    if completed is not None and before is not None:
-        step = UndoStep(description=f"complete '{before.title}'", restore_task=before)
+    stopped = stop(source, at, done=done, interrupted=interrupted)
+    minutes = round(stopped.session.minutes(at))
+    if stopped.completed is not None:
         return Outcome(
-            f"Focus stopped after {minutes} min — done: {completed.title}", step, None, stopped
+            f"Focus stopped after {minutes} min — done: {stopped.completed.title}",
+            stopped.undo,
+            None,
+            stopped.session,
         )
-    return Outcome(f"Focus stopped after {minutes} min", None, stopped.task_id, stopped)
+    return Outcome(
+        f"Focus stopped after {minutes} min", None, stopped.session.task_id, stopped.session
+    )
+
+
+def accept_suggestion(
+    source: DataSource, suggestion: Suggestion, *, based_on: int, at: dt.datetime
+) -> Outcome:
+    """Store exactly the suggestion shown, if the weights it was measured against still rule."""
+    from focusplan.services.weights import accept_suggestion as accept
+
+    stored, step = accept(source, suggestion, based_on=based_on, at=at)
+    return Outcome(
+        f"Weights version {stored.version} active ({suggestion.reason}); u goes back", step
+    )
+
+
+def reject_suggestion(source: DataSource, suggestion: Suggestion, *, based_on: int) -> Outcome:
+    from focusplan.services.weights import reject_suggestion as reject
+
+    reject(source, suggestion, based_on=based_on)
+    return Outcome(
+        "Suggestion dismissed for this session; the weights are unchanged.", changed=False
+    )
 
 
 def undo(source: DataSource, step: UndoStep) -> Outcome:

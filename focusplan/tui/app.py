@@ -273,7 +273,8 @@ class FocusplanApp(App[None]):
             end = outcome.stopped_session.end or clock.now()
             self._clock.session_stopped(outcome.stopped_session, end)
         self.notify(outcome.message, timeout=4)
-        self.load()
+        if outcome.changed:
+            self.load()
 
     @on(ChangeFailed)
     def _change_failed(self, message: ChangeFailed) -> None:

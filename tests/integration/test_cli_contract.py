@@ -254,6 +254,25 @@ def test_focus_sessions_are_one_at_a_time(fp: Focusplan) -> None:
     assert task["status"] == "done" and task["actual_minutes"] == 60
 
 
+def test_done_ends_the_running_focus_session_on_that_task(fp: Focusplan) -> None:
+    fp.ok("add", "A")
+    fp.ok("focus", "start", "1", "--at", "2026-11-23 09:00")
+    fp.ok("done", "1", "--at", "2026-11-23 09:40")
+    assert fp.ok("focus", "status", "--json").json() is None
+    assert "no focus session running" in fp.ok("focus", "status").out
+    (task,) = fp.ok("list", "--all", "--json").json()
+    # The session's minutes are the effort, as when the session is stopped with --done.
+    assert task["status"] == "done" and task["actual_minutes"] == 40
+
+
+def test_done_of_another_task_leaves_the_running_session_alone(fp: Focusplan) -> None:
+    fp.ok("add", "A")
+    fp.ok("add", "B")
+    fp.ok("focus", "start", "1", "--at", "2026-11-23 09:00")
+    fp.ok("done", "2", "--at", "2026-11-23 09:10")
+    assert fp.ok("focus", "status", "--json").json()["task_id"] == 1
+
+
 def test_demo_builds_a_fresh_sample_database(fp: Focusplan, tmp_path: Path) -> None:
     sample = tmp_path / "demo.sqlite3"
     assert fp.ok("demo", "--path", str(sample), "--no-app").out.strip() == str(sample)

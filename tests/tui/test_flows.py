@@ -377,6 +377,29 @@ async def test_stopping_without_done_keeps_the_task_open(demo_source: DataSource
         assert get_task(demo_source, task_id).status == "open"
 
 
+async def test_done_on_the_focused_task_ends_the_session_and_u_brings_it_back(
+    demo_source: DataSource,
+) -> None:
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = highlighted(app)
+        await pilot.press("f")
+        await settle(pilot)
+        started = active_session(demo_source)
+        await pilot.press("d")
+        await settle(pilot)
+        assert active_session(demo_source) is None
+        assert get_task(demo_source, task_id).status == "done"
+        assert app.focus_state.phase != "focus"
+        await pilot.press("u")
+        await settle(pilot)
+        resumed = active_session(demo_source)
+        assert resumed is not None and started is not None
+        assert (resumed.task_id, resumed.start) == (task_id, started.start)
+        assert get_task(demo_source, task_id).status == "open"
+
+
 async def test_only_one_session_at_a_time(demo_source: DataSource) -> None:
     app = make_app(demo_source)
     async with app.run_test(size=SIZE) as pilot:

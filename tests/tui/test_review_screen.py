@@ -19,7 +19,8 @@ from focusplan.services.errors import InvalidInput
 from focusplan.services.reviewing import review_week
 from focusplan.services.source import DataSource
 from focusplan.services.tasks import add_task, get_task
-from focusplan.tui.screens.review import ReviewData, ReviewScreen, accept_suggestion, week_label
+from focusplan.tui.actions import accept_suggestion
+from focusplan.tui.screens.review import ReviewData, ReviewScreen, week_label
 from focusplan.tui.widgets.review_charts import bar_width, fold_projects
 from focusplan.tui.widgets.stale_list import StaleList, StaleRow
 from focusplan.tui.widgets.suggestion_panel import SuggestionPanel

@@ -27,9 +27,7 @@ from textual.worker import get_current_worker
 from focusplan import clock
 from focusplan.domain import WeightsVersion
 from focusplan.review import Suggestion, WeekReview, week_bounds
-from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
-from focusplan.services.undo import UndoStep
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board
@@ -59,23 +57,18 @@ class ReviewData:
     titles: dict[int, str] = field(default_factory=dict)
 
 
-def active_weights(source: DataSource) -> WeightsVersion:
-    with source.unit_of_work() as uow:
-        return uow.weights.active()
-
-
 def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewData:
     """Review the week holding `day` as of `now`, plus the attention among its top tasks."""
     from focusplan.services.ranking import rank_at
     from focusplan.services.reviewing import review_week
+    from focusplan.services.weights import active_weights
 
-    # The version must be the one review_week measured against: read it on both
-    # sides and start over in the rare case another process changed it in between.
+    # The version shown must be the one review_week measured against: start over
+    # in the rare case another process changed it in between.
     for _ in range(3):
-        before = active_weights(source)
         review = review_week(source, day, now=now)
         weights = active_weights(source)
-        if weights.version == before.version:
+        if weights.version == review.weights_version:
             break
     start, end = week_bounds(day, clock.local_zone())
     ranked_at = min(end - WEEK_END_MARGIN, now)
@@ -89,28 +82,6 @@ def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewDat
         attention_ids=ranking.attention_ids,
         attention=ranking.attention,
         titles={item.id: item.title for item in ranking.items},
-    )
-
-
-def accept_suggestion(
-    source: DataSource, suggestion: Suggestion, *, based_on: int, at: dt.datetime
-) -> Outcome:
-    """Store exactly the suggestion shown, if the weights it was measured against still rule.
-
-    `review_week(apply=True)` would recompute and could store a different fit
-    than the one the person read; this stores `suggestion.params` as they are.
-    """
-    with source.unit_of_work() as uow:
-        active = uow.weights.active()
-        if active.version != based_on:
-            raise InvalidInput(
-                f"the weights changed since this review (now version {active.version});"
-                " the review has been refreshed"
-            )
-        stored = uow.weights.add(suggestion.params, suggestion.reason, at)
-    return Outcome(
-        f"Weights version {stored.version} active ({suggestion.reason}); u goes back",
-        UndoStep(description=f"accept weights v{stored.version}", activate_weights=based_on),
     )
 
 
@@ -343,7 +314,7 @@ class ReviewScreen(MainScreen):
 
         def change() -> Outcome:
             try:
-                return accept_suggestion(source, suggestion, based_on=based_on, at=at)
+                return actions.accept_suggestion(source, suggestion, based_on=based_on, at=at)
             finally:
                 self.post_message(self.AcceptFinished())
 
@@ -356,11 +327,15 @@ class ReviewScreen(MainScreen):
 
     @on(SuggestionPanel.Rejected)
     def _reject(self, event: SuggestionPanel.Rejected) -> None:
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
-        self._rejected.add(suggestion_key(self.data.monday, event.suggestion))
+        self._rejected.add(suggestion_key(data.monday, event.suggestion))
         self._draw_suggestion()
-        self.notify("Suggestion dismissed for this session; the weights are unchanged.", timeout=3)
+        source, suggestion, based_on = self.focusplan.source, event.suggestion, data.weights.version
+        self.focusplan.run_change(
+            lambda: actions.reject_suggestion(source, suggestion, based_on=based_on)
+        )
 
     # --- stale tasks --------------------------------------------------------------------
 
