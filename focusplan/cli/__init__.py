@@ -25,6 +25,7 @@ from focusplan.cli.params import (
     CLEARABLE_WHEN,
     DATE,
     DEMAND,
+    DUE,
     DURATION,
     ID,
     IMPORTANCE,
@@ -93,7 +94,9 @@ def _task_options(func: Any) -> Any:
         click.option("--importance", type=IMPORTANCE, help="1 (trivial) … 5 (vital)."),
         click.option("--demand", type=DEMAND, help="How much energy it takes."),
         click.option("--estimate", type=DURATION, help="How long it takes: 90, 45m, 1h30m."),
-        click.option("--due", type=CLEARABLE_WHEN, help="Deadline (WHEN)."),
+        click.option(
+            "--due", type=DUE, help="Deadline (WHEN; a day alone means its end: --due fri)."
+        ),
         click.option(
             "--not-before", "not_before", type=CLEARABLE_WHEN, help="Not eligible before."
         ),

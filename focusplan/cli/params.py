@@ -7,17 +7,19 @@ from typing import Any
 
 import click
 
-from focusplan.timeparse import TimeParseError, parse_duration, parse_when
+from focusplan.timeparse import TimeParseError, parse_due, parse_duration, parse_when
 
-# Accepted by --due/--not-before on `edit` to clear the field.
-CLEAR_WORDS = frozenset({"none", "never", "clear", "-"})
+# Clear an optional date (CLI.md: an empty value clears; the words came first and stay).
+CLEAR_WORDS = frozenset({"", "none", "never", "clear", "-"})
 
 
 class WhenType(click.ParamType):
     name = "WHEN"
 
-    def __init__(self, clearable: bool = False) -> None:
+    def __init__(self, clearable: bool = False, *, deadline: bool = False) -> None:
         self.clearable = clearable
+        # A deadline given as a day alone means the end of that day ("due fri").
+        self.deadline = deadline
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.datetime):
@@ -25,7 +27,7 @@ class WhenType(click.ParamType):
         if self.clearable and str(value).strip().lower() in CLEAR_WORDS:
             return None
         try:
-            return parse_when(str(value))
+            return parse_due(str(value)) if self.deadline else parse_when(str(value))
         except TimeParseError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -56,6 +58,7 @@ class DurationType(click.ParamType):
 
 WHEN = WhenType()
 CLEARABLE_WHEN = WhenType(clearable=True)
+DUE = WhenType(clearable=True, deadline=True)
 DATE = DateType()
 DURATION = DurationType()
 LEVEL = click.IntRange(1, 5)

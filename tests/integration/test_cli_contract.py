@@ -281,3 +281,18 @@ def test_demo_builds_a_fresh_sample_database(fp: Focusplan, tmp_path: Path) -> N
     assert any(task["status"] == "done" for task in tasks)
     assert Focusplan(sample).ok("rank", "--json")
     assert_invalid(fp("demo", "--path", str(sample), "--no-app"), "exists")
+
+
+def test_due_on_a_day_alone_is_due_by_the_end_of_that_day(fp: Focusplan) -> None:
+    fp.ok("add", "Report", "--due", "2026-11-27")
+    fp.ok("add", "Call", "--due", "2026-11-27 09:00")
+    report, call = fp.ok("list", "--json").json()
+    assert report["due"].startswith("2026-11-27T23:59")
+    assert call["due"].startswith("2026-11-27T09:00")
+
+
+def test_an_empty_due_clears_it(fp: Focusplan) -> None:
+    fp.ok("add", "Report", "--due", "2026-11-27")
+    fp.ok("edit", "1", "--due", "")
+    (task,) = fp.ok("list", "--json").json()
+    assert task["due"] is None

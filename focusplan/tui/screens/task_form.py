@@ -23,7 +23,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from focusplan.domain import NewTask, Task, TaskPatch
-from focusplan.timeparse import TimeParseError, format_duration, parse_duration, parse_when
+from focusplan.timeparse import (
+    TimeParseError,
+    format_duration,
+    parse_due,
+    parse_duration,
+    parse_when,
+)
 
 # Form field -> model field, for the fields whose names differ.
 MODEL_FIELD = {"estimate": "estimate_minutes"}
@@ -176,7 +182,8 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 values[field] = None
                 continue
             try:
-                values[field] = parse_when(text, now=self.now)
+                parse = parse_due if field == "due" else parse_when
+                values[field] = parse(text, now=self.now)
             except TimeParseError as exc:
                 errors[field] = str(exc)
         values["depends_on"] = self._read_dependencies(errors)

@@ -10,6 +10,8 @@ import datetime as dt
 from rich.style import Style
 from rich.text import Text
 
+from focusplan.timeparse import format_duration
+
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -80,15 +82,8 @@ def relative_due(due: dt.datetime | None, at: dt.datetime) -> tuple[str, str]:
 
 
 def minutes_label(minutes: float | None) -> str:
-    if minutes is None:
-        return ""
-    minutes = round(minutes)
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours}h{rest:02d}"
-    if hours:
-        return f"{hours}h"
-    return f"{rest}m"
+    """Durations as everywhere else (`format_duration`), so a shown value can be typed back."""
+    return "" if minutes is None else format_duration(minutes)
 
 
 def spark(levels: list[float], low: float = 1.0, high: float = 5.0) -> str:
