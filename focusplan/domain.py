@@ -63,10 +63,12 @@ def _normalise_tags(value: object) -> object:
         value = [part for part in value.replace(",", " ").split()]
     if isinstance(value, Iterable):
         seen: dict[str, None] = {}
-        for tag in value:
-            text = str(tag).strip().lstrip("+@#")
-            if text:
-                seen.setdefault(text, None)
+        for item in value:
+            # "--tag a,b" is two tags, as in the app's form.
+            for part in str(item).split(","):
+                text = part.strip().lstrip("+@#")
+                if text:
+                    seen.setdefault(text, None)
         return tuple(seen)
     return value
 

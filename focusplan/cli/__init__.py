@@ -23,6 +23,7 @@ import click
 from focusplan.cli.errors import run_reporting_errors
 from focusplan.cli.params import (
     CLEARABLE_WHEN,
+    CLEARED,
     DATE,
     DEMAND,
     DUE,
@@ -114,20 +115,20 @@ def _task_options(func: Any) -> Any:
 
 
 @cli.command()
-@click.argument("title")
+@click.argument("title", nargs=-1, required=True)
 @_task_options
 @click.option("--at", type=WHEN, help="When it was entered (default now).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"id": N}.')
 @click.pass_context
 def add(
-    ctx: click.Context, title: str, at: dt.datetime | None, as_json: bool, **fields: Any
+    ctx: click.Context, title: tuple[str, ...], at: dt.datetime | None, as_json: bool, **fields: Any
 ) -> None:
-    """Create a task; prints its id."""
+    """Create a task; prints its id. The title needs no quotes: add Draft chapter 3."""
     from focusplan.domain import NewTask
     from focusplan.services.tasks import add_task
 
     values = _task_values(fields)
-    task = NewTask(title=title, created_at=at or _now(), **values)
+    task = NewTask(title=" ".join(title), created_at=at or _now(), **values)
     created, _ = add_task(_source(ctx), task)
     if as_json:
         from focusplan.cli.render import echo_json
@@ -138,18 +139,30 @@ def add(
 
 
 def _task_values(fields: dict[str, Any], *, for_patch: bool = False) -> dict[str, Any]:
-    """The options a person gave, as model fields (unset options are left out)."""
+    """The options a person gave, as model fields (unset options are left out).
+
+    An empty value clears an optional field (CLI.md): `--project ""`, `--due ""`,
+    `--tag ""`; `--estimate ""` puts the estimate back to the default.
+    """
+    from focusplan.domain import TaskFields
+
     values: dict[str, Any] = {}
-    simple = ("importance", "demand", "due", "not_before", "project", "notes")
-    for name in simple:
-        if fields.get(name) is not None or (
-            for_patch and name in ("due", "not_before") and fields.get(f"_{name}_given")
-        ):
+    for name in ("importance", "demand", "notes"):
+        if fields.get(name) is not None:
+            values[name] = fields[name]
+    for name in ("due", "not_before"):
+        if fields.get(name) is not None or (for_patch and fields.get(f"_{name}_given")):
             values[name] = fields.get(name)
+    if fields.get("project") is not None:
+        values["project"] = fields["project"].strip() or None
     if fields.get("demand"):
         values["demand"] = fields["demand"].lower()
     if fields.get("estimate") is not None:
-        values["estimate_minutes"] = fields["estimate"]
+        values["estimate_minutes"] = (
+            TaskFields.model_fields["estimate_minutes"].default
+            if fields["estimate"] is CLEARED
+            else fields["estimate"]
+        )
     if fields.get("tags"):
         values["tags"] = tuple(fields["tags"])
     if fields.get("after"):

@@ -44,12 +44,18 @@ class DateType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+# What an empty DUR gives: "back to the default" (CLI.md: an empty value clears).
+CLEARED = object()
+
+
 class DurationType(click.ParamType):
     name = "DUR"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, int):
+        if isinstance(value, int) or value is CLEARED:
             return value
+        if not str(value).strip():
+            return CLEARED
         try:
             return parse_duration(str(value))
         except TimeParseError as exc:

@@ -296,3 +296,21 @@ def test_an_empty_due_clears_it(fp: Focusplan) -> None:
     fp.ok("edit", "1", "--due", "")
     (task,) = fp.ok("list", "--json").json()
     assert task["due"] is None
+
+
+def test_a_title_needs_no_quotes(fp: Focusplan) -> None:
+    fp.ok("add", "Draft", "chapter", "3", "--importance", "4")
+    (task,) = fp.ok("list", "--json").json()
+    assert task["title"] == "Draft chapter 3" and task["importance"] == 4
+
+
+def test_empty_values_clear_project_tags_and_estimate(fp: Focusplan) -> None:
+    fp.ok("add", "Report", "--project", "work", "--tag", "a,b", "--estimate", "2h")
+    (task,) = fp.ok("list", "--json").json()
+    assert task["tags"] == ["a", "b"]
+    fp.ok("edit", "1", "--project", "", "--tag", "", "--estimate", "")
+    (task,) = fp.ok("list", "--json").json()
+    assert task["project"] is None and task["tags"] == []
+    assert task["estimate_minutes"] == 30  # the default a new task gets
+    fp.ok("add", "Other", "--project", "")
+    assert fp.ok("list", "--json").json()[1]["project"] is None
