@@ -21,7 +21,7 @@ def log_energy(
 def energy_logs(
     source: DataSource, since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> list[EnergyLog]:
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return uow.energy.list(since=since, until=until)
 
 

@@ -12,7 +12,7 @@ from focusplan.services.undo import UndoStep
 
 
 def active_session(source: DataSource) -> FocusSession | None:
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return uow.sessions.active()
 
 

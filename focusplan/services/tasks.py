@@ -68,7 +68,7 @@ def list_tasks(source: DataSource, statuses: Collection[str] | None = ("open",))
 
 
 def get_task(source: DataSource, task_id: int) -> Task:
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return uow.tasks.get(task_id)
 
 
