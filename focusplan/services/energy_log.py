@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from focusplan.domain import EnergyEstimate, EnergyLog, EnergyLogDraft
+from focusplan.domain import EnergyLog, EnergyLogDraft
 from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
 
@@ -23,9 +23,3 @@ def energy_logs(
 ) -> list[EnergyLog]:
     with source.read_only() as uow:
         return uow.energy.list(since=since, until=until)
-
-
-def energy_now(source: DataSource, at: dt.datetime, recent_minutes: int = 120) -> EnergyEstimate:
-    from focusplan.energy import energy_at
-
-    return energy_at(energy_logs(source, until=at), at, recent_minutes)
