@@ -29,7 +29,6 @@ ChoiceKind = Literal["completion", "focus"]
 EnergySource = Literal["logged", "predicted", "override"]
 
 DEMANDS: tuple[Demand, ...] = ("low", "medium", "high")
-STATUSES: tuple[TaskStatus, ...] = ("open", "done", "dropped")
 
 MAX_TITLE_LENGTH = 200
 MAX_NOTES_LENGTH = 20_000

@@ -11,18 +11,6 @@ EXIT_INVALID = 2
 EXIT_FAILURE = 1
 
 
-def _validation_message(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if not callable(errors):
-        return str(exc)
-    parts = []
-    for error in errors():
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "__root__")
-        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts) or str(exc)
-
-
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -31,13 +19,13 @@ def classify(exc: BaseException) -> tuple[int, str]:
     """The exit code and the message for an exception that reached the top."""
     from pydantic import ValidationError
 
-    from focusplan.services.errors import InvalidInput
+    from focusplan.services.errors import InvalidInput, validation_message
     from focusplan.timeparse import TimeParseError
 
     if isinstance(exc, click.UsageError):
         return EXIT_INVALID, exc.format_message()
     if isinstance(exc, ValidationError):
-        return EXIT_INVALID, _validation_message(exc)
+        return EXIT_INVALID, validation_message(exc)
     if isinstance(exc, InvalidInput | TimeParseError | LookupError | ValueError):
         return EXIT_INVALID, str(exc)
     store_error = _store_error_type()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from focusplan.domain import EnergyEstimate, EnergyLog, EnergyLogDraft
+from focusplan.domain import EnergyLog, EnergyLogDraft
 from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
 
@@ -21,11 +21,5 @@ def log_energy(
 def energy_logs(
     source: DataSource, since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> list[EnergyLog]:
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return uow.energy.list(since=since, until=until)
-
-
-def energy_now(source: DataSource, at: dt.datetime, recent_minutes: int = 120) -> EnergyEstimate:
-    from focusplan.energy import energy_at
-
-    return energy_at(energy_logs(source, until=at), at, recent_minutes)

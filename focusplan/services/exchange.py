@@ -147,7 +147,7 @@ class ImportSummary(DomainModel):
 def export_backup(source: DataSource) -> str:
     from focusplan.exchange import export_backup as render_backup
 
-    with source.unit_of_work() as uow:
+    with source.read_only() as uow:
         return render_backup(
             tasks=uow.tasks.list(),
             energy=uow.energy.list(),

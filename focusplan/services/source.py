@@ -50,11 +50,13 @@ class DataSource:
             self.database  # noqa: B018 - opening creates or migrates
 
     def unit_of_work(self) -> UnitOfWork:
+        """A unit of work that may write: it takes the write lock when it begins."""
         return self.database.unit_of_work()
 
     def read_only(self) -> UnitOfWork:
-        """A unit of work for reading only."""
-        return self.database.unit_of_work()
+        """A unit of work for actions that only look: it never waits for the write lock,
+        so a screen refreshing while a long import writes is not held up by it."""
+        return self.database.unit_of_work(read_only=True)
 
     def _fast_snapshot(self) -> Snapshot | None:
         """The stdlib read of a current SQLite file, or None when the full store is needed."""
@@ -72,7 +74,7 @@ class DataSource:
         fast = self._fast_snapshot()
         if fast is not None:
             return fast.tasks
-        with self.unit_of_work() as uow:
+        with self.read_only() as uow:
             return uow.tasks.list()
 
     def snapshot(self, events_from: dt.datetime, events_to: dt.datetime) -> Snapshot:
@@ -81,7 +83,7 @@ class DataSource:
         if fast is not None:
             events = [e for e in fast.events if e.end > events_from and e.start < events_to]
             return replace(fast, events=events)
-        with self.unit_of_work() as uow:
+        with self.read_only() as uow:
             return Snapshot(
                 tasks=uow.tasks.list(),
                 energy=uow.energy.list(),

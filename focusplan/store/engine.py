@@ -15,6 +15,10 @@ SQLite set-up, per connection (see `_install_sqlite_hooks`):
   SQLITE_BUSY at once (waiting cannot help a stale snapshot), which busy_timeout
   cannot wait out: that is the "database is locked" a person would see. Taking
   the write lock at BEGIN makes the second writer wait its turn instead.
+- A read-only unit of work begins DEFERRED instead, with `query_only` on: it never
+  waits for the write lock nor takes it, and SQLite itself refuses a write in it.
+  On PostgreSQL it is a `READ ONLY` transaction; on any backend the unit of work
+  itself refuses a write before it is sent (see unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -44,8 +48,10 @@ from focusplan.store.unit_of_work import UnitOfWork
 
 BUSY_TIMEOUT_SECONDS = 10.0
 PRIVATE_FILE_MODE = 0o600
-# Execution option that makes the begin hook start a deferred (read) transaction.
+# Execution option that makes the begin hooks start a read-only transaction.
 READ_ONLY_OPTION = "focusplan_read_only"
+# Backends whose `SET TRANSACTION READ ONLY` applies to the transaction just begun.
+_READ_ONLY_TRANSACTION_DIALECTS = frozenset({"postgresql"})
 
 
 class Database:
@@ -77,10 +83,13 @@ class Database:
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
         """One session, one transaction: committed on a clean exit, rolled back on an exception.
 
-        `read_only=True` starts a deferred transaction that never takes the write lock
-        (for screens that only look); writing inside one may fail with a StoreError.
+        `read_only=True` is for actions that only look: the transaction takes no
+        write lock (so it never waits behind a writer, nor makes one wait), any
+        write inside it raises StoreError, and it always rolls back.
         """
-        return UnitOfWork(self._read_sessions if read_only else self._sessions)
+        if read_only:
+            return UnitOfWork(self._read_sessions, read_only=True)
+        return UnitOfWork(self._sessions)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -310,6 +319,8 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
         raise StoreError(f"cannot use database URL {url.render_as_string()}: {exc}") from exc
     if is_sqlite:
         _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    elif engine.dialect.name in _READ_ONLY_TRANSACTION_DIALECTS:
+        _install_read_only_hook(engine)
     return engine
 
 
@@ -329,8 +340,22 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        read_only = bool(connection.get_execution_options().get(READ_ONLY_OPTION, False))
+        # query_only is a flag of the connection, which the pool hands to readers and
+        # writers alike: set it when it differs from what this transaction needs.
+        info = connection.connection.info
+        if info.get(READ_ONLY_OPTION) is not read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if read_only else 'OFF'}")
+            info[READ_ONLY_OPTION] = read_only
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def _install_read_only_hook(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+            # The first statement of the transaction, as the backend requires.
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def _url_revision(engine: Engine) -> str | None:

@@ -21,3 +21,10 @@ class SchemaTooNew(StoreError):
 
 class SchemaBehind(StoreError):
     """The database needs migrations; only `open_database` (not the snapshot) runs them."""
+
+
+class ReadOnly(StoreError):
+    """A write was attempted in a read-only unit of work: a programming error, said plainly."""
+
+    def __init__(self) -> None:
+        super().__init__("this action only reads; it cannot change the database")

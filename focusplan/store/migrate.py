@@ -1,25 +1,17 @@
 """Alembic, configured in code (no alembic.ini): used by open_database when the schema is behind.
 
-For developers, a new migration is written with
-
-    python -m focusplan.store.migrate revision "what changes"
-
-which autogenerates it against a scratch database at head and names the file
-`YYYY_MM_DD_NNNN_slug.py` with the next sequence number as its revision id.
+Writing a new migration is a developer's job, done by `migrations/new_revision.py`;
+this module only runs them, and imports nothing that opens a database.
 """
 
 from __future__ import annotations
-
-import sys
-import tempfile
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
 from focusplan.store.errors import StoreError
-from focusplan.store.schema_version import known_revisions, migrations_dir
+from focusplan.store.schema_version import migrations_dir
 
 FILE_TEMPLATE = "%(year)d_%(month).2d_%(day).2d_%(rev)s_%(slug)s"
 
@@ -56,30 +48,3 @@ def upgrade_to_head(engine: Engine, *, is_sqlite: bool) -> None:
                     f"migration left {len(broken)} rows with broken references "
                     f"(first in table {broken[0][0]}); nothing was changed"
                 )
-
-
-def _new_revision(message: str) -> None:
-    from focusplan.store.engine import open_database
-
-    next_id = f"{len(known_revisions().revisions) + 1:04d}"
-    with tempfile.TemporaryDirectory() as scratch:
-        database = open_database(Path(scratch) / "scratch.db")
-        try:
-            config = alembic_config()
-            with database.engine.connect() as connection:
-                config.attributes["connection"] = connection
-                command.revision(config, message=message, autogenerate=True, rev_id=next_id)
-        finally:
-            database.close()
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] != "revision":
-        print('usage: python -m focusplan.store.migrate revision "message"', file=sys.stderr)
-        return 2
-    _new_revision(argv[1])
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

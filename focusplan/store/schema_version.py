@@ -55,8 +55,8 @@ class RevisionChain:
 
 
 @cache
-def known_revisions(versions: Path | None = None) -> RevisionChain:
-    folder = versions if versions is not None else migrations_dir() / "versions"
+def known_revisions() -> RevisionChain:
+    folder = migrations_dir() / "versions"
     parent_of: dict[str, str | None] = {}
     for script in folder.glob("*.py"):
         if script.name.startswith("__"):
@@ -83,10 +83,6 @@ def known_revisions(versions: Path | None = None) -> RevisionChain:
     if len(chain) != len(parent_of):
         raise StoreError(f"migrations do not form one chain in {folder}")
     return RevisionChain(tuple(chain))
-
-
-def head_revision() -> str:
-    return known_revisions().head
 
 
 def not_a_database(path: Path) -> StoreError:

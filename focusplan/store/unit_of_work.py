@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from focusplan.store.errors import StoreError
+from focusplan.store.errors import ReadOnly, StoreError
 from focusplan.store.repositories import (
     ChoiceRepository,
     DayContextRepository,
@@ -26,6 +27,10 @@ class UnitOfWork:
 
     The repositories exist only inside the `with` block; what they return are
     pydantic models, still valid after the block ends.
+
+    A read-only unit of work (`read_only=True`, made by `Database.unit_of_work`)
+    refuses every write with StoreError before it reaches the database, and rolls
+    back at exit whatever happened: nothing it did can ever be committed.
     """
 
     tasks: TaskRepository
@@ -37,14 +42,17 @@ class UnitOfWork:
     choices: ChoiceRepository
     plans: PlanRepository
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, read_only: bool = False) -> None:
         self._sessions = sessions
         self._session: Session | None = None
+        self.read_only = read_only
 
     def __enter__(self) -> Self:
         if self._session is not None:
             raise StoreError("a unit of work cannot be entered twice")
         session = self._sessions()
+        if self.read_only:
+            _refuse_writes(session)
         self._session = session
         self.tasks = TaskRepository(session)
         self.energy = EnergyLogRepository(session)
@@ -66,7 +74,7 @@ class UnitOfWork:
         if session is None:
             return
         try:
-            if exc_type is None:
+            if exc_type is None and not self.read_only:
                 session.commit()
             else:
                 session.rollback()
@@ -83,7 +91,21 @@ class UnitOfWork:
         """Send pending writes now (ids, constraint errors) without ending the transaction."""
         if self._session is None:
             raise StoreError("the unit of work is not open")
+        if self.read_only:
+            raise ReadOnly()
         self._session.flush()
+
+
+def _refuse_writes(session: Session) -> None:
+    # Both ways a repository writes: flushing ORM objects, and table-level statements.
+    @event.listens_for(session, "before_flush")
+    def _no_flush(_session: Session, _context: Any, _instances: Any) -> None:
+        raise ReadOnly()
+
+    @event.listens_for(session, "do_orm_execute")
+    def _no_statement(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            raise ReadOnly()
 
 
 def _one_line(error: DBAPIError) -> StoreError:

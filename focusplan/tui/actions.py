@@ -144,14 +144,10 @@ def warm_up(source: DataSource) -> None:
 
 def describe_error(exc: BaseException) -> str:
     """One line for the person, for the errors their input can cause."""
-    errors = getattr(exc, "errors", None)
-    if callable(errors) and type(exc).__name__ == "ValidationError":
-        parts = []
-        for error in errors():
-            where = ".".join(str(p) for p in error.get("loc", ()))
-            message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-            parts.append(f"{where}: {message}" if where else message)
-        return "; ".join(parts)
+    from focusplan.services.errors import validation_message
+
+    if type(exc).__name__ == "ValidationError" and isinstance(exc, Exception):
+        return validation_message(exc)
     text = " ".join(str(exc).split())
     if isinstance(exc, KeyError) and text.startswith("'"):
         text = text.strip("'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import sqlite3
 import stat
 import warnings
@@ -178,3 +179,36 @@ def test_every_earlier_revision_upgrades_to_head(tmp_path: Path, revision: str) 
     with open_database(path) as database:
         assert database.migrated_from == revision
     assert known_revisions().head in Path(path).read_bytes().decode("latin-1")
+
+
+# SQLite cannot reflect the expression index; the test above checks that one by hand.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_the_developer_script_writes_the_next_numbered_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from focusplan.migrations import new_revision
+
+    # A copy of the environment, so the real versions folder is never written to.
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrations_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr("focusplan.store.migrate.migrations_dir", lambda: copy)
+    before = set((copy / "versions").glob("*.py"))
+
+    assert new_revision.main(["Add a column"]) == 0
+
+    (written,) = set((copy / "versions").glob("*.py")) - before
+    chain = known_revisions()
+    number = f"{len(chain.revisions) + 1:04d}"
+    assert re.fullmatch(rf"\d{{4}}_\d{{2}}_\d{{2}}_{number}_add_a_column\.py", written.name)
+    text = written.read_text()
+    assert f"revision = {number!r}" in text
+    assert f"down_revision = {chain.head!r}" in text
+    # The records and the migrations agree, so there is nothing to autogenerate.
+    assert re.search(r"def upgrade\(\) -> None:\n(\s*#.*\n)*\s*pass\n", text)
+
+
+def test_the_developer_script_explains_its_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    from focusplan.migrations import new_revision
+
+    assert new_revision.main([]) == 2
+    assert "usage" in capsys.readouterr().err

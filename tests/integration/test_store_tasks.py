@@ -74,20 +74,6 @@ def test_list_is_in_id_order_with_dependencies_in_the_order_given(
     assert tasks[2].depends_on == (second.id, first.id)
 
 
-def test_list_filters_by_status_tag_and_project(db: Database, make_task: NewTaskFactory) -> None:
-    with db.unit_of_work() as uow:
-        a = uow.tasks.add(make_task("a", tags=("deep",), project="work"))
-        b = uow.tasks.add(make_task("b", tags=("phone",), project="work"))
-        c = uow.tasks.add(make_task("c", tags=("deep", "phone")))
-        uow.tasks.complete(b.id, T0 + dt.timedelta(hours=1))
-    with db.unit_of_work() as uow:
-        assert [t.id for t in uow.tasks.list(["open"])] == [a.id, c.id]
-        assert [t.id for t in uow.tasks.list(["done", "dropped"])] == [b.id]
-        assert [t.id for t in uow.tasks.list(tag="phone")] == [b.id, c.id]
-        assert [t.id for t in uow.tasks.list(["open"], tag="deep", project="work")] == [a.id]
-        assert uow.tasks.list(tag="phone")[1].tags == ("deep", "phone")
-
-
 def test_an_unknown_dependency_is_not_found(db: Database, make_task: NewTaskFactory) -> None:
     with db.unit_of_work() as uow, pytest.raises(NotFound, match="no task 41"):
         uow.tasks.add(make_task(depends_on=(41,)))
@@ -205,8 +191,7 @@ def test_a_deleted_tasks_id_is_never_handed_out_again(
 def test_find_by_external_id(db: Database, make_task: NewTaskFactory) -> None:
     with db.unit_of_work() as uow:
         task = uow.tasks.add(make_task(external_id="uuid-1"))
-        assert uow.tasks.find_by_external_id("uuid-1") == task
-        assert uow.tasks.find_by_external_id("uuid-2") is None
+        assert uow.tasks.ids_by_external_id(["uuid-1", "uuid-2"]) == {"uuid-1": task.id}
 
 
 def test_an_external_id_belongs_to_one_task(db: Database, make_task: NewTaskFactory) -> None:

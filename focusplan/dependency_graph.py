@@ -1,0 +1,34 @@
+"""Dependency cycles among tasks: graph logic, pure, beside the domain.
+
+The store refuses an edit that would close a cycle (a task that waits, however
+indirectly, for itself could never become eligible); this module finds the cycle
+so the refusal can name it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+
+def find_cycle(edges: Mapping[int, Iterable[int]], start: int) -> list[int] | None:
+    """A dependency path from `start` back to itself, e.g. [3, 5, 3], or None.
+
+    `edges[a]` are the tasks `a` depends on. The search is iterative, so a chain
+    of thousands of dependencies cannot reach the recursion limit.
+    """
+    stack: list[tuple[int, list[int]]] = [(start, [start])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        for follower in edges.get(node, ()):
+            if follower == start:
+                return [*path, start]
+            if follower not in seen:
+                seen.add(follower)
+                stack.append((follower, [*path, follower]))
+    return None
+
+
+def format_cycle(path: Sequence[int]) -> str:
+    """The refusal a person reads: `dependency cycle: 3 → 5 → 3`."""
+    return "dependency cycle: " + " → ".join(str(task_id) for task_id in path)

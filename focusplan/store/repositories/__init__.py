@@ -1,0 +1,30 @@
+"""Repositories: each takes the unit of work's Session and speaks only in domain models.
+
+One module per repository. ORM records are built and read there and never
+returned. Reads validate through the pydantic models (`model_validate`), so a
+hand-edited row that breaks a domain rule fails loudly here instead of deep in
+the ranking. `times` holds what they share: how a time becomes a query bound or
+a stored value, and back into the person's zone.
+"""
+
+from __future__ import annotations
+
+from focusplan.store.repositories.choices import ChoiceRepository
+from focusplan.store.repositories.days import DayContextRepository
+from focusplan.store.repositories.energy import EnergyLogRepository
+from focusplan.store.repositories.events import EventRepository
+from focusplan.store.repositories.plans import PlanRepository
+from focusplan.store.repositories.sessions import FocusSessionRepository
+from focusplan.store.repositories.tasks import TaskRepository
+from focusplan.store.repositories.weights import WeightsRepository
+
+__all__ = [
+    "ChoiceRepository",
+    "DayContextRepository",
+    "EnergyLogRepository",
+    "EventRepository",
+    "FocusSessionRepository",
+    "PlanRepository",
+    "TaskRepository",
+    "WeightsRepository",
+]
