@@ -14,12 +14,15 @@ from typing import Annotated, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+
+from focusplan.text import clean_line
 
 Demand = Literal["low", "medium", "high"]
 TaskStatus = Literal["open", "done", "dropped"]
@@ -35,8 +38,11 @@ MAX_NOTES_LENGTH = 20_000
 MAX_LABEL_LENGTH = 64
 MAX_ESTIMATE_MINUTES = 24 * 60
 
+# A title is one line: a newline typed or pasted into it would break every table.
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)
+    str,
+    BeforeValidator(lambda value: clean_line(value) if isinstance(value, str) else value),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH),
 ]
 Label = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_LENGTH)

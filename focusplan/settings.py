@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     recent_energy_minutes: int = Field(120, ge=5, le=24 * 60)
     refresh_seconds: int = Field(5, ge=1, le=3600)
 
+    @field_validator("work_start", "work_end", "lunch_start", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # "8:30" and "8am" are how people write times; pydantic alone wants "08:30".
+        if isinstance(value, str) and value.strip():
+            from focusplan.timeparse import TimeParseError, parse_clock_time
+
+            try:
+                return parse_clock_time(value)
+            except TimeParseError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     @model_validator(mode="after")
     def _hours_in_order(self) -> Settings:
         if self.work_end <= self.work_start:
@@ -57,6 +70,22 @@ class Settings(BaseSettings):
         )
 
 
+class SettingsError(ValueError):
+    """The person's settings cannot be read; the message names where they come from."""
+
+
 @cache
 def load_settings() -> Settings:
-    return Settings()
+    import tomllib
+
+    path = config_file_path()
+    try:
+        return Settings()
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"cannot read the config file {path}: {exc}") from None
+    except ValidationError as exc:
+        from focusplan.services.errors import validation_message
+
+        raise SettingsError(
+            f"settings (FOCUSPLAN_* variables or {path}): {validation_message(exc, keys=True)}"
+        ) from None

@@ -310,6 +310,17 @@ def _clock_time_or_none(text: str) -> dt.time | None:
     return dt.time(hour, minute)
 
 
+def parse_clock_time(text: str) -> dt.time:
+    """A time of day as people write it: `8:30`, `08:30`, `17`, `9am`, `noon`."""
+    raw = " ".join(text.strip().lower().split())
+    time = _clock_time_or_none(raw)
+    if time is None and _CLOCK.match(raw):
+        time = _clock_time_or_none(f"{raw}:00")
+    if time is None:
+        raise TimeParseError(f"not a time of day: {text.strip()!r}; expected 17:00, 9am or noon")
+    return time
+
+
 def _at_day(day: dt.date, time_text: str, zone: dt.tzinfo) -> dt.datetime:
     time = _clock_time_or_none(time_text)
     if time is None and _CLOCK.match(time_text):

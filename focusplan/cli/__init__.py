@@ -73,6 +73,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
     With no command, opens the app.
     """
     ctx.ensure_object(dict)
+    if db is not None and not db.strip():
+        raise click.UsageError("--db is empty; give a database file or URL")
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
         _open_app(_source(ctx))

@@ -71,5 +71,26 @@ LEVEL = click.IntRange(1, 5)
 IMPORTANCE = click.IntRange(1, 5)
 DEMAND = click.Choice(["low", "medium", "high"], case_sensitive=False)
 WINDOW = click.Choice(["morning", "afternoon", "evening", "none"], case_sensitive=False)
-# SQLite integers are signed 64-bit; a larger id cannot name anything.
-ID = click.IntRange(1, 2**63 - 1)
+
+
+class IdType(click.ParamType):
+    """A task or version number; IntRange would print its 64-bit bound in every --help."""
+
+    name = "ID"
+    # SQLite integers are signed 64-bit; a larger id cannot name anything.
+    LARGEST = 2**63 - 1
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip().lstrip("#")
+            if not text.isdigit():
+                self.fail(f"{value!r} is not an id (a whole number like 12)", param, ctx)
+            number = int(text)
+        if not 1 <= number <= self.LARGEST:
+            self.fail(f"no such id: {value}", param, ctx)
+        return number
+
+
+ID = IdType()

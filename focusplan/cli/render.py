@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from focusplan.domain import DayPlan, EnergyLog, RankedTask, Ranking, Task, WeightsVersion
+from focusplan.text import clean_line
 from focusplan.timeparse import format_duration
 
 
@@ -57,6 +58,8 @@ def _width() -> int:
 
 
 def _cut(text: str, width: int) -> str:
+    # Titles stored before they were made one line may still hold a break.
+    text = clean_line(text)
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 

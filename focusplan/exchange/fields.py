@@ -8,7 +8,6 @@ terminal unescaped), an over-long title is shortened and kept whole in the notes
 from __future__ import annotations
 
 import datetime as dt
-import re
 import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from focusplan.domain import MAX_LABEL_LENGTH, MAX_NOTES_LENGTH, MAX_TITLE_LENGTH
+from focusplan.text import CONTROL, LINE_BREAKS, clean_line, clean_notes
 
 from .bundle import MAX_ITEMS, ImportedTask, ImportFormatError
 
@@ -27,11 +27,6 @@ M = TypeVar("M", bound=BaseModel)
 # between zones overflows in the caller.
 MIN_YEAR = 1900
 MAX_YEAR = 2999
-
-# C0/C1 controls (terminal escapes), DEL, and lone surrogates (which cannot be encoded as UTF-8
-# and would fail at insert). Tab/newline/CR are handled per field below.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ def show(value: object, limit: int = 40) -> str:
     """A short quotation of a bad value for an error message."""
     # reprlib: a bad item may be a list of a million things; only its start is worth showing.
     text = value if isinstance(value, str) else reprlib.repr(value)
-    text = _LINE_BREAKS.sub(" ", _CONTROL.sub("?", text))
+    text = LINE_BREAKS.sub(" ", CONTROL.sub("?", text))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"'{text}'"
@@ -75,19 +70,6 @@ def decode_text(data: bytes, fmt: str) -> str:
         raise ImportFormatError(
             f"{fmt}: the file is not {name} text (bad byte at offset {exc.start})"
         ) from None
-
-
-def clean_line(text: str) -> str:
-    """One line of text: controls removed, breaks and tabs become single spaces."""
-    if text.isprintable():  # the common case, without the two regex passes
-        return " ".join(text.split())
-    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).split())
-
-
-def clean_notes(text: str) -> str:
-    """Multi-line text: controls removed, line breaks normalised to \\n."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
 
 
 def title_and_notes(title: str, notes: str, where: str) -> tuple[str, str]:

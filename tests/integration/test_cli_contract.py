@@ -314,3 +314,50 @@ def test_empty_values_clear_project_tags_and_estimate(fp: Focusplan) -> None:
     assert task["estimate_minutes"] == 30  # the default a new task gets
     fp.ok("add", "Other", "--project", "")
     assert fp.ok("list", "--json").json()[1]["project"] is None
+
+
+def test_a_line_break_in_a_title_never_breaks_the_table(fp: Focusplan) -> None:
+    fp.ok("add", "first line\nsecond\tline")
+    (task,) = fp.ok("list", "--json").json()
+    assert task["title"] == "first line second line"
+    rows = fp.ok("list").out.splitlines()
+    assert len(rows) == 2 and "first line second line" in rows[1]
+
+
+def test_an_empty_db_option_is_an_error_not_the_default_database(fp: Focusplan) -> None:
+    from focusplan.cli import run
+
+    assert run(["--db", "", "list"]) == 2
+
+
+def test_settings_accept_times_as_people_write_them(
+    fp: Focusplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from focusplan.settings import load_settings
+
+    monkeypatch.setenv("FOCUSPLAN_NOW", "2026-11-23T07:00:00+01:00")
+    fp.ok("add", "Write", "--estimate", "1h")
+    monkeypatch.setenv("FOCUSPLAN_WORK_START", "8:30")
+    load_settings.cache_clear()
+    try:
+        plan = fp.ok("plan", "--json").json()
+    finally:
+        load_settings.cache_clear()
+    assert plan["blocks"][0]["start"].startswith("2026-11-23T08:30")
+
+
+def test_a_broken_config_file_is_named_with_its_line(
+    fp: Focusplan, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from focusplan.settings import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text('work_start = "08:30\n')
+    monkeypatch.setenv("FOCUSPLAN_CONFIG", str(config))
+    load_settings.cache_clear()
+    try:
+        outcome = fp("plan", "--date", "2026-11-23")
+    finally:
+        load_settings.cache_clear()
+    assert outcome.code == 2
+    assert str(config) in outcome.err and "line 1" in outcome.err

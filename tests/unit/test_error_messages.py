@@ -22,8 +22,28 @@ def invalid_task() -> ValidationError:
 def test_a_validation_error_names_each_field_in_one_line() -> None:
     message = validation_message(invalid_task())
     assert "\n" not in message
-    assert message.startswith("importance: ")
-    assert "; estimate_minutes: " in message
+    assert message.startswith("the importance is at most 5; ")
+    assert "; the estimate is at least 1" in message
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "  "}, "the title is empty"),
+        ({"title": "x", "estimate_minutes": 2000}, "the estimate is at most 24 hours"),
+        ({"title": "x" * 300}, "the title is longer than 200 characters"),
+        ({"title": "x", "demand": "huge"}, "the demand is one of 'low', 'medium' or 'high'"),
+    ],
+)
+def test_messages_use_a_persons_words_not_the_models(
+    fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        NewTask(created_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC), **fields)  # type: ignore[arg-type]
+    text = validation_message(caught.value)
+    assert text == message
+    for jargon in ("String should", "Input should", "estimate_minutes"):
+        assert jargon not in text
 
 
 def test_the_cli_and_the_app_say_the_same_thing() -> None:
