@@ -38,6 +38,7 @@ def roots(modules: set[str]) -> set[str]:
     "module",
     [
         "focusplan.domain",
+        "focusplan.dependency_graph",
         "focusplan.attention.ranking",
         "focusplan.attention.learning",
         "focusplan.energy",
