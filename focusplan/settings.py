@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -18,6 +19,9 @@ from pydantic_settings import (
 )
 
 from focusplan.config import config_file_path
+
+if TYPE_CHECKING:
+    from focusplan.timeparse import WorkWeek
 
 
 class Settings(BaseSettings):
@@ -54,6 +58,12 @@ class Settings(BaseSettings):
             raise ValueError("work_end must be after work_start")
         return self
 
+    def work_week(self) -> WorkWeek:
+        """What `eod` and `eow` mean for this person."""
+        from focusplan.timeparse import WorkWeek
+
+        return WorkWeek(end=self.work_end, days=tuple(self.work_days))
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -84,7 +94,7 @@ def load_settings() -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"cannot read the config file {path}: {exc}") from None
     except ValidationError as exc:
-        from focusplan.services.errors import validation_message
+        from focusplan.messages import validation_message
 
         raise SettingsError(
             f"settings (FOCUSPLAN_* variables or {path}): {validation_message(exc, keys=True)}"

@@ -14,7 +14,8 @@ WHEN, relative to `now` in its zone:
 - offsets: `+3d`, `-2h`, `in 2h`, `in 3 days`, `3d ago`, `2 weeks ago`
   (`+3d 9am` moves the day and sets the time);
 - `eod` (today's end of the working day), `eow` (the end of this working
-  week's last working day, or next week's once that has passed).
+  week's last working day, or next week's once that has passed), by the
+  `WorkWeek` the caller passes (the settings are a layer above this module).
 
 `parse_due` reads the same forms, but a day without a clock time is the *end*
 of that day: "due fri" is due by the end of Friday.
@@ -104,6 +105,15 @@ DURATION_HELP = "90, 45m, 2h, 1h30 or 1.5h"
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
+# The forms that depend on the person's working hours: the caller passes a `WorkWeek`.
+WORK_WORDS = frozenset({"eod", "eow"})
+
+
+def needs_work_week(text: str) -> bool:
+    """Whether reading `text` needs the person's working week (so the caller loads it)."""
+    return text.strip().lower() in WORK_WORDS
+
+
 @dataclass(frozen=True, slots=True)
 class WorkWeek:
     """What `eod` and `eow` mean: when the working day ends and which days are worked."""
@@ -176,8 +186,8 @@ def _parse_when(
         return iso, _ISO_DATE.match(raw) is not None
     if raw == "now":
         return reference, False
-    if raw in ("eod", "eow"):
-        return _end_of_work(raw, reference, work or _work_week()), False
+    if raw in WORK_WORDS:
+        return _end_of_work(raw, reference, work or WorkWeek()), False
 
     for pattern, sign in ((_IN, 1), (_AGO, -1)):
         match = pattern.match(raw)
@@ -281,13 +291,6 @@ def _end_of_work(word: str, reference: dt.datetime, work: WorkWeek) -> dt.dateti
     monday = today - dt.timedelta(days=today.weekday())
     end = dt.datetime.combine(monday + dt.timedelta(days=worked[-1]), work.end, tzinfo=zone)
     return end if end >= reference else end + dt.timedelta(weeks=1)
-
-
-def _work_week() -> WorkWeek:
-    from focusplan.settings import load_settings
-
-    settings = load_settings()
-    return WorkWeek(end=settings.work_end, days=tuple(settings.work_days))
 
 
 def _clock_time_or_none(text: str) -> dt.time | None:

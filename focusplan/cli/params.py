@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from focusplan.timeparse import TimeParseError, parse_due, parse_duration, parse_when
+from focusplan.timeparse import (
+    TimeParseError,
+    needs_work_week,
+    parse_due,
+    parse_duration,
+    parse_when,
+)
 
 # Clear an optional date (CLI.md: an empty value clears; the words came first and stay).
 CLEAR_WORDS = frozenset({"", "none", "never", "clear", "-"})
@@ -26,8 +32,15 @@ class WhenType(click.ParamType):
             return value
         if self.clearable and str(value).strip().lower() in CLEAR_WORDS:
             return None
+        text = str(value)
+        work = None
+        if needs_work_week(text):
+            from focusplan.settings import load_settings
+
+            work = load_settings().work_week()
         try:
-            return parse_due(str(value)) if self.deadline else parse_when(str(value))
+            parse = parse_due if self.deadline else parse_when
+            return parse(text, work=work)
         except TimeParseError as exc:
             self.fail(str(exc), param, ctx)
 

@@ -23,9 +23,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from focusplan.domain import NewTask, Task, TaskPatch
+from focusplan.settings import load_settings
 from focusplan.timeparse import (
     TimeParseError,
     format_duration,
+    needs_work_week,
     parse_due,
     parse_duration,
     parse_when,
@@ -183,7 +185,8 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 continue
             try:
                 parse = parse_due if field == "due" else parse_when
-                values[field] = parse(text, now=self.now)
+                work = load_settings().work_week() if needs_work_week(text) else None
+                values[field] = parse(text, now=self.now, work=work)
             except TimeParseError as exc:
                 errors[field] = str(exc)
         values["depends_on"] = self._read_dependencies(errors)
