@@ -11,16 +11,20 @@ noticed by polling SQLite's `data_version` (see `change_watch`).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import queue
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -35,7 +39,9 @@ from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board, load_board
 from focusplan.tui.change_watch import ChangeWatcher
 from focusplan.tui.focus_clock import FocusClock, FocusState
-from focusplan.tui.screens.registry import available_screens
+from focusplan.tui.key_map import Key, NamedBinding, Place, Section, help_sections, keys_of
+from focusplan.tui.screens.registry import SCREENS
+from focusplan.tui.widgets.screen_tabs import Tab
 
 if TYPE_CHECKING:
     from focusplan.settings import Settings
@@ -74,29 +80,56 @@ def database_label(source: DataSource) -> str:
 
 def screen_bindings() -> list[BindingType]:
     return [
-        Binding(
-            entry.key, f"app.switch_mode('{entry.mode}')", entry.title, show=False, priority=True
+        NamedBinding(
+            entry.key,
+            f"app.switch_mode('{entry.mode}')",
+            entry.title,
+            show=False,
+            priority=True,
+            tooltip=f"go to {entry.title} — {entry.description}",
+            title=f"Go to {entry.title}",
         )
-        for entry in available_screens()
+        for entry in SCREENS
     ]
 
 
-def _key(key: str, action: str, description: str, tooltip: str) -> Binding:
-    return Binding(key, action, description, tooltip=tooltip, priority=True)
+def _key(key: str, action: str, description: str, title: str, tooltip: str) -> NamedBinding:
+    return NamedBinding(key, action, description, tooltip=tooltip, priority=True, title=title)
 
 
 TASK_BINDINGS: list[BindingType] = [
-    _key("a", "add_task", "Add", "add a task: type a title, Enter"),
-    _key("e", "edit_task", "Edit", "edit the highlighted task"),
-    _key("d", "complete_task", "Done", "mark the highlighted task done"),
-    _key("x", "drop_task", "Drop", "drop the highlighted task (kept in history)"),
-    _key("f", "toggle_focus", "Focus", "start a focus session on it / stop the running one"),
-    _key("L", "log_energy", "Energy", "log your energy now, then 1–5"),
-    _key("u", "undo", "Undo", "undo the last change (add, edit, done, drop, energy)"),
-    _key("slash", "filter", "Filter", "filter the list: words project:x tag:y status:done"),
-    _key("question_mark", "help", "Help", "this help"),
-    _key("q", "quit", "Quit", "quit"),
+    _key("a", "add_task", "Add", "Add task", "add a task: type a title, Enter"),
+    _key("e", "edit_task", "Edit", "Edit task", "edit the highlighted task"),
+    _key("d", "complete_task", "Done", "Mark done", "mark the highlighted task done"),
+    _key("x", "drop_task", "Drop", "Drop task", "drop the highlighted task (kept in history)"),
+    _key(
+        "f",
+        "toggle_focus",
+        "Focus",
+        "Start/stop focus",
+        "start a focus session on it / stop the running one",
+    ),
+    _key("L", "log_energy", "Energy", "Log energy", "log your energy now, then 1–5"),
+    _key("u", "undo", "Undo", "Undo", "undo the last change (add, edit, done, drop, energy)"),
+    _key(
+        "slash", "filter", "Filter", "Filter", "filter the list: words project:x tag:y status:done"
+    ),
+    _key("question_mark", "help", "Help", "Help", "every key, screen by screen"),
+    _key("q", "quit", "Quit", "Quit", "quit"),
 ]
+
+
+def dialogs() -> list[Place]:
+    """The dialogs the app's own keys open, for the help (the screens' own dialogs show their keys)."""
+    from focusplan.tui.screens.energy_log import EnergyLogScreen
+    from focusplan.tui.screens.stop_focus import StopFocusScreen
+    from focusplan.tui.screens.task_form import TaskFormScreen
+
+    return [
+        Place("Task form", "Task form (a, e)", (TaskFormScreen,)),
+        Place("Log energy", "Log energy (L)", (EnergyLogScreen,)),
+        Place("Stop focus", "Stop focus (f while focusing)", (StopFocusScreen,)),
+    ]
 
 
 class FocusplanApp(App[None]):
@@ -104,7 +137,7 @@ class FocusplanApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "focusplan"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
-        entry.mode: entry.factory() for entry in available_screens()
+        entry.mode: entry.factory() for entry in SCREENS
     }
     DEFAULT_MODE = "today"
     BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings(), *TASK_BINDINGS]
@@ -391,66 +424,34 @@ class FocusplanApp(App[None]):
 
         self.push_screen(HelpScreen(self.help_sections()))
 
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from focusplan.tui.screens.energy_log import EnergyLogScreen
-        from focusplan.tui.screens.help import binding_rows
-        from focusplan.tui.screens.stop_focus import StopFocusScreen
-        from focusplan.tui.screens.task_form import TaskFormScreen
+    def help_sections(self) -> list[Section]:
+        screens = [
+            Place(
+                f"{entry.key} {entry.title}",
+                f"{entry.key} {entry.title} — {entry.description}",
+                _binding_sources(entry.load()),
+            )
+            for entry in SCREENS
+        ]
+        return help_sections(self.app_keys(), screens, dialogs())
 
-        screens = [(f"{e.key}", e.title) for e in available_screens()]
-        everywhere = [(key, f"go to {title}") for key, title in screens]
-        everywhere += binding_rows(TASK_BINDINGS)
-        everywhere += [("ctrl+p", "command palette (every action by name)")]
-        sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", everywhere)]
-        lists = [("j, k, ↑, ↓", "move"), ("g, G", "top, bottom"), ("Enter", "edit the task")]
-        for entry in available_screens():
-            try:
-                screen_class = entry.load()
-            except Exception:  # shown as unavailable on its own key
-                continue
-            rows = binding_rows(screen_class.__dict__.get("BINDINGS", []))
-            if entry.mode in ("today", "tasks"):
-                rows = lists + rows
-            if entry.mode == "tasks":
-                rows += [
-                    ("s, S", "sort by the next column, reverse"),
-                    ("click header", "sort by it"),
-                ]
-            if entry.mode == "energy":
-                rows += [("L, then 1–5", "log energy in two keys")]
-            if rows:
-                sections.append((f"{entry.key} {entry.title} — {entry.description}", rows))
-        sections.append(
-            (
-                "Filter (/)",
-                [
-                    ("words", "match title, notes, project, tags"),
-                    ("project:x tag:y", "by project or tag"),
-                    ("status:done", "done, open or dropped (Tasks)"),
-                    ("Enter, Esc", "keep the filter, clear it"),
-                ],
+    def app_keys(self) -> list[Key]:
+        """The keys that work on every screen: the app's bindings and the command palette's."""
+        keys = keys_of(type(self))
+        if self.ENABLE_COMMAND_PALETTE:
+            keys.append(
+                Key(
+                    (self.COMMAND_PALETTE_BINDING,),
+                    "command_palette",
+                    "Commands",
+                    "command palette: every action by name",
+                    type(self),
+                )
             )
-        )
-        sections.append(
-            (
-                "Task form",
-                [
-                    ("Enter", "save (from any field; only the title is needed)"),
-                    *binding_rows(TaskFormScreen.BINDINGS),
-                ],
-            )
-        )
-        sections.append(
-            (
-                "Log energy (L)",
-                [
-                    ("1 … 5", "drained … peak"),
-                    *[row for row in binding_rows(EnergyLogScreen.BINDINGS) if row[0] == "Esc"],
-                ],
-            )
-        )
-        sections.append(("Stop focus (f while focusing)", binding_rows(StopFocusScreen.BINDINGS)))
-        return sections
+        return keys
+
+    def screen_tabs(self) -> tuple[Tab, ...]:
+        return tuple(Tab(entry.key, entry.mode, entry.title) for entry in SCREENS)
 
     # --- energy -------------------------------------------------------------------------
 
@@ -523,34 +524,37 @@ class FocusplanApp(App[None]):
     # --- command palette ----------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for entry in available_screens():
+        """The app's keys and those of the screen the palette was opened on, by name."""
+        keys = [key for key in self.app_keys() if key.action != "command_palette"]
+        if not isinstance(screen, ModalScreen):
+            keys += keys_of(type(screen))
+        for key in keys:
+            target: DOMNode = self if key.source is type(self) else screen
             yield SystemCommand(
-                f"Go to {entry.title}",
-                f"Screen {entry.key}: {entry.description}",
-                _switcher(self, entry.mode),
+                key.title,
+                f"{key.text} ({key.label})",
+                partial(self._run_command, key.action, target),
             )
-        yield SystemCommand("Add task", "New task (a)", self.action_add_task)
-        yield SystemCommand("Edit task", "Edit the highlighted task (e)", self.action_edit_task)
-        yield SystemCommand(
-            "Mark done", "Complete the highlighted task (d)", self.action_complete_task
-        )
-        yield SystemCommand("Drop task", "Drop the highlighted task (x)", self.action_drop_task)
-        yield SystemCommand("Log energy", "How you feel now, 1–5 (L)", self.action_log_energy)
-        yield SystemCommand(
-            "Start/stop focus",
-            "Focus session on the highlighted task (f)",
-            self.action_toggle_focus,
-        )
-        yield SystemCommand("Undo", "Undo the last change (u)", self.action_undo)
-        yield SystemCommand("Help", "Every key, screen by screen (?)", self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's own (theme, screenshot …), unless one of ours has the name (Quit).
+        taken = {key.title for key in keys}
+        for command in super().get_system_commands(screen):
+            if command.title not in taken:
+                yield command
+
+    async def _run_command(self, action: str, target: DOMNode) -> None:
+        # Not `run_action`: its `check_action` sets the app's keys aside while a filter has
+        # focus, so that letters are text; a command picked from the palette was not typed.
+        namespace, name, parameters = parse_action(action)
+        if namespace:
+            target = self if namespace == "app" else self.screen
+        result = getattr(target, f"action_{name}")(*parameters)
+        if inspect.isawaitable(result):
+            await result
 
 
-def _switcher(app: FocusplanApp, mode: str) -> Callable[[], None]:
-    def switch() -> None:
-        app.switch_mode(mode)
-
-    return switch
+def _binding_sources(screen_class: type[Screen[Any]]) -> tuple[type[DOMNode], ...]:
+    sources = getattr(screen_class, "binding_sources", None)
+    return sources() if callable(sources) else (screen_class,)
 
 
 def _minute(board: Board) -> tuple[int, int, int, int, int]:

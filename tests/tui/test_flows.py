@@ -20,7 +20,7 @@ from focusplan.services.tasks import add_task, get_task, list_tasks
 from focusplan.tui.screens.energy import EnergyScreen
 from focusplan.tui.screens.energy_log import EnergyLogScreen
 from focusplan.tui.screens.help import HelpScreen
-from focusplan.tui.screens.registry import available_screens
+from focusplan.tui.screens.registry import SCREENS
 from focusplan.tui.screens.stop_focus import StopFocusScreen
 from focusplan.tui.screens.task_form import TaskFormScreen
 from focusplan.tui.screens.tasks import TasksScreen
@@ -72,16 +72,6 @@ async def test_number_keys_switch_between_the_registered_screens(demo_source: Da
         assert isinstance(app.screen, TodayScreen)
 
 
-async def test_keys_of_screens_not_written_yet_do_nothing(demo_source: DataSource) -> None:
-    unbound = [key for key in ("3", "5") if key not in {e.key for e in available_screens()}]
-    app = make_app(demo_source)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        for key in unbound:
-            await pilot.press(key)
-            assert isinstance(app.screen, TodayScreen)
-
-
 async def test_help_lists_the_keys_of_every_screen(demo_source: DataSource) -> None:
     app = make_app(demo_source)
     async with app.run_test(size=SIZE) as pilot:
@@ -89,7 +79,7 @@ async def test_help_lists_the_keys_of_every_screen(demo_source: DataSource) -> N
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         sections = dict(app.screen.sections)
-        for entry in available_screens():
+        for entry in SCREENS:
             assert any(title.startswith(f"{entry.key} {entry.title}") for title in sections)
         everywhere = dict(sections["Everywhere"])
         assert everywhere["L"].startswith("log your energy now")
@@ -553,7 +543,7 @@ async def test_no_key_on_any_screen_raises(
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for entry in available_screens():
+        for entry in SCREENS:
             await pilot.press(entry.key)
             await settle(pilot)
             # Keys arrive while changes are still running, as when someone types fast.
@@ -574,19 +564,9 @@ def test_every_registered_screen_gets_its_number_key() -> None:
     from focusplan.tui.app import FocusplanApp
 
     keys = {b.key: b.action for b in FocusplanApp.BINDINGS if isinstance(b, Binding)}
-    for entry in available_screens():
+    for entry in SCREENS:
         assert keys[entry.key] == f"app.switch_mode('{entry.mode}')"
         assert entry.mode in FocusplanApp.MODES
-
-
-def test_a_screen_that_fails_to_import_shows_why_instead_of_crashing() -> None:
-    from focusplan.tui.screens.base import UnavailableScreen
-    from focusplan.tui.screens.registry import ScreenEntry
-
-    entry = ScreenEntry("9", "broken", "Broken", "focusplan.tui.screens.today", "NoSuchScreen")
-    screen = entry.factory()()
-    assert isinstance(screen, UnavailableScreen)
-    assert "NoSuchScreen" in screen.error
 
 
 # --- typing fast ------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The app's screens, one module each; `registry.py` lists the top-level ones.
 
-Adding a top-level screen is one `ScreenEntry` in `registry.REGISTRY` (Plan on
-key 3 and Review on key 5 are declared already and appear as soon as
-`plan.py` / `review.py` define `PlanScreen` / `ReviewScreen`, subclasses of
-`base.MainScreen`).
+Adding a top-level screen is one `ScreenEntry` in `registry.SCREENS` and a
+subclass of `base.MainScreen`; its `BINDINGS` are its keys, in the footer, the
+help and the command palette alike.
 """

@@ -7,6 +7,8 @@ change, and when the screen is shown again after changes off screen), and says
 which task `e`/`d`/`x`/`f` act on (`selected_task_id`). For its own reads it
 uses `self.focusplan.source` in a `@work(thread=True)` worker; for writes,
 `self.focusplan.run_change(...)` (undo, notifications and the reload follow).
+Its keys are its `BINDINGS` (and those of the widgets in `binding_sources`):
+the help and the command palette read them from there.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
+from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from focusplan.tui.board import Board
 from focusplan.tui.focus_clock import FocusState
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class MainScreen(Screen[None]):
-    """Base class of the screens in `registry.REGISTRY`."""
+    """Base class of the screens in `registry.SCREENS`."""
 
     MODE: ClassVar[str] = ""
     _drawn = False
@@ -42,7 +45,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◎")
-        yield ScreenTabs(self.MODE, id="screen-tabs")
+        yield ScreenTabs(self.MODE, self.focusplan.screen_tabs(), id="screen-tabs")
         yield from self.compose_body()
         yield StatusBar(id="status-bar")
         yield Footer(show_command_palette=False)
@@ -50,6 +53,11 @@ class MainScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the tabs and the status bar."""
         yield from ()
+
+    @classmethod
+    def binding_sources(cls) -> tuple[type[DOMNode], ...]:
+        """The classes whose bindings work on this screen, for the help: itself, and its widgets'."""
+        return (cls,)
 
     def on_mount(self) -> None:
         self.watch(self.app, "board", self._board_changed, init=True)
@@ -104,6 +112,10 @@ class FilteredListScreen(MainScreen):
 
     LIST_TYPE: ClassVar[type[Any]]
 
+    @classmethod
+    def binding_sources(cls) -> tuple[type[DOMNode], ...]:
+        return (cls, cls.LIST_TYPE, FilterBar)
+
     def __init__(self) -> None:
         super().__init__()
         self._filter = TaskFilter()
@@ -137,19 +149,3 @@ class FilteredListScreen(MainScreen):
         table = tables.first()
         selected: int | None = table.selected_task_id if table.display else None
         return selected
-
-
-class UnavailableScreen(MainScreen):
-    """Stands in for a registered screen whose module failed to import, and says why."""
-
-    def __init__(self, mode: str, title: str, error: str) -> None:
-        super().__init__()
-        self.MODE = mode  # type: ignore[misc]
-        self.sub_title = title
-        self.error = error
-
-    def compose_body(self) -> ComposeResult:
-        yield Static(
-            f"The {self.sub_title} screen could not be loaded.\n\n{self.error}",
-            classes="empty-state body",
-        )

@@ -20,8 +20,15 @@ class EnergyLogScreen(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *[
             # One key stands for all five in the footer.
-            Binding(str(level), f"pick({level})", "Level", show=level == 1, key_display="1–5")
-            for level, word in ENERGY_WORDS.items()
+            Binding(
+                str(level),
+                f"pick({level})",
+                "Level",
+                show=level == 1,
+                key_display="1–5",
+                tooltip=f"how you feel now: 1 {ENERGY_WORDS[1]} … 5 {ENERGY_WORDS[5]}",
+            )
+            for level in ENERGY_WORDS
         ],
         Binding("escape", "pick(0)", "Cancel"),
     ]

@@ -1,8 +1,8 @@
-"""`?`: every key, screen by screen, built from the bindings themselves so it cannot drift."""
+"""`?`: every key, screen by screen; the sections come from `key_map`, built from the bindings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -13,32 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-Section = tuple[str, Sequence[tuple[str, str]]]
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "ctrl+p": "ctrl+p",
-    "ctrl+s": "ctrl+s",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-}
-
-
-def key_label(key: str) -> str:
-    return ", ".join(KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(","))
-
-
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) for bindings given as `Binding` or tuples."""
-    rows: list[tuple[str, str]] = []
-    for item in bindings:
-        binding = item if isinstance(item, Binding) else Binding(*item)
-        if binding.description:
-            rows.append((key_label(binding.key), binding.tooltip or binding.description))
-    return rows
+from focusplan.tui.key_map import Section, key_label
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,7 +38,11 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(keys, description)
                 yield Static(Text(title, style="bold underline"), classes="help-section")
                 yield Static(table, classes="help-keys")
-            yield Static(Text("Esc, ? or q closes", style="dim"), classes="dialog-hint")
+            yield Static(Text(f"{self._closing_keys()}: close", style="dim"), classes="dialog-hint")
+
+    def _closing_keys(self) -> str:
+        keys = [b.key for b in self.BINDINGS if isinstance(b, Binding) and b.action == "close"]
+        return key_label(",".join(keys))
 
     def on_mount(self) -> None:
         self.query_one("#help-dialog").border_title = "Help"

@@ -78,7 +78,12 @@ def _local_text(moment: dt.datetime | None, zone: dt.tzinfo | None) -> str:
 class TaskFormScreen(ModalScreen[TaskFormResult | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            tooltip="save (Enter in any field too; only the title is needed)",
+        ),
         # Priority, so the next field has focus before the keys typed after Tab are routed.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),

@@ -14,7 +14,9 @@ from textual.widgets import Input
 class FilterBar(Input):
     """Hidden until `/`; Enter keeps the filter and returns to the list, Esc clears it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "clear", "Clear filter", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear filter", tooltip="clear the filter (Enter keeps it)")
+    ]
     DEFAULT_CSS = """
     FilterBar {
         display: none;

@@ -1,17 +1,25 @@
-"""The row of screens under the header: `1 Today  2 Tasks  4 Energy`, current one lit."""
+"""The row of screens under the header: `1 Today  2 Tasks  3 Plan …`, current one lit."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, NamedTuple
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from focusplan.tui.screens.registry import available_screens
+
+class Tab(NamedTuple):
+    key: str
+    mode: str
+    title: str
 
 
 class ScreenTabs(Widget):
+    """Given the tabs by its screen (attributes down), so it knows nothing of the registry."""
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "screen-tabs--current",
         "screen-tabs--key",
@@ -28,32 +36,31 @@ class ScreenTabs(Widget):
     }
     """
 
-    def __init__(self, current: str, *, id: str | None = None) -> None:
+    def __init__(self, current: str, tabs: Sequence[Tab], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.current = current
+        self.tabs = tuple(tabs)
 
     def render(self) -> RenderableType:
         text = Text()
-        for entry in available_screens():
-            if entry.mode == self.current:
+        for tab in self.tabs:
+            if tab.mode == self.current:
                 style = self.get_component_rich_style("screen-tabs--current")
-                text.append(f" {entry.key} {entry.title} ", style=style)
+                text.append(f" {tab.key} {tab.title} ", style=style)
             else:
                 text.append(" ")
                 text.append(
-                    entry.key,
-                    style=self.get_component_rich_style("screen-tabs--key") + _click(entry.mode),
+                    tab.key,
+                    style=self.get_component_rich_style("screen-tabs--key") + _click(tab.mode),
                 )
                 text.append(
-                    f" {entry.title} ",
-                    style=self.get_component_rich_style("screen-tabs--other") + _click(entry.mode),
+                    f" {tab.title} ",
+                    style=self.get_component_rich_style("screen-tabs--other") + _click(tab.mode),
                 )
             text.append(" ")
         text.append("   ? help · ctrl+p commands", style="dim")
         return text
 
 
-def _click(mode: str):  # type: ignore[no-untyped-def]
-    from rich.style import Style
-
+def _click(mode: str) -> Style:
     return Style(meta={"@click": f"app.switch_mode('{mode}')"})

@@ -17,6 +17,8 @@ class TaskRowsTable(DataTable[Text | str]):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "scroll_top", "Top", show=False),
         Binding("G", "scroll_bottom", "Bottom", show=False),
+        # DataTable's own Enter, bound again so the help can say what it does here.
+        Binding("enter", "select_cursor", "Edit", show=False, tooltip="edit the highlighted task"),
     ]
 
     @property

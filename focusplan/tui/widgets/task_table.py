@@ -55,8 +55,8 @@ def sort_key(column: str, ranks: Mapping[int, int]) -> Callable[[Task], Any]:
 
 class TaskTable(TaskRowsTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "next_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False),
+        Binding("s", "next_sort", "Sort", tooltip="sort by the next column (or click a header)"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="reverse the sort"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "task-table--done",
