@@ -78,6 +78,12 @@ def _normalise_tags(value: object) -> object:
     return value
 
 
+def _blank_is_none(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
 class TaskFields(DomainModel):
     """What a person says about a task; shared by new tasks and stored ones."""
 
@@ -110,9 +116,7 @@ class TaskFields(DomainModel):
     @field_validator("project", mode="before")
     @classmethod
     def _blank_project_is_none(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return _blank_is_none(value)
 
 
 class NewTask(TaskFields):
@@ -184,6 +188,12 @@ class TaskPatch(DomainModel):
     @classmethod
     def _tags(cls, value: object) -> object:
         return None if value is None else _normalise_tags(value)
+
+    @field_validator("project", mode="before")
+    @classmethod
+    def _blank_project_is_none(cls, value: object) -> object:
+        # An emptied project field clears the project, as on a new task.
+        return _blank_is_none(value)
 
     def changes(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.model_fields_set}

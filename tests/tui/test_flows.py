@@ -130,11 +130,12 @@ async def test_quick_add_works_from_the_energy_screen_too(demo_source: DataSourc
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("importance", "9", "less than or equal to 5"),
+        # A person's words, not pydantic's ("Input should be less than or equal to 5").
+        ("importance", "9", "the importance is at most 5"),
         ("estimate", "forever", "as a duration"),
         ("due", "someday", "as a time"),
         ("depends_on", "9999", "no task 9999"),
-        ("title", "   ", "at least 1 character"),
+        ("title", "   ", "the title is empty"),
     ],
 )
 async def test_invalid_input_is_shown_under_its_field_and_nothing_is_saved(
@@ -197,6 +198,28 @@ async def test_edit_changes_only_what_was_changed(demo_source: DataSource) -> No
             before.due,
             before.tags,
         )
+
+
+async def test_a_task_without_a_project_can_be_edited(demo_source: DataSource) -> None:
+    from focusplan.domain import TaskPatch
+    from focusplan.services.tasks import edit_task
+
+    for task in list_tasks(demo_source):
+        edit_task(demo_source, task.id, TaskPatch(project=None))
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        task_id = highlighted(app)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, TaskFormScreen)
+        assert form.query_one("#project", Input).value == ""
+        form.query_one("#title", Input).value = "Renamed without a project"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TaskFormScreen)
+        after = get_task(demo_source, task_id)
+        assert (after.title, after.project) == ("Renamed without a project", None)
 
 
 async def test_edit_refuses_a_dependency_cycle_inline(demo_source: DataSource) -> None:

@@ -77,11 +77,6 @@ def test_ranking_a_current_database_from_the_cli_skips_sqlalchemy_alembic_and_te
     assert not loaded & {"sqlalchemy", "alembic", "textual", "pydantic_settings"}
 
 
-# The one circle left, through the "screen not written yet" tab fallback that the TUI
-# work of issue 9 deletes. Only a circle through it is expected; remove this then.
-_CIRCLE_BEING_REMOVED = "focusplan.tui.widgets.screen_tabs"
-
-
 def first_import_cycle(imports: dict[str, set[str]]) -> list[str] | None:
     try:
         TopologicalSorter(imports).prepare()
@@ -99,16 +94,7 @@ def test_no_import_cycle_among_the_package_modules() -> None:
     graph = grimp.build_graph("focusplan", exclude_type_checking_imports=True, cache_dir=None)
     imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
     cycle = first_import_cycle(imports)
-    if cycle is None:
-        return
-    without = {
-        module: targets - {_CIRCLE_BEING_REMOVED}
-        for module, targets in imports.items()
-        if module != _CIRCLE_BEING_REMOVED
-    }
-    if _CIRCLE_BEING_REMOVED in imports and first_import_cycle(without) is None:
-        pytest.xfail("import cycle through screen_tabs: " + " -> ".join(cycle))
-    pytest.fail("import cycle: " + " -> ".join(cycle))
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
 # Where a face still opens a unit of work itself; issue 9 moves these into services/.

@@ -23,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from focusplan.domain import NewTask, Task, TaskPatch
+from focusplan.messages import error_phrase
 from focusplan.settings import load_settings
 from focusplan.timeparse import (
     TimeParseError,
@@ -252,8 +253,7 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 location = error.get("loc", ())
                 field = str(location[0]) if location else ""
                 field = FORM_FIELD.get(field, field)
-                message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-                errors.setdefault(field if field else "form", message)
+                errors.setdefault(field if field else "form", error_phrase(error))
             return None, errors
 
     def _show_errors(self, errors: Mapping[str, str]) -> None:
