@@ -634,6 +634,8 @@ class _DayBuilder:
         if not high:
             return None
         need = sum(self.remaining[t] for t in high)
+        # The breaks between those blocks take free minutes too.
+        need += self.working.break_minutes * (math.ceil(need / self.working.max_block_minutes) - 1)
         minutes_left = [
             minute for start, end in self.free for minute in range(max(start, slot), end)
         ]
@@ -642,7 +644,9 @@ class _DayBuilder:
         levels = sorted((self._energy(m) for m in minutes_left), reverse=True)
         threshold = levels[min(need, len(levels)) - 1]
         if self._energy(slot) >= threshold - _ENERGY_TIE:
-            pick = self._first_fit(high, gap, why="your best hours for demanding work")
+            fresh = self._energy(slot) >= _HIGH_ENERGY
+            why = "your best hours for demanding work" if fresh else "the best energy left today"
+            pick = self._first_fit(high, gap, why=why)
             if pick is not None:
                 return pick
             return None
@@ -822,11 +826,16 @@ class _DayBuilder:
             phrases.append(f"{due_words} · placed here to finish in time")
         if choice.why:
             phrases.append(choice.why)
-        early = slot * 2 <= self.day_end  # the first half of the working window
+        early = slot * 5 < self.day_end * 2  # the first 40% of the working window
         phrases.extend(
             phrase
             for phrase in _contribution_phrases(
-                choice.contributions, task, energy, self.clock.at(slot), early
+                choice.contributions,
+                task,
+                energy,
+                self.clock.at(slot),
+                early,
+                choice.task_id in self.in_progress,
             )
             # The planner says it more exactly for a task due today or tomorrow morning.
             if not (due_at is not None and phrase in ("due today", "deadline near"))
@@ -837,7 +846,10 @@ class _DayBuilder:
             phrases.append("continues")
         if left > 0:
             phrases.append(f"{left} min more later")
-        return " · ".join(dict.fromkeys(phrases))
+        if not phrases:
+            phrases.append("the best-ranked task that fits here")
+        words = [word for phrase in phrases for word in phrase.split(" · ")]
+        return " · ".join(dict.fromkeys(words))
 
     def _notes(self) -> list[str]:
         notes: list[str] = []
@@ -1032,6 +1044,7 @@ def _contribution_phrases(
     energy: float,
     slot: dt.datetime,
     early: bool,
+    in_progress: bool,
 ) -> list[str]:
     """The largest positive contributions to the task's score, in words (at most three).
 
@@ -1042,14 +1055,16 @@ def _contribution_phrases(
     for name, value in contributions.items():
         if value <= 0:
             continue
-        phrase = _phrase(name, task, energy, slot, early)
+        phrase = _phrase(name, task, energy, slot, early, in_progress)
         if phrase is not None:
             amounts[phrase] = amounts.get(phrase, 0.0) + value
     ranked = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
     return [phrase for phrase, _ in ranked[:3]]
 
 
-def _phrase(name: str, task: Task, energy: float, slot: dt.datetime, early: bool) -> str | None:
+def _phrase(
+    name: str, task: Task, energy: float, slot: dt.datetime, early: bool, in_progress: bool
+) -> str | None:
     """What a positive contribution of weight `name` means for `task` in this block, or
     None when the plain words would not be true of it (a weight can push a little in a
     situation its phrase does not describe: "long task early in the day" at 14:20)."""
@@ -1083,9 +1098,12 @@ def _phrase(name: str, task: Task, energy: float, slot: dt.datetime, early: bool
             return "long task early in the day" if early else None
         if query == "energy":
             if task.estimate_minutes <= _QUICK_MINUTES:
-                return "short task for low energy" if energy < _HIGH_ENERGY else None
+                short = energy < _HIGH_ENERGY and not in_progress
+                return "short task for low energy" if short else None
             return "long task for fresh hours" if energy >= _HIGH_ENERGY else None
-        return "quick win" if task.estimate_minutes <= _QUICK_MINUTES else None
+        # The estimate the ranking sees is what is left: the end of a long task is no win.
+        quick = task.estimate_minutes <= _QUICK_MINUTES and not in_progress
+        return "quick win" if quick else None
     if feature == "window_fit":
         return f"its {task.window} window" if task.window else None
     if feature == "age":
