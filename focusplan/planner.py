@@ -345,6 +345,7 @@ class _DayBuilder:
     titles: dict[int, str] = field(default_factory=dict)  # of tasks placed in full
     given_up: set[int] = field(default_factory=set)
     last_ranking: list[int] = field(default_factory=list)
+    overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
 
     @classmethod
     def create(
@@ -609,13 +610,24 @@ class _DayBuilder:
         return share
 
     def _overdue_quick(self, today: Sequence[int], slot: int, gap: int) -> _Choice | None:
-        """A short overdue task among today's share goes first: it has waited long enough
-        and costs little of the fresh hours (earliest due first)."""
-        quick = [t for t in today if self._overdue(t, slot) and self.remaining[t] <= _QUICK_MINUTES]
+        """A short overdue task (of today's share, or of some importance) goes first: it
+        has waited long enough and costs little of the fresh hours (earliest due first;
+        at most `_OVERDUE_FIRST_MINUTES` a day, so a long backlog cannot eat the peak)."""
+        if self.overdue_minutes >= _OVERDUE_FIRST_MINUTES:
+            return None  # enough of the fresh hours went to clearing the backlog
+        share = set(today)
+        quick = [
+            t
+            for t in self.remaining
+            if self._overdue(t, slot)
+            and self.remaining[t] <= _QUICK_MINUTES
+            and (t in share or self.world[t].importance >= 3)
+        ]
         quick.sort(key=lambda t: (self.world[t].due or self.clock.at(slot), t))
         for task_id in quick:
             minutes = self._block_minutes(self.remaining[task_id], gap)
             if minutes is not None and minutes >= self.remaining[task_id]:
+                self.overdue_minutes += minutes
                 return _Choice(task_id, minutes, position=-1, why="overdue · quick to clear first")
         return None
 
@@ -657,7 +669,9 @@ class _DayBuilder:
         before_peak = min(gap, peak - slot)
         if before_peak < self.working.min_block_minutes:
             return None
-        return self._first_fit(lighter, before_peak, why="lighter work before your best hours")
+        on_grid = peak - peak % self.working.step_minutes  # 16:20, not 16:21
+        waits = f"demanding work waits for {_hhmm(self.clock.at(on_grid), self.clock.zone)}"
+        return self._first_fit(lighter, before_peak, why=f"lighter work · {waits}")
 
     def _place(self, choice: _Choice, slot: int, end: int) -> int:
         task_id = choice.task_id
@@ -896,8 +910,8 @@ class _DayBuilder:
             and task.id not in self.due_exact
             and task.created_at <= self.clock.at(self.day_end)
         ]
-        if not missing:
-            return []
+        if not missing or self.plan_start >= self.day_end:
+            return []  # a day that is over has no room to explain
         missing.sort(key=lambda t: (-t.importance, rank_of.get(t.id, len(rank_of)), t.id))
         notes = [
             f"'{task.title}' (importance {task.importance}) is not planned today: "
@@ -1116,6 +1130,7 @@ _HIGH_ENERGY: Final[float] = 3.0  # predicted level from which "fresh" is true
 _NEAR_DEADLINE: Final[dt.timedelta] = dt.timedelta(days=3)
 _LONG_WAIT: Final[dt.timedelta] = dt.timedelta(days=7)
 _LEFT_OUT_NOTES: Final[int] = 3
+_OVERDUE_FIRST_MINUTES: Final[int] = 60
 # Importance at or above which a task left out of the day is named in the notes, and
 # at or below which a task with nothing pressing waits behind those when time is short.
 _IMPORTANT: Final[int] = 4

@@ -198,7 +198,7 @@ async def test_r_plans_again_from_now_with_a_task_added_since(
         assert "Planned again from 10:00." in app.said
 
 
-async def test_a_task_done_elsewhere_shows_as_done_after_the_reload(
+async def test_a_task_done_elsewhere_leaves_the_rest_of_the_plan_after_the_reload(
     demo_source: DataSource, frozen_now: dt.datetime
 ) -> None:
     app = make_app(demo_source)
@@ -209,7 +209,13 @@ async def test_a_task_done_elsewhere_shows_as_done_after_the_reload(
         complete_task(demo_source, block.task_id, frozen_now)
         app.poll_changes()
         await settle(pilot)
-        assert timeline(app).data.status[block.task_id] == "done"
+        data = timeline(app).data
+        # Planned again from now: the done task has no block ahead; what already
+        # happened of it stays, marked done.
+        mine = [b for b in data.blocks if b.task_id == block.task_id]
+        assert all(b.start < frozen_now for b in mine)
+        assert all(data.status[b.task_id] == "done" for b in mine if b.task_id is not None)
+        assert any(b.kind == "focus" and b.start >= frozen_now for b in data.blocks)
 
 
 # --- focus -------------------------------------------------------------------------------------
