@@ -550,7 +550,7 @@ class _DayBuilder:
         gap = end - slot
         order = self._triage(ranked, slot)
         today = self._todays_share(order, slot)
-        overdue = self._overdue_quick(today, slot, gap)
+        overdue = self._overdue_quick(ranked, today, slot, gap)
         if overdue is not None:
             return overdue
         by_energy = self._by_energy(order, today, slot, gap)
@@ -609,7 +609,9 @@ class _DayBuilder:
             total += max(self.remaining[task_id], self.working.min_block_minutes)
         return share
 
-    def _overdue_quick(self, today: Sequence[int], slot: int, gap: int) -> _Choice | None:
+    def _overdue_quick(
+        self, ranked: Sequence[int], today: Sequence[int], slot: int, gap: int
+    ) -> _Choice | None:
         """A short overdue task (of today's share, or of some importance) goes first: it
         has waited long enough and costs little of the fresh hours (earliest due first;
         at most `_OVERDUE_FIRST_MINUTES` a day, so a long backlog cannot eat the peak)."""
@@ -618,7 +620,7 @@ class _DayBuilder:
         share = set(today)
         quick = [
             t
-            for t in self.remaining
+            for t in ranked  # eligible now: not blocked, not waiting for not_before
             if self._overdue(t, slot)
             and self.remaining[t] <= _QUICK_MINUTES
             and (t in share or self.world[t].importance >= 3)

@@ -276,3 +276,12 @@ def test_a_task_created_a_minute_ago_is_not_waiting_a_while() -> None:
                created_at=at(9, day=days_from(WEDNESDAY, -30)))  # fmt: skip
     result = plan([fresh, old])
     assert "waiting a while" not in focus(result, 1)[0].reason
+
+
+def test_an_overdue_short_task_still_waits_for_its_dependency() -> None:
+    draft = task(1, "Draft the letter", importance=3, estimate_minutes=45)
+    send = task(2, "Send the letter", importance=3, estimate_minutes=15, depends_on=(1,),
+                due=at(17, day=days_from(WEDNESDAY, -1)))  # fmt: skip
+    result = plan([draft, send])
+    assert focus(result)[0].task_id == 1
+    assert focus(result, 2)[0].start >= focus(result, 1)[-1].end
