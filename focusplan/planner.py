@@ -548,11 +548,15 @@ class _DayBuilder:
         work fills the others. Due times are checked after this (`_respect_due_times`).
         """
         gap = end - slot
-        order = self._triage(ranked, slot)
+        moment = self.clock.at(slot)
+        overdue = {
+            t for t in ranked if (due_at := self.world[t].due) is not None and due_at <= moment
+        }
+        order = self._triage(ranked, slot, overdue)
         today = self._todays_share(order, slot)
-        overdue = self._overdue_quick(ranked, today, slot, gap)
-        if overdue is not None:
-            return overdue
+        quick = self._overdue_quick([t for t in ranked if t in overdue], today, gap)
+        if quick is not None:
+            return quick
         by_energy = self._by_energy(order, today, slot, gap)
         if by_energy is not None:
             return by_energy
@@ -574,18 +578,10 @@ class _DayBuilder:
                 fallback = _Choice(task_id, minutes, position=-1, why=why)
         return fallback
 
-    def _pressing(self, task_id: int, slot: int) -> bool:
-        """Due before the next working day can start on it, or already started."""
-        return task_id in self.due or task_id in self.in_progress or self._overdue(task_id, slot)
-
-    def _overdue(self, task_id: int, slot: int) -> bool:
-        due_at = self.world[task_id].due
-        return due_at is not None and due_at <= self.clock.at(slot)
-
     def _free_minutes_from(self, slot: int) -> int:
         return sum(max(0, end - max(start, slot)) for start, end in self.free if end > slot)
 
-    def _triage(self, ranked: Sequence[int], slot: int) -> list[int]:
+    def _triage(self, ranked: Sequence[int], slot: int, overdue: set[int]) -> list[int]:
         """The ranking's order, except that when the rest of the day cannot hold every
         task, importance 1–2 tasks with nothing pressing go after importance 4–5 ones:
         a person short of time drops the chores, not the work that matters."""
@@ -593,7 +589,15 @@ class _DayBuilder:
             return list(ranked)
         if not any(self.world[t].importance >= _IMPORTANT for t in ranked):
             return list(ranked)
-        first = [t for t in ranked if self.world[t].importance > _MINOR or self._pressing(t, slot)]
+        # Pressing: due before the next working day could take it, overdue, or started.
+        first = [
+            t
+            for t in ranked
+            if self.world[t].importance > _MINOR
+            or t in self.due
+            or t in overdue
+            or t in self.in_progress
+        ]
         chosen = set(first)
         return first + [t for t in ranked if t not in chosen]
 
@@ -610,7 +614,7 @@ class _DayBuilder:
         return share
 
     def _overdue_quick(
-        self, ranked: Sequence[int], today: Sequence[int], slot: int, gap: int
+        self, overdue: Sequence[int], today: Sequence[int], gap: int
     ) -> _Choice | None:
         """A short overdue task (of today's share, or of some importance) goes first: it
         has waited long enough and costs little of the fresh hours (earliest due first;
@@ -620,12 +624,10 @@ class _DayBuilder:
         share = set(today)
         quick = [
             t
-            for t in ranked  # eligible now: not blocked, not waiting for not_before
-            if self._overdue(t, slot)
-            and self.remaining[t] <= _QUICK_MINUTES
-            and (t in share or self.world[t].importance >= 3)
+            for t in overdue  # eligible now: not blocked, not waiting for not_before
+            if self.remaining[t] <= _QUICK_MINUTES and (t in share or self.world[t].importance >= 3)
         ]
-        quick.sort(key=lambda t: (self.world[t].due or self.clock.at(slot), t))
+        quick.sort(key=lambda t: (self.world[t].due, t))
         for task_id in quick:
             minutes = self._block_minutes(self.remaining[task_id], gap)
             if minutes is not None and minutes >= self.remaining[task_id]:
