@@ -2,8 +2,9 @@
 
 Planning is decoding, one slot at a time. At each free slot the ranking is
 computed with that slot's context (time of day, the energy predicted then, the
-meeting load of the next two hours) and the best task that fits the free time
-becomes one focus block, followed by a break. Tasks longer than a block continue
+meeting load of the next two hours) and, after the day-wide checks below, the
+best task that fits the free time becomes one focus block, followed by a break
+(except the day's last block: a day ends with work, not a rest). Tasks longer than a block continue
 in later blocks with their remaining minutes; a task placed in full counts as
 done at the end of its last block, so a task that depends on it becomes
 eligible from then on (the ranking's own eligibility rule, applied to the plan
@@ -25,13 +26,37 @@ Decisions worth knowing:
 - "Fits" means the free stretch holds the task's next natural piece (all that
   is left, or a full-length block). When no ranked task fits, the best one
   fills the stretch and continues later rather than leaving it empty.
+- The ranking sees one moment; the planner also sees the rest of the day, and
+  adjusts the ranking's order at each slot (`_decide`), in this order:
+  1. a short overdue task (at most 30 min) goes first, earliest due first, up to
+     an hour a day: it has waited long enough and costs little of the fresh hours;
+  2. when the rest of the day cannot hold every eligible task, importance 1–2
+     tasks with nothing pressing (not due before the next working day, not
+     overdue, not started) wait behind importance 4–5 ones;
+  3. "today's share" is the head of that order the free time can hold; its
+     high-demand tasks need H minutes (breaks included), and the best H free
+     minutes by predicted energy are their place: in one of them the best
+     high-demand task goes now ("your best hours for demanding work"), in any
+     other the best lighter task goes, cut short of the peak ("lighter work ·
+     demanding work waits for 11:05"). This is what keeps a 3-hour proposal in
+     the morning peak instead of half of it in the afternoon dip, whatever the
+     ranking's weights.
 - Due today: at each slot the planner checks whether, after the ranking's
   choice, the due-today tasks could still all finish in time if they went next
   (earliest due first, laid out with the planner's own block and break rules);
-  if not, the earliest-due task goes now ("due 11:00 · must start now"). Due
-  tasks that cannot all make it are given up lowest-ranked first, and the plan
-  names every due-today task that does not finish before its due time in
-  `DayPlan.notes`.
+  if not, the earliest-due task goes now ("due today 11:00 · placed here to
+  finish in time"). A task due before the next working day leaves room for it
+  (09:00 tomorrow, Monday 09:00 on a Friday) counts as due at the end of today:
+  today is its last chance, and if it cannot fit, today's plan says so, not the
+  next day's. Due tasks that cannot all make it are given up lowest-ranked
+  first, and the plan names every one that does not finish before its due time
+  in `DayPlan.notes`.
+- Important tasks (importance 4–5) that get no block are named in the notes
+  with the reason (waits for another task, cannot start yet, or the time went
+  to work due sooner or ranked higher), at most three and a count of the rest.
+- Reasons are true of their block: "long task early in the day" only in the
+  first 40% of the window, "waiting a while" only after a week, "fits high
+  energy" only at 3 or more, "N min more later" for what is left after it.
 - Planning from `now`: before `now` the plan is history, the blocks of `kept`
   (a block still running at `now` is cut at `now`); from `now` on the day is
   laid out again and nothing new starts before `now` (so events before `now`
