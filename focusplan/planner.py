@@ -250,7 +250,9 @@ def plan_day(
     return DayPlan(date=day, blocks=tuple(blocks), notes=tuple(notes), created_at=created)
 
 
-def tasks_after(plan: DayPlan, tasks: Sequence[Task]) -> list[Task]:
+def tasks_after(
+    plan: DayPlan, tasks: Sequence[Task], since: dt.datetime | None = None
+) -> list[Task]:
     """The tasks as they would stand if `plan` were followed, to plan a later day.
 
     Planning days one by one from the same open tasks would give every day the
@@ -258,10 +260,19 @@ def tasks_after(plan: DayPlan, tasks: Sequence[Task]) -> list[Task]:
     whose focus blocks cover its estimate is done at the end of its last block
     (which also unblocks its dependents); one planned in part keeps the minutes
     still left as its estimate; the others are returned as they are, in order.
+
+    With `since`, only the part of the plan from `since` on is taken as followed:
+    what was planned before it is past, and the tasks already say what of it was
+    done (a task planned this morning and still open goes on to tomorrow).
     """
     planned: dict[int, float] = {}
     last_end: dict[int, dt.datetime] = {}
     for block in plan.blocks:
+        if since is not None:
+            if block.end <= since:
+                continue
+            if block.start < since:
+                block = block.model_copy(update={"start": since})
         if block.kind == "focus" and block.task_id is not None:
             planned[block.task_id] = planned.get(block.task_id, 0.0) + block.minutes
             if block.task_id not in last_end or block.end > last_end[block.task_id]:

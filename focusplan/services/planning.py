@@ -209,7 +209,8 @@ def _plans(
     """The plan of each of `days` (None: a past day with no stored plan).
 
     Past days are read as stored. From today on, each day is planned after the days
-    before it (`tasks_after`), so the fingerprint of a later day covers the plans it
+    before it (`tasks_after`, from `now` on: what was planned earlier today and is
+    still open was not done), so the fingerprint of a later day covers the plans it
     was chained on too: re-planning today re-plans the days after it when read.
     """
     from focusplan.planner import plan_day, tasks_after
@@ -253,6 +254,7 @@ def _plans(
                 plan = uow.plans.save(plan)
         if day in ahead:
             plans[day] = plan
-        tasks = tasks_after(plan, tasks)
+        # Only what is still ahead of `now` is assumed done; the past is in the tasks.
+        tasks = tasks_after(plan, tasks, since=now)
         day += dt.timedelta(days=1)
     return plans

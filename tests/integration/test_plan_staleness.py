@@ -212,6 +212,22 @@ def test_a_past_day_is_never_planned_after_the_fact(fp: Focusplan, db_path: Path
     assert stored(db_path, dt.date(2026, 11, 20)) is None
 
 
+def test_in_the_evening_tomorrow_holds_what_today_planned_but_did_not_finish(
+    fp: Focusplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_time(monkeypatch, "09:00")
+    done_id = fp.ok("add", "Done today", "--estimate", "1h", "--importance", "5", "--json")
+    left_id = fp.ok("add", "Left undone", "--estimate", "1h", "--importance", "5", "--json")
+    ids = {done_id.json()["id"], left_id.json()["id"]}
+    assert ids <= set(focus_ids(plan_json(fp)))  # both fit today
+    at_time(monkeypatch, "12:00")
+    fp.ok("done", str(done_id.json()["id"]))
+    at_time(monkeypatch, "19:00")
+    tomorrow = focus_ids(plan_json(fp, "--date", "2026-11-24"))
+    assert left_id.json()["id"] in tomorrow
+    assert done_id.json()["id"] not in tomorrow
+
+
 @pytest.mark.parametrize(
     ("hhmm", "shown"),
     [

@@ -554,3 +554,16 @@ def test_a_dependency_finished_in_the_first_plan_unblocks_the_next_day() -> None
     tuesday = MONDAY + dt.timedelta(days=1)
     tuesday_plan = plan(tasks_after(monday_plan, tasks), day=tuesday, working=working)
     assert focus_of(tuesday_plan, 2)
+
+
+def test_tasks_after_a_moment_take_only_the_rest_of_the_plan_as_followed() -> None:
+    tasks = [task(1, estimate_minutes=60), task(2, estimate_minutes=60)]
+    result = plan(tasks, logs=[], working=NO_LUNCH)
+    first, second = focus_of(result, 1)[0], focus_of(result, 2)[0]
+    assert first.end <= second.start
+    after = {t.id: t for t in tasks_after(result, tasks, since=first.end)}
+    assert after[1].status == "open"  # planned before `since`: the task says if it was done
+    assert after[1].estimate_minutes == 60
+    assert after[2].status == "done"
+    halfway = first.start + dt.timedelta(minutes=30)
+    assert {t.id: t for t in tasks_after(result, tasks, since=halfway)}[1].estimate_minutes == 30
