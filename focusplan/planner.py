@@ -954,14 +954,28 @@ class _DayBuilder:
             return []  # a day that is over has no room to explain
         missing.sort(key=lambda t: (-t.importance, rank_of.get(t.id, len(rank_of)), t.id))
         notes = [
-            f"'{task.title}' (importance {task.importance}) is not planned today: "
-            f"{self._left_out_reason(task)}"
+            f"'{task.title}' (importance {task.importance}{self._holds_up(task)}) "
+            f"is not planned today: {self._left_out_reason(task)}"
             for task in missing[:_LEFT_OUT_NOTES]
         ]
         if len(missing) > _LEFT_OUT_NOTES:
             more = len(missing) - _LEFT_OUT_NOTES
             notes.append(f"{more} more important task{'s' if more != 1 else ''} not planned today")
         return notes
+
+    def _holds_up(self, task: Task) -> str:
+        """ ", holds up 'Build' due Fri 17:00 and 1 more": why leaving it out matters."""
+        waiting = [t for t in self.world.values() if task.id in t.depends_on]
+        if not waiting:
+            return ""
+        dated = sorted((t for t in waiting if t.due is not None), key=lambda t: (t.due, t.id))
+        first = dated[0] if dated else min(waiting, key=lambda t: t.id)
+        words = f", holds up '{first.title}'"
+        if first.due is not None:
+            words += f" due {_when(first.due, self.day, self.clock.zone)}"
+        if len(waiting) > 1:
+            words += f" and {len(waiting) - 1} more"
+        return words
 
     def _left_out_reason(self, task: Task) -> str:
         zone = self.clock.zone

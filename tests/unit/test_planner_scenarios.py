@@ -285,3 +285,15 @@ def test_an_overdue_short_task_still_waits_for_its_dependency() -> None:
     result = plan([draft, send])
     assert focus(result)[0].task_id == 1
     assert focus(result, 2)[0].start >= focus(result, 1)[-1].end
+
+
+def test_a_left_out_task_that_holds_up_a_chain_says_what_it_holds_up() -> None:
+    tasks, _ = _chain_day()
+    dues = [
+        task(k, f"Due {k}", importance=5, estimate_minutes=90, due=at(17, 30)) for k in range(1, 6)
+    ]
+    result = plan([*dues, *tasks])
+    (note,) = named(result, "Draft spec")
+    assert note.startswith(
+        "'Draft spec' (importance 4, holds up 'Build' due Fri 17:00) is not planned today: "
+    )
