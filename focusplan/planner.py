@@ -382,6 +382,8 @@ class _DayBuilder:
     given_up: set[int] = field(default_factory=set)
     last_ranking: list[int] = field(default_factory=list)
     overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
+    # "today" in the plan's words, or "on Tuesday" for a day planned ahead of time.
+    day_word: str = "today"
 
     @classmethod
     def create(
@@ -492,7 +494,9 @@ class _DayBuilder:
                 if moment is not None and moment > plan_start_at and moment < window_end
             }
         )
+        ahead = now is not None and now.astimezone(zone).date() < day
         return cls(
+            day_word=f"on {_WEEKDAY_NAMES[day.weekday()]}" if ahead else "today",
             day=day,
             working=working,
             params=params_from_named(weights),
@@ -697,7 +701,9 @@ class _DayBuilder:
         threshold = levels[min(need, len(levels)) - 1]
         if self._energy(slot) >= threshold - _ENERGY_TIE:
             fresh = self._energy(slot) >= _HIGH_ENERGY
-            why = "your best hours for demanding work" if fresh else "the best energy left today"
+            why = (
+                "your best hours for demanding work" if fresh else "the best energy left in the day"
+            )
             pick = self._first_fit(high, gap, why=why)
             if pick is not None:
                 return pick
@@ -875,7 +881,8 @@ class _DayBuilder:
         due_words = ""
         if due_at is not None:
             when = _when(due_at, self.day, self.clock.zone)
-            due_words = f"due {'today ' if ':' in when[:3] else ''}{when}"
+            same_day = ":" in when[:3]
+            due_words = f"due {'today ' if same_day and self.day_word == 'today' else ''}{when}"
         if choice.urgent and due_at is not None:
             phrases.append(f"{due_words} · placed here to finish in time")
         if choice.why:
@@ -920,7 +927,7 @@ class _DayBuilder:
             if due_at.astimezone(zone).date() != self.day:
                 notes.append(
                     f"'{title}' is due {when}, before your next working day, "
-                    "and cannot be finished today"
+                    f"and cannot be finished {self.day_word}"
                 )
             elif due_at <= self.cut:
                 placed = [b for b in self.blocks if b.task_id == task_id]
@@ -929,7 +936,7 @@ class _DayBuilder:
                     + (
                         f"it goes at {_hhmm(placed[0].start, zone)}"
                         if placed
-                        else "there is no room for it today"
+                        else f"there is no room for it {self.day_word}"
                     )
                 )
             else:
@@ -955,12 +962,13 @@ class _DayBuilder:
         missing.sort(key=lambda t: (-t.importance, rank_of.get(t.id, len(rank_of)), t.id))
         notes = [
             f"'{task.title}' (importance {task.importance}{self._holds_up(task)}) "
-            f"is not planned today: {self._left_out_reason(task)}"
+            f"is not planned {self.day_word}: {self._left_out_reason(task)}"
             for task in missing[:_LEFT_OUT_NOTES]
         ]
         if len(missing) > _LEFT_OUT_NOTES:
             more = len(missing) - _LEFT_OUT_NOTES
-            notes.append(f"{more} more important task{'s' if more != 1 else ''} not planned today")
+            tasks = f"task{'s' if more != 1 else ''}"
+            notes.append(f"{more} more important {tasks} not planned {self.day_word}")
         return notes
 
     def _holds_up(self, task: Task) -> str:
@@ -987,7 +995,7 @@ class _DayBuilder:
         if task.created_at > self.clock.at(self.plan_start):
             return "it was added after the plan's free time was given out"
         if self.plan_start >= self.day_end or not self.blocks:
-            return "no free time is left today"
+            return f"no free time is left {self.day_word}"
         return "the free time went to work that is due sooner or ranked higher"
 
 
