@@ -309,6 +309,9 @@ class DayPlan(DomainModel):
     blocks: tuple[PlanBlock, ...] = ()
     notes: tuple[str, ...] = ()
     created_at: AwareDatetime | None = None
+    # A fingerprint of what it was planned from (tasks, events, working day, weights):
+    # a stored plan whose inputs changed is planned again (services.planning).
+    inputs: str | None = None
 
 
 class RankedTask(DomainModel):

@@ -2,8 +2,9 @@
 
 Planning is decoding, one slot at a time. At each free slot the ranking is
 computed with that slot's context (time of day, the energy predicted then, the
-meeting load of the next two hours) and the best task that fits the free time
-becomes one focus block, followed by a break. Tasks longer than a block continue
+meeting load of the next two hours) and, after the day-wide checks below, the
+best task that fits the free time becomes one focus block, followed by a break
+(except the day's last block: a day ends with work, not a rest). Tasks longer than a block continue
 in later blocks with their remaining minutes; a task placed in full counts as
 done at the end of its last block, so a task that depends on it becomes
 eligible from then on (the ranking's own eligibility rule, applied to the plan
@@ -25,13 +26,37 @@ Decisions worth knowing:
 - "Fits" means the free stretch holds the task's next natural piece (all that
   is left, or a full-length block). When no ranked task fits, the best one
   fills the stretch and continues later rather than leaving it empty.
+- The ranking sees one moment; the planner also sees the rest of the day, and
+  adjusts the ranking's order at each slot (`_decide`), in this order:
+  1. a short overdue task (at most 30 min) goes first, earliest due first, up to
+     an hour a day: it has waited long enough and costs little of the fresh hours;
+  2. when the rest of the day cannot hold every eligible task, importance 1–2
+     tasks with nothing pressing (not due before the next working day, not
+     overdue, not started) wait behind importance 4–5 ones;
+  3. "today's share" is the head of that order the free time can hold; its
+     high-demand tasks need H minutes (breaks included), and the best H free
+     minutes by predicted energy are their place: in one of them the best
+     high-demand task goes now ("your best hours for demanding work"), in any
+     other the best lighter task goes, cut short of the peak ("lighter work ·
+     demanding work waits for 11:05"). This is what keeps a 3-hour proposal in
+     the morning peak instead of half of it in the afternoon dip, whatever the
+     ranking's weights.
 - Due today: at each slot the planner checks whether, after the ranking's
   choice, the due-today tasks could still all finish in time if they went next
   (earliest due first, laid out with the planner's own block and break rules);
-  if not, the earliest-due task goes now ("due 11:00 · must start now"). Due
-  tasks that cannot all make it are given up lowest-ranked first, and the plan
-  names every due-today task that does not finish before its due time in
-  `DayPlan.notes`.
+  if not, the earliest-due task goes now ("due today 11:00 · placed here to
+  finish in time"). A task due before the next working day leaves room for it
+  (09:00 tomorrow, Monday 09:00 on a Friday) counts as due at the end of today:
+  today is its last chance, and if it cannot fit, today's plan says so, not the
+  next day's. Due tasks that cannot all make it are given up lowest-ranked
+  first, and the plan names every one that does not finish before its due time
+  in `DayPlan.notes`.
+- Important tasks (importance 4–5) that get no block are named in the notes
+  with the reason (waits for another task, cannot start yet, or the time went
+  to work due sooner or ranked higher), at most three and a count of the rest.
+- Reasons are true of their block: "long task early in the day" only in the
+  first 40% of the window, "waiting a while" only after a week, "fits high
+  energy" only at 3 or more, "N min more later" for what is left after it.
 - Planning from `now`: before `now` the plan is history, the blocks of `kept`
   (a block still running at `now` is cut at `now`); from `now` on the day is
   laid out again and nothing new starts before `now` (so events before `now`
@@ -225,7 +250,9 @@ def plan_day(
     return DayPlan(date=day, blocks=tuple(blocks), notes=tuple(notes), created_at=created)
 
 
-def tasks_after(plan: DayPlan, tasks: Sequence[Task]) -> list[Task]:
+def tasks_after(
+    plan: DayPlan, tasks: Sequence[Task], since: dt.datetime | None = None
+) -> list[Task]:
     """The tasks as they would stand if `plan` were followed, to plan a later day.
 
     Planning days one by one from the same open tasks would give every day the
@@ -233,10 +260,19 @@ def tasks_after(plan: DayPlan, tasks: Sequence[Task]) -> list[Task]:
     whose focus blocks cover its estimate is done at the end of its last block
     (which also unblocks its dependents); one planned in part keeps the minutes
     still left as its estimate; the others are returned as they are, in order.
+
+    With `since`, only the part of the plan from `since` on is taken as followed:
+    what was planned before it is past, and the tasks already say what of it was
+    done (a task planned this morning and still open goes on to tomorrow).
     """
     planned: dict[int, float] = {}
     last_end: dict[int, dt.datetime] = {}
     for block in plan.blocks:
+        if since is not None:
+            if block.end <= since:
+                continue
+            if block.start < since:
+                block = block.model_copy(update={"start": since})
         if block.kind == "focus" and block.task_id is not None:
             planned[block.task_id] = planned.get(block.task_id, 0.0) + block.minutes
             if block.task_id not in last_end or block.end > last_end[block.task_id]:
@@ -316,6 +352,7 @@ class _Choice:
     position: int  # rank position at the slot
     urgent: bool = False
     contributions: dict[str, float] = field(default_factory=dict)
+    why: str = ""  # the planner's own reason, when it overrode the ranking's order
 
 
 @dataclass
@@ -343,6 +380,10 @@ class _DayBuilder:
     blocks: list[PlanBlock] = field(default_factory=list)
     titles: dict[int, str] = field(default_factory=dict)  # of tasks placed in full
     given_up: set[int] = field(default_factory=set)
+    last_ranking: list[int] = field(default_factory=list)
+    overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
+    # "today" in the plan's words, or "on Tuesday" for a day planned ahead of time.
+    day_word: str = "today"
 
     @classmethod
     def create(
@@ -431,11 +472,18 @@ class _DayBuilder:
                 world[task_id] = task.model_copy(update={"estimate_minutes": left})
             remaining[task_id] = left
 
+        # Due today, or due before the next working day leaves room to do it (09:00
+        # tomorrow): either way today is the last chance, so the due check covers both.
+        last_chance = _next_working_start(working, day, zone) + dt.timedelta(
+            minutes=working.min_block_minutes
+        )
         due: dict[int, int] = {}
         due_exact: dict[int, dt.datetime] = {}
         for task_id in remaining:
             due_at = world[task_id].due
-            if due_at is not None and due_at.astimezone(zone).date() == day:
+            if due_at is None:
+                continue
+            if due_at.astimezone(zone).date() == day or window_end <= due_at < last_chance:
                 due_exact[task_id] = due_at
                 due[task_id] = min(clk.floor(due_at), day_end)
         waiting_times = sorted(
@@ -446,7 +494,9 @@ class _DayBuilder:
                 if moment is not None and moment > plan_start_at and moment < window_end
             }
         )
+        ahead = now is not None and now.astimezone(zone).date() < day
         return cls(
+            day_word=f"on {_WEEKDAY_NAMES[day.weekday()]}" if ahead else "today",
             day=day,
             working=working,
             params=params_from_named(weights),
@@ -477,6 +527,11 @@ class _DayBuilder:
         blocks = _join_at_cut(
             sorted(self.history + self.fixed_blocks + self.blocks, key=_order), self.cut
         )
+        # A rest after the day's last work is no rest: the day ends there.
+        while blocks and blocks[-1].kind == "break" and blocks[-1].title == "Break":
+            if blocks[-1].start < self.cut:
+                break
+            blocks.pop()
         return blocks, self._notes()
 
     def _fill(self, start: int, end: int) -> None:
@@ -506,35 +561,163 @@ class _DayBuilder:
         result = rank_tasks(
             list(self.world.values()), context, self.params, explain=True, top_attention=0
         )
-        ids = [int(task_id) for task_id in result.ids]
-        gap = end - slot
-        best: _Choice | None = None
-        fallback: _Choice | None = None
-        for position, task_id in enumerate(ids):
-            left = self.remaining.get(task_id)
-            if left is None:
-                continue
-            minutes = self._block_minutes(left, gap)
-            if minutes is None:
-                continue
-            if gap >= min(
-                max(left, self.working.min_block_minutes), self.working.max_block_minutes
-            ):
-                best = _Choice(task_id, minutes, position)
-                break
-            if fallback is None:
-                fallback = _Choice(task_id, minutes, position)
-        choice = best or fallback
+        ids = [int(task_id) for task_id in result.ids if int(task_id) in self.remaining]
+        position = {int(task_id): pos for pos, task_id in enumerate(result.ids)}
+        self.last_ranking = ids
+        choice = self._decide(ids, slot, end)
         if choice is None:
             return None
+        choice.position = position[choice.task_id]
         if self.due:
             choice = self._respect_due_times(choice, ids, slot, end)
+            choice.position = position[choice.task_id]
         if result.contributions is not None:
             choice.contributions = {
                 name: float(values[choice.position])
                 for name, values in result.contributions.items()
             }
         return choice
+
+    def _decide(self, ranked: Sequence[int], slot: int, end: int) -> _Choice | None:
+        """The ranking's order, adjusted by what only the whole day shows.
+
+        The ranking sees one moment; the planner also sees the rest of the day, and
+        applies, in this order: a short overdue task clears first; when the day
+        cannot hold every task, low-importance chores wait behind important work;
+        high-demand work goes to the best predicted hours still free and lighter
+        work fills the others. Due times are checked after this (`_respect_due_times`).
+        """
+        gap = end - slot
+        moment = self.clock.at(slot)
+        overdue = {
+            t for t in ranked if (due_at := self.world[t].due) is not None and due_at <= moment
+        }
+        order = self._triage(ranked, slot, overdue)
+        today = self._todays_share(order, slot)
+        quick = self._overdue_quick([t for t in ranked if t in overdue], today, gap)
+        if quick is not None:
+            return quick
+        by_energy = self._by_energy(order, today, slot, gap)
+        if by_energy is not None:
+            return by_energy
+        return self._first_fit(order, gap)
+
+    def _first_fit(self, order: Sequence[int], gap: int, why: str = "") -> _Choice | None:
+        """The first task whose next natural piece fits the gap, else the first that can
+        go at all (it fills the gap and continues later rather than leave it empty)."""
+        fallback: _Choice | None = None
+        for task_id in order:
+            left = self.remaining[task_id]
+            minutes = self._block_minutes(left, gap)
+            if minutes is None:
+                continue
+            piece = min(max(left, self.working.min_block_minutes), self.working.max_block_minutes)
+            if gap >= piece:
+                return _Choice(task_id, minutes, position=-1, why=why)
+            if fallback is None:
+                fallback = _Choice(task_id, minutes, position=-1, why=why)
+        return fallback
+
+    def _free_minutes_from(self, slot: int) -> int:
+        return sum(max(0, end - max(start, slot)) for start, end in self.free if end > slot)
+
+    def _triage(self, ranked: Sequence[int], slot: int, overdue: set[int]) -> list[int]:
+        """The ranking's order, except that when the rest of the day cannot hold every
+        task, importance 1–2 tasks with nothing pressing go after importance 4–5 ones:
+        a person short of time drops the chores, not the work that matters."""
+        if sum(self.remaining[t] for t in ranked) <= self._free_minutes_from(slot):
+            return list(ranked)
+        if not any(self.world[t].importance >= _IMPORTANT for t in ranked):
+            return list(ranked)
+        # Pressing: due before the next working day could take it, overdue, or started.
+        first = [
+            t
+            for t in ranked
+            if self.world[t].importance > _MINOR
+            or t in self.due
+            or t in overdue
+            or t in self.in_progress
+        ]
+        chosen = set(first)
+        return first + [t for t in ranked if t not in chosen]
+
+    def _todays_share(self, order: Sequence[int], slot: int) -> list[int]:
+        """The head of `order` that the rest of the day can hold: the tasks today is for."""
+        room = self._free_minutes_from(slot)
+        share: list[int] = []
+        total = 0
+        for task_id in order:
+            if total >= room:
+                break
+            share.append(task_id)
+            total += max(self.remaining[task_id], self.working.min_block_minutes)
+        return share
+
+    def _overdue_quick(
+        self, overdue: Sequence[int], today: Sequence[int], gap: int
+    ) -> _Choice | None:
+        """A short overdue task (of today's share, or of some importance) goes first: it
+        has waited long enough and costs little of the fresh hours (earliest due first;
+        at most `_OVERDUE_FIRST_MINUTES` a day, so a long backlog cannot eat the peak)."""
+        if self.overdue_minutes >= _OVERDUE_FIRST_MINUTES:
+            return None  # enough of the fresh hours went to clearing the backlog
+        share = set(today)
+        quick = [
+            t
+            for t in overdue  # eligible now: not blocked, not waiting for not_before
+            if self.remaining[t] <= _QUICK_MINUTES and (t in share or self.world[t].importance >= 3)
+        ]
+        quick.sort(key=lambda t: (self.world[t].due, t))
+        for task_id in quick:
+            minutes = self._block_minutes(self.remaining[task_id], gap)
+            if minutes is not None and minutes >= self.remaining[task_id]:
+                self.overdue_minutes += minutes
+                return _Choice(task_id, minutes, position=-1, why="overdue · quick to clear first")
+        return None
+
+    def _by_energy(
+        self, order: Sequence[int], today: Sequence[int], slot: int, gap: int
+    ) -> _Choice | None:
+        """Demanding work in the best free hours left, lighter work in the others.
+
+        The high-demand tasks of today's share need H minutes; the best H free minutes
+        from `slot` on (by predicted energy) are their place. In one of those minutes
+        the best-ranked high-demand task goes now, whatever the ranking put first; in
+        another, the best-ranked lighter task goes, cut so as not to eat into the peak.
+        None: the ranking's order stands (no demanding work today, or nothing else).
+        """
+        high = [t for t in today if self.world[t].demand == "high"]
+        if not high:
+            return None
+        need = sum(self.remaining[t] for t in high)
+        # The breaks between those blocks take free minutes too.
+        need += self.working.break_minutes * (math.ceil(need / self.working.max_block_minutes) - 1)
+        minutes_left = [
+            minute for start, end in self.free for minute in range(max(start, slot), end)
+        ]
+        if not minutes_left:
+            return None
+        levels = sorted((self._energy(m) for m in minutes_left), reverse=True)
+        threshold = levels[min(need, len(levels)) - 1]
+        if self._energy(slot) >= threshold - _ENERGY_TIE:
+            fresh = self._energy(slot) >= _HIGH_ENERGY
+            why = (
+                "your best hours for demanding work" if fresh else "the best energy left in the day"
+            )
+            pick = self._first_fit(high, gap, why=why)
+            if pick is not None:
+                return pick
+            return None
+        peak = next(m for m in minutes_left if self._energy(m) >= threshold - _ENERGY_TIE)
+        if peak <= slot:
+            return None
+        lighter = [t for t in order if self.world[t].demand != "high"]
+        before_peak = min(gap, peak - slot)
+        if before_peak < self.working.min_block_minutes:
+            return None
+        on_grid = peak - peak % self.working.step_minutes  # 16:20, not 16:21
+        waits = f"demanding work waits for {_hhmm(self.clock.at(on_grid), self.clock.zone)}"
+        return self._first_fit(lighter, before_peak, why=f"lighter work · {waits}")
 
     def _place(self, choice: _Choice, slot: int, end: int) -> int:
         task_id = choice.task_id
@@ -691,24 +874,47 @@ class _DayBuilder:
     # ------------------------------------------------------------------ words
 
     def _reason(self, choice: _Choice, task: Task, slot: int, energy: float, left: int) -> str:
-        """Why this block: the planner's own facts, then the ranking's top contributions."""
+        """Why this block: the planner's own facts, then the ranking's top contributions,
+        each phrase true of this block (its time, its energy, what is left after it)."""
         phrases: list[str] = []
         due_at = self.due_exact.get(choice.task_id)
+        due_words = ""
+        if due_at is not None:
+            when = _when(due_at, self.day, self.clock.zone)
+            same_day = ":" in when[:3]
+            due_words = f"due {'today ' if same_day and self.day_word == 'today' else ''}{when}"
         if choice.urgent and due_at is not None:
-            phrases.append(f"due {_hhmm(due_at, self.clock.zone)} · must start now")
+            phrases.append(f"{due_words} · placed here to finish in time")
+        if choice.why:
+            phrases.append(choice.why)
+        early = slot * 5 < self.day_end * 2  # the first 40% of the working window
         phrases.extend(
-            _contribution_phrases(choice.contributions, task, energy, self.clock.at(slot))
+            phrase
+            for phrase in _contribution_phrases(
+                choice.contributions,
+                task,
+                energy,
+                self.clock.at(slot),
+                early,
+                choice.task_id in self.in_progress,
+            )
+            # The planner says it more exactly for a task due today or tomorrow morning.
+            if not (due_at is not None and phrase in ("due today", "deadline near"))
         )
-        if due_at is not None and not choice.urgent and "due today" not in phrases:
-            phrases.append("due today")
+        if due_at is not None and not choice.urgent:
+            phrases.append(due_words)
         if choice.task_id in self.in_progress and "continues" not in phrases:
             phrases.append("continues")
         if left > 0:
-            phrases.append(f"{left} min left")
-        return " · ".join(dict.fromkeys(phrases))
+            phrases.append(f"{left} min more later")
+        if not phrases:
+            phrases.append("the best-ranked task that fits here")
+        words = [word for phrase in phrases for word in phrase.split(" · ")]
+        return " · ".join(dict.fromkeys(words))
 
     def _notes(self) -> list[str]:
         notes: list[str] = []
+        zone = self.clock.zone
         if self.plan_start >= self.day_end and self.cut > self.clock.at(0):
             notes.append("the working day is over; nothing left to plan")
         notes.extend(f"all day: {title}" for title in self.all_day_titles)
@@ -717,10 +923,80 @@ class _DayBuilder:
             if done is not None and done <= self.clock.floor(due_at):
                 continue
             title = self.titles.get(task_id) or self.world[task_id].title
-            notes.append(
-                f"'{title}' is due {_hhmm(due_at, self.clock.zone)} but cannot fit before then"
-            )
+            when = _when(due_at, self.day, zone)
+            if due_at.astimezone(zone).date() != self.day:
+                notes.append(
+                    f"'{title}' is due {when}, before your next working day, "
+                    f"and cannot be finished {self.day_word}"
+                )
+            elif due_at <= self.cut:
+                placed = [b for b in self.blocks if b.task_id == task_id]
+                notes.append(
+                    f"'{title}' was due {when} and is late: "
+                    + (
+                        f"it goes at {_hhmm(placed[0].start, zone)}"
+                        if placed
+                        else f"there is no room for it {self.day_word}"
+                    )
+                )
+            else:
+                notes.append(f"'{title}' is due {when} but cannot fit before then")
+        notes.extend(self._left_out_notes())
         return notes
+
+    def _left_out_notes(self) -> list[str]:
+        """Important open tasks with no block today, each with the reason (at most three)."""
+        planned = {b.task_id for b in self.blocks if b.kind == "focus"}
+        planned.update(b.task_id for b in self.history if b.kind == "focus")
+        rank_of = {task_id: pos for pos, task_id in enumerate(self.last_ranking)}
+        missing = [
+            task
+            for task in self.world.values()
+            if task.importance >= _IMPORTANT
+            and task.id not in planned
+            and task.id not in self.due_exact
+            and task.created_at <= self.clock.at(self.day_end)
+        ]
+        if not missing or self.plan_start >= self.day_end:
+            return []  # a day that is over has no room to explain
+        missing.sort(key=lambda t: (-t.importance, rank_of.get(t.id, len(rank_of)), t.id))
+        notes = [
+            f"'{task.title}' (importance {task.importance}{self._holds_up(task)}) "
+            f"is not planned {self.day_word}: {self._left_out_reason(task)}"
+            for task in missing[:_LEFT_OUT_NOTES]
+        ]
+        if len(missing) > _LEFT_OUT_NOTES:
+            more = len(missing) - _LEFT_OUT_NOTES
+            tasks = f"task{'s' if more != 1 else ''}"
+            notes.append(f"{more} more important {tasks} not planned {self.day_word}")
+        return notes
+
+    def _holds_up(self, task: Task) -> str:
+        """ ", holds up 'Build' due Fri 17:00 and 1 more": why leaving it out matters."""
+        waiting = [t for t in self.world.values() if task.id in t.depends_on]
+        if not waiting:
+            return ""
+        dated = sorted((t for t in waiting if t.due is not None), key=lambda t: (t.due, t.id))
+        first = dated[0] if dated else min(waiting, key=lambda t: t.id)
+        words = f", holds up '{first.title}'"
+        if first.due is not None:
+            words += f" due {_when(first.due, self.day, self.clock.zone)}"
+        if len(waiting) > 1:
+            words += f" and {len(waiting) - 1} more"
+        return words
+
+    def _left_out_reason(self, task: Task) -> str:
+        zone = self.clock.zone
+        waiting = [self.world[dep].title for dep in task.depends_on if dep in self.world]
+        if waiting:
+            return f"it waits for '{waiting[0]}'"
+        if task.not_before is not None and task.not_before >= self.clock.at(self.day_end):
+            return f"it cannot start before {_when(task.not_before, self.day, zone)}"
+        if task.created_at > self.clock.at(self.plan_start):
+            return "it was added after the plan's free time was given out"
+        if self.plan_start >= self.day_end or not self.blocks:
+            return f"no free time is left {self.day_word}"
+        return "the free time went to work that is due sooner or ranked higher"
 
 
 def _energy_by_minute(
@@ -753,6 +1029,25 @@ def _energy_by_minute(
 
 def _hhmm(when: dt.datetime, zone: dt.tzinfo) -> str:
     return when.astimezone(zone).strftime("%H:%M")
+
+
+def _when(when: dt.datetime, day: dt.date, zone: dt.tzinfo) -> str:
+    """`11:00` on `day`, `tomorrow 09:00` the day after, `Mon 09:00` further on."""
+    local = when.astimezone(zone)
+    if local.date() == day:
+        return local.strftime("%H:%M")
+    if local.date() == day + dt.timedelta(days=1):
+        return f"tomorrow {local:%H:%M}"
+    return f"{_WEEKDAY_NAMES[local.weekday()][:3]} {local:%H:%M}"
+
+
+def _next_working_start(working: WorkingDay, day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """When the first working day after `day` starts (a week on if none is set)."""
+    for offset in range(1, 8):
+        later = day + dt.timedelta(days=offset)
+        if working.works_on(later):
+            return working.window(later, zone)[0]
+    return working.window(day + dt.timedelta(days=7), zone)[0]
 
 
 def _order(block: PlanBlock) -> tuple[dt.datetime, dt.datetime]:
@@ -820,7 +1115,12 @@ def _join_at_cut(blocks: list[PlanBlock], cut: dt.datetime) -> list[PlanBlock]:
 
 
 def _contribution_phrases(
-    contributions: Mapping[str, float], task: Task, energy: float, slot: dt.datetime
+    contributions: Mapping[str, float],
+    task: Task,
+    energy: float,
+    slot: dt.datetime,
+    early: bool,
+    in_progress: bool,
 ) -> list[str]:
     """The largest positive contributions to the task's score, in words (at most three).
 
@@ -831,15 +1131,19 @@ def _contribution_phrases(
     for name, value in contributions.items():
         if value <= 0:
             continue
-        phrase = _phrase(name, task, energy, slot)
+        phrase = _phrase(name, task, energy, slot, early, in_progress)
         if phrase is not None:
             amounts[phrase] = amounts.get(phrase, 0.0) + value
     ranked = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
     return [phrase for phrase, _ in ranked[:3]]
 
 
-def _phrase(name: str, task: Task, energy: float, slot: dt.datetime) -> str | None:
-    """What a positive contribution of weight `name` means for `task`, or None."""
+def _phrase(
+    name: str, task: Task, energy: float, slot: dt.datetime, early: bool, in_progress: bool
+) -> str | None:
+    """What a positive contribution of weight `name` means for `task` in this block, or
+    None when the plain words would not be true of it (a weight can push a little in a
+    situation its phrase does not describe: "long task early in the day" at 14:20)."""
     kind, _, term = name.partition(".")
     query, _, key = term.partition("×")
     feature = key or query
@@ -848,33 +1152,54 @@ def _phrase(name: str, task: Task, energy: float, slot: dt.datetime) -> str | No
         # "mates" are just every other loose task, which is not worth a phrase.
         return _VALUE_PHRASES.get(feature) if task.project or task.tags else None
     if feature == "importance":
-        return "important"
+        return "important" if task.importance >= 3 else None
     if feature == "deadline":
         if task.due is None:
             return None
         if task.due <= slot:
             return "overdue"
-        return "due today" if task.due.date() == slot.date() else "deadline near"
+        if task.due.date() == slot.date():
+            return "due today"
+        return "deadline near" if task.due - slot <= _NEAR_DEADLINE else None
     if feature == "demand":
         if task.demand == "high":
-            return "fits high energy"
-        return "light work for low energy" if task.demand == "low" else None
+            return "fits high energy" if energy >= _HIGH_ENERGY else None
+        if task.demand == "low":
+            return "light work for low energy" if energy < _HIGH_ENERGY else None
+        return None
     if feature == "estimate":
         if query == "meeting_load":
             return "fits before the next meeting"
         if query == "day_left":
-            return "long task early in the day"
+            return "long task early in the day" if early else None
         if query == "energy":
-            return "long task for fresh hours" if energy >= 3 else "short task for low energy"
-        return "quick win" if task.estimate_minutes <= _QUICK_MINUTES else None
+            if task.estimate_minutes <= _QUICK_MINUTES:
+                short = energy < _HIGH_ENERGY and not in_progress
+                return "short task for low energy" if short else None
+            return "long task for fresh hours" if energy >= _HIGH_ENERGY else None
+        # The estimate the ranking sees is what is left: the end of a long task is no win.
+        quick = task.estimate_minutes <= _QUICK_MINUTES and not in_progress
+        return "quick win" if quick else None
     if feature == "window_fit":
         return f"its {task.window} window" if task.window else None
+    if feature == "age":
+        return "waiting a while" if slot - task.created_at >= _LONG_WAIT else None
     return _TASK_PHRASES.get(feature)
 
 
 _QUICK_MINUTES: Final[int] = 30
+_HIGH_ENERGY: Final[float] = 3.0  # predicted level from which "fresh" is true
+_NEAR_DEADLINE: Final[dt.timedelta] = dt.timedelta(days=3)
+_LONG_WAIT: Final[dt.timedelta] = dt.timedelta(days=7)
+_LEFT_OUT_NOTES: Final[int] = 3
+_OVERDUE_FIRST_MINUTES: Final[int] = 60
+# Importance at or above which a task left out of the day is named in the notes, and
+# at or below which a task with nothing pressing waits behind those when time is short.
+_IMPORTANT: Final[int] = 4
+_MINOR: Final[int] = 2
+# Energies this close count as equal when deciding whether a minute is among the best.
+_ENERGY_TIE: Final[float] = 1e-6
 _TASK_PHRASES: Final[dict[str, str]] = {
-    "age": "waiting a while",
     "unblocks": "unblocks other tasks",
     "in_progress": "continues",
 }

@@ -523,8 +523,15 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def plan(ctx: click.Context, day: dt.date | None, replan: bool, as_json: bool) -> None:
-    """The day plan: focus blocks and breaks around your calendar."""
-    from focusplan.services.planning import plan_day_for
+    """The day plan: focus blocks and breaks around your calendar.
+
+    The stored plan is shown while nothing it was made from changed; after a task,
+    an event or a setting changed it is planned again from now (what already
+    happened stays), as the app's Plan screen does.
+    """
+    from focusplan.planner import WorkingDay
+    from focusplan.services.planning import default_plan_day, plan_day_for
+    from focusplan.settings import load_settings
 
     now = _now()
     result = plan_day_for(_source(ctx), day or now.date(), now=now, replan=replan)
@@ -537,6 +544,15 @@ def plan(ctx: click.Context, day: dt.date | None, replan: bool, as_json: bool) -
         from focusplan.cli.render import print_plan
 
         print_plan(result)
+        if day is None:
+            # Today stays the default (the contract); say where the next plan is.
+            upcoming = default_plan_day(now, WorkingDay.from_settings(load_settings()))
+            if upcoming != now.date():
+                click.echo(
+                    f"today's working hours are over: focusplan plan --date {upcoming} "
+                    "shows the next working day",
+                    err=True,
+                )
 
 
 # --- review ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from focusplan import clock
-from focusplan.domain import Choice, DomainModel, Task, WeightsVersion
+from focusplan.domain import Choice, DayPlan, DomainModel, Task, WeightsVersion
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
 
@@ -176,7 +176,19 @@ def export_plans(
     from focusplan.services.planning import plan_days_for
 
     plans = plan_days_for(source, plan_days(day, week_of, now), now=now)
-    return export_plan(plans, fmt, zone=clock.local_zone(), now=now)
+    tasks = source.tasks()
+    shared = [_without_other_tasks(plan, tasks) for plan in plans]
+    return export_plan(shared, fmt, zone=clock.local_zone(), now=now)
+
+
+def _without_other_tasks(plan: DayPlan, tasks: Sequence[Task]) -> DayPlan:
+    """The plan as it may leave the machine: its notes that name a task with no block
+    that day ("'Hire Sam' is not planned today") stay with the person. An exported
+    plan is shared (a calendar, a wiki), and holds only what that day holds."""
+    planned = {block.task_id for block in plan.blocks if block.kind == "focus"}
+    private = [f"'{task.title}'" for task in tasks if task.id not in planned]
+    notes = tuple(note for note in plan.notes if not any(name in note for name in private))
+    return plan if notes == plan.notes else plan.model_copy(update={"notes": notes})
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -201,6 +201,8 @@ class PlanRecord(Base):
     date: Mapped[dt.date] = mapped_column(Date, unique=True)
     created_at: Mapped[dt.datetime]
     notes: Mapped[list[str]] = mapped_column(JSON)
+    # Fingerprint of the plan's inputs (sha256 hex); NULL for plans stored before 0003.
+    inputs: Mapped[str | None] = mapped_column(String(64))
 
 
 class PlanBlockRecord(Base):

@@ -198,7 +198,7 @@ async def test_r_plans_again_from_now_with_a_task_added_since(
         assert "Planned again from 10:00." in app.said
 
 
-async def test_a_task_done_elsewhere_shows_as_done_after_the_reload(
+async def test_a_task_done_elsewhere_leaves_the_rest_of_the_plan_after_the_reload(
     demo_source: DataSource, frozen_now: dt.datetime
 ) -> None:
     app = make_app(demo_source)
@@ -209,7 +209,48 @@ async def test_a_task_done_elsewhere_shows_as_done_after_the_reload(
         complete_task(demo_source, block.task_id, frozen_now)
         app.poll_changes()
         await settle(pilot)
-        assert timeline(app).data.status[block.task_id] == "done"
+        data = timeline(app).data
+        # Planned again from now: the done task has no block ahead; what already
+        # happened of it stays, marked done.
+        mine = [b for b in data.blocks if b.task_id == block.task_id]
+        assert all(b.start < frozen_now for b in mine)
+        assert all(data.status[b.task_id] == "done" for b in mine if b.task_id is not None)
+        assert any(b.kind == "focus" and b.start >= frozen_now for b in data.blocks)
+
+
+async def test_a_task_added_elsewhere_is_planned_on_the_reload_without_asking(
+    demo_source: DataSource, frozen_now: dt.datetime
+) -> None:
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_plan(pilot)
+        urgent, _ = add_task(
+            demo_source,
+            NewTask(
+                title="Call the auditor back",
+                importance=5,
+                estimate_minutes=20,
+                due=frozen_now + dt.timedelta(hours=2),
+                created_at=frozen_now,
+            ),
+        )
+        app.poll_changes()
+        await settle(pilot)
+        assert urgent.id in {b.task_id for b in timeline(app).data.blocks}
+        assert "Planned again" not in " ".join(app.said)  # nobody pressed r
+
+
+async def test_opened_in_the_evening_it_shows_tomorrows_plan(
+    demo_source: DataSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOCUSPLAN_NOW", "2026-11-23T19:00:00+01:00")
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_plan(pilot)
+        assert shown_day(app) == MONDAY + dt.timedelta(days=1)
+        assert "tomorrow" in str(plan_screen(app).query_one("#plan-main").border_title)
+        focus = [b for b in timeline(app).data.blocks if b.kind == "focus"]
+        assert sum(b.minutes for b in focus) >= 4 * 60
 
 
 # --- focus -------------------------------------------------------------------------------------

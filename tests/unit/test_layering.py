@@ -97,11 +97,6 @@ def test_no_import_cycle_among_the_package_modules() -> None:
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
-# Where a face still opens a unit of work itself; issue 9 moves these into services/.
-# Each is a strict xfail: once its file is clean the test passes, and the mark must go.
-_FACES_STILL_OPENING_UNITS_OF_WORK = {
-    "focusplan/tui/screens/plan.py",
-}
 _FACE_FILES = sorted(
     str(path.relative_to(ROOT))
     for face in ("cli", "tui")
@@ -109,18 +104,7 @@ _FACE_FILES = sorted(
 )
 
 
-@pytest.mark.parametrize(
-    "face_file",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="its action is moving into services/"),
-        )
-        if name in _FACES_STILL_OPENING_UNITS_OF_WORK
-        else name
-        for name in _FACE_FILES
-    ],
-)
+@pytest.mark.parametrize("face_file", _FACE_FILES)
 def test_the_faces_never_open_a_unit_of_work_themselves(face_file: str) -> None:
     """Static imports cannot see this: a face gets a unit of work from DataSource, a
     services object, without importing the store. Every action must be a service."""

@@ -241,11 +241,11 @@ def test_a_quick_task_still_gets_a_minimum_block() -> None:
     assert [b.minutes for b in focus_of(result, 1)] == [15]
 
 
-def test_every_focus_block_is_followed_by_a_break() -> None:
+def test_every_focus_block_but_the_last_is_followed_by_a_break() -> None:
     tasks = [task(i, estimate_minutes=30) for i in range(1, 4)]
     result = plan(tasks, logs=[], working=NO_LUNCH)
     kinds = [b.kind for b in result.blocks]
-    assert kinds == ["focus", "break"] * 3
+    assert kinds == ["focus", "break", "focus", "break", "focus"]
     assert all(b.minutes == 10 for b in result.blocks if b.kind == "break")
 
 
@@ -364,8 +364,8 @@ def test_a_due_task_goes_first_when_waiting_would_miss_its_due_time() -> None:
     result = plan([*_busy_day(), invoice], weights=DEADLINE_BLIND)
     (block,) = focus_of(result, 1)
     assert block.end <= at(10, 30)
-    assert "must start now" in block.reason
-    assert result.notes == ()
+    assert "due today 10:30 · placed here to finish in time" in block.reason
+    assert not any("Send invoice" in note for note in result.notes)
 
 
 def test_a_due_task_is_not_pulled_forward_while_it_can_still_wait() -> None:
@@ -400,12 +400,12 @@ def test_of_two_due_tasks_that_cannot_both_fit_one_makes_it_and_one_is_named() -
 
 def test_a_task_due_before_the_day_starts_is_named_in_the_notes() -> None:
     result = plan([task(1, "Early report", due=at(8))])
-    assert result.notes == ("'Early report' is due 08:00 but cannot fit before then",)
+    assert result.notes == ("'Early report' was due 08:00 and is late: it goes at 09:00",)
 
 
 def test_due_task_reason_says_due_today() -> None:
     result = plan([task(1, "Send invoice", due=at(16))])
-    assert "due today" in focus_of(result, 1)[0].reason
+    assert "due today 16:00" in focus_of(result, 1)[0].reason
 
 
 # --------------------------------------------------------------------------- planning from now
@@ -554,3 +554,16 @@ def test_a_dependency_finished_in_the_first_plan_unblocks_the_next_day() -> None
     tuesday = MONDAY + dt.timedelta(days=1)
     tuesday_plan = plan(tasks_after(monday_plan, tasks), day=tuesday, working=working)
     assert focus_of(tuesday_plan, 2)
+
+
+def test_tasks_after_a_moment_take_only_the_rest_of_the_plan_as_followed() -> None:
+    tasks = [task(1, estimate_minutes=60), task(2, estimate_minutes=60)]
+    result = plan(tasks, logs=[], working=NO_LUNCH)
+    first, second = focus_of(result, 1)[0], focus_of(result, 2)[0]
+    assert first.end <= second.start
+    after = {t.id: t for t in tasks_after(result, tasks, since=first.end)}
+    assert after[1].status == "open"  # planned before `since`: the task says if it was done
+    assert after[1].estimate_minutes == 60
+    assert after[2].status == "done"
+    halfway = first.start + dt.timedelta(minutes=30)
+    assert {t.id: t for t in tasks_after(result, tasks, since=halfway)}[1].estimate_minutes == 30

@@ -35,6 +35,7 @@ class PlanRepository:
                 date=plan.date,
                 created_at=plan.created_at if plan.created_at is not None else clock.now(),
                 notes=list(plan.notes),
+                inputs=plan.inputs,
             )
             .returning(_PLANS.c.id)
         ).scalar_one()
@@ -73,6 +74,7 @@ class PlanRepository:
                 "date": row.date,
                 "created_at": row.created_at,
                 "notes": tuple(row.notes),
+                "inputs": row.inputs,
                 "blocks": tuple(
                     PlanBlock.model_validate(
                         {

@@ -1,8 +1,10 @@
 """Plan: the day as focus blocks, breaks and events, beside the energy predicted for each hour.
 
-Today by default, any day on demand. Plans are read and made in a worker (a day
-planned for the first time is stored, as with the CLI's `plan`); a past day is
-only read, never planned after the fact. `r` plans again from now, `s` exports,
+Today by default (after the working day, the next working day), any day on demand.
+Plans are read and made in a worker through `services.planning.plan_view`, which
+serves the stored plan while its inputs are unchanged and otherwise plans again
+from now (stored, as with the CLI's `plan`); a past day is only read, never planned
+after the fact. `r` plans again from now, `s` exports,
 and the app-wide task keys (e, d, x, f) act on the highlighted focus block's task.
 """
 
@@ -23,8 +25,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from focusplan import clock
-from focusplan.domain import DayPlan, PlanBlock, Task
-from focusplan.services.source import DataSource
+from focusplan.domain import DayPlan, PlanBlock
+from focusplan.services.planning import PlanView
 from focusplan.tui.actions import describe_error
 from focusplan.tui.board import Board
 from focusplan.tui.screens.base import MainScreen
@@ -35,79 +37,7 @@ from focusplan.tui.widgets.timeline import Timeline, TimelineData
 if TYPE_CHECKING:
     from focusplan.planner import WorkingDay
 
-# The energy curve is sampled this often (minutes); rows read the nearest sample.
-ENERGY_STEP = 5
-
-
-@dataclass(frozen=True)
-class PlanView:
-    """One day as the screen shows it: the plan (None: a past day nobody planned) and the
-    energy predicted across its working hours."""
-
-    day: dt.date
-    at: dt.datetime
-    plan: DayPlan | None
-    works: bool
-    window: tuple[dt.datetime, dt.datetime]
-    energy: tuple[float, ...] = ()  # every ENERGY_STEP minutes from window[0]
-    replanned: bool = False
-
-    def level_at(self, moment: dt.datetime) -> float | None:
-        if not self.energy:
-            return None
-        minutes = (moment - self.window[0]).total_seconds() / 60
-        index = round(minutes / ENERGY_STEP)
-        return self.energy[index] if 0 <= index < len(self.energy) else None
-
-    @property
-    def is_today(self) -> bool:
-        return self.day == self.at.date()
-
-
-def read_plan(
-    source: DataSource,
-    day: dt.date,
-    now: dt.datetime,
-    working: WorkingDay,
-    *,
-    replan: bool = False,
-) -> PlanView:
-    """The stored plan for `day`, or a new one for today and later days (stored, like the
-    CLI's); with `replan`, planned again from `now`. Blocking: run it in a worker."""
-    import numpy as np
-
-    from focusplan.energy import EnergyModel
-    from focusplan.services.planning import plan_day_for
-
-    zone = now.tzinfo or clock.local_zone()
-    end_of_day = clock.start_of_day(day + dt.timedelta(days=1), zone)
-    # What could be predicted for that day: a past day's curve ignores later logs.
-    cutoff = min(now, end_of_day)
-    with source.unit_of_work() as uow:
-        stored = uow.plans.get(day)
-        logs = uow.energy.list(until=cutoff)
-        context = uow.days.get(day)
-    plan = stored
-    if replan or (stored is None and day >= now.date()):
-        plan = plan_day_for(source, day, now=now, replan=replan)
-    start, end = working.window(day, zone)
-    if plan is not None and plan.blocks:
-        start = min(start, min(block.start for block in plan.blocks).astimezone(zone))
-        end = max(end, max(block.end for block in plan.blocks).astimezone(zone))
-    steps = int((end - start).total_seconds() // (ENERGY_STEP * 60)) + 1
-    moments = [start + dt.timedelta(minutes=ENERGY_STEP * k) for k in range(steps)]
-    hours = np.array([m.hour + m.minute / 60 for m in moments], dtype=float)
-    sleep = context.sleep_hours if context is not None else None
-    levels = EnergyModel.fit(logs, cutoff).curve(hours, sleep)
-    return PlanView(
-        day=day,
-        at=now,
-        plan=plan,
-        works=working.works_on(day),
-        window=(start, end),
-        energy=tuple(float(level) for level in levels),
-        replanned=replan,
-    )
+__all__ = ["PlanScreen", "PlanView", "day_label", "summary"]
 
 
 def day_label(day: dt.date, today: dt.date) -> str:
@@ -134,19 +64,6 @@ def summary(plan: DayPlan) -> str:
     if plan.created_at is not None:
         parts.append(f"planned {plan.created_at:%a %H:%M}")
     return " · ".join(parts)
-
-
-def changed_since(plan: DayPlan, tasks: tuple[Task, ...]) -> int:
-    """Open tasks added or edited after the plan was made (finishing one is expected)."""
-    made = plan.created_at
-    if made is None:
-        return 0
-    return sum(
-        1
-        for task in tasks
-        if task.status == "open"
-        and (task.created_at > made or (task.updated_at is not None and task.updated_at > made))
-    )
 
 
 class PlanScreen(MainScreen):
@@ -191,7 +108,8 @@ class PlanScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._day: dt.date | None = None  # None: today, whichever day that is
+        # None: the day to show by default (today; in the evening, the next working day).
+        self._day: dt.date | None = None
         self._view: PlanView | None = None
         self._token = 0
         self._replanning = False
@@ -222,8 +140,18 @@ class PlanScreen(MainScreen):
         """The board changed (a task added or done, a session started): read the plan again."""
         self._load()
 
+    def _working(self) -> WorkingDay:
+        from focusplan.planner import WorkingDay
+
+        return WorkingDay.from_settings(self.focusplan.settings)
+
+    def _default_day(self) -> dt.date:
+        from focusplan.services.planning import default_plan_day
+
+        return default_plan_day(clock.now(), self._working())
+
     def _wanted_day(self) -> dt.date:
-        return self._day if self._day is not None else clock.now().date()
+        return self._day if self._day is not None else self._default_day()
 
     def _load(self) -> None:
         if self._replanning:
@@ -239,11 +167,11 @@ class PlanScreen(MainScreen):
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
     def _read(self, token: int, day: dt.date, now: dt.datetime, replan: bool) -> None:
-        from focusplan.planner import WorkingDay
+        from focusplan.services.planning import plan_view
 
         try:
-            working = WorkingDay.from_settings(self.focusplan.settings)
-            view = read_plan(self.focusplan.source, day, now, working, replan=replan)
+            # The service re-plans from now if anything changed since the stored plan.
+            view = plan_view(self.focusplan.source, day, now, self._working(), replan=replan)
         except Exception as exc:  # a broken database or plan must not take the app down
             self.post_message(self.PlanFailed(token, describe_error(exc)))
             return
@@ -323,12 +251,6 @@ class PlanScreen(MainScreen):
                 "No focus blocks: the open tasks fit on earlier days, or none is left "
                 "— a adds a task."
             )
-        changed = changed_since(plan, board.tasks) if board is not None else 0
-        if changed and view.day >= view.at.date():
-            notes.append(
-                f"{changed} task{'s' if changed != 1 else ''} added or changed since this plan "
-                "was made — r plans again from now."
-            )
         self._show_notes(view, notes)
 
     def _show_empty(self, text: Text) -> None:
@@ -402,7 +324,8 @@ class PlanScreen(MainScreen):
 
     def _go_to_day(self, day: dt.date) -> None:
         today = clock.now().date()
-        self._day = None if day == today else day
+        # The default day follows the clock (midnight, the end of the working day).
+        self._day = None if day == self._default_day() else day
         self.query_one("#plan-main").border_title = f"Plan · {day_label(day, today)} · loading…"
         self._request(day, replan=False)
 

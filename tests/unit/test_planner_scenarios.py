@@ -1,0 +1,299 @@
+"""Hand-made days whose right plan a person would agree with (issue 11, the day plan).
+
+Each test is one decision a thoughtful person would make, checked on a small day
+built for it: a morning person (fresh at 11:00, drained after lunch), a handful of
+tasks, sometimes meetings. The ranking's weights are the defaults unless a test
+says otherwise; where a decision belongs to the planner alone, the test uses
+weights blind to the feature the ranking would otherwise lean on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from focusplan.attention.weights import DEFAULT_WEIGHTS
+from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
+from focusplan.planner import WorkingDay, plan_day
+
+ZONE = ZoneInfo("Europe/Paris")
+WEDNESDAY = dt.date(2026, 11, 25)
+FRIDAY = dt.date(2026, 11, 27)
+WORK = WorkingDay(zone="Europe/Paris")
+DEADLINE_BLIND = {
+    **DEFAULT_WEIGHTS,
+    "residual.deadline": 0.0,
+    "attn.bias×deadline": 0.0,
+    "value.deadline": 0.0,
+}
+
+
+def at(hour: int, minute: int = 0, day: dt.date = WEDNESDAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
+
+
+def days_from(day: dt.date, offset: int) -> dt.date:
+    return day + dt.timedelta(days=offset)
+
+
+CREATED = at(8, day=days_from(WEDNESDAY, -3))
+
+
+def task(task_id: int, title: str, **fields: Any) -> Task:
+    return Task(id=task_id, title=title, created_at=fields.pop("created_at", CREATED), **fields)
+
+
+def morning_person(before: dt.date = WEDNESDAY) -> list[EnergyLog]:
+    """Two weeks of logs: warming up at 9, peak 11–12, drained after lunch."""
+    pattern = [(9, 0, 3), (10, 0, 4), (11, 0, 5), (12, 0, 4), (14, 0, 2), (15, 30, 3), (17, 0, 2)]
+    logs: list[EnergyLog] = []
+    for back in range(1, 15):
+        day = days_from(before, -back)
+        for hour, minute, level in pattern:
+            logs.append(EnergyLog(id=len(logs) + 1, at=at(hour, minute, day), level=level))
+    return logs
+
+
+def plan(
+    tasks: list[Task],
+    events: list[ContextEvent] | None = None,
+    day: dt.date = WEDNESDAY,
+    weights: dict[str, float] | None = None,
+) -> DayPlan:
+    return plan_day(day, tasks, events or [], morning_person(day), weights or DEFAULT_WEIGHTS, WORK)
+
+
+def meeting(event_id: int, start: dt.datetime, end: dt.datetime, title: str) -> ContextEvent:
+    return ContextEvent(id=event_id, start=start, end=end, title=title)
+
+
+def focus(result: DayPlan, task_id: int | None = None) -> list[PlanBlock]:
+    return [
+        b for b in result.blocks if b.kind == "focus" and (task_id is None or b.task_id == task_id)
+    ]
+
+
+def weighted_energy(blocks: list[PlanBlock]) -> float:
+    minutes = sum(b.minutes for b in blocks)
+    return sum((b.energy or 0) * b.minutes for b in blocks) / minutes
+
+
+def named(result: DayPlan, title: str) -> list[str]:
+    return [note for note in result.notes if f"'{title}'" in note]
+
+
+# --------------------------------------------------------------------------- energy fit
+
+
+def _proposal_day() -> list[Task]:
+    return [
+        task(1, "Write proposal", importance=4, demand="high", estimate_minutes=180,
+             due=at(17, day=FRIDAY)),
+        task(2, "Collect budget quotes", importance=3, demand="low", estimate_minutes=45),
+        task(3, "Call plumber", importance=2, demand="low", estimate_minutes=20),
+        task(4, "Review PR", importance=3, demand="medium", estimate_minutes=60),
+        task(5, "Expenses", importance=2, demand="low", estimate_minutes=30),
+    ]  # fmt: skip
+
+
+def test_a_long_demanding_task_gets_the_peak_and_the_chores_get_the_dip() -> None:
+    result = plan(_proposal_day())
+    proposal = focus(result, 1)
+    chores = [b for b in focus(result) if b.task_id in (2, 3, 5)]
+    assert sum(b.minutes for b in proposal) == 180
+    # The freshest hour of the day (11:00–12:00) is the proposal's, not a chore's.
+    peak = max(focus(result), key=lambda b: b.energy or 0)
+    assert peak.task_id == 1
+    assert all(not (b.start < at(12) and at(11) < b.end) for b in chores)
+    # Most of it before lunch, in one stretch of fresh hours, not half in the afternoon.
+    assert sum(b.minutes for b in proposal if b.end <= at(12, 30)) >= 150
+    assert weighted_energy(proposal) >= weighted_energy(chores) + 0.75
+
+
+def test_the_best_hours_go_to_demanding_work_even_when_the_ranking_ignores_energy() -> None:
+    energy_blind = {**DEFAULT_WEIGHTS, "attn.energy×demand": 0.0, "attn.hour_sin×demand": 0.0}
+    result = plan(_proposal_day(), weights=energy_blind)
+    peak = max(focus(result), key=lambda b: b.energy or 0)
+    assert peak.task_id == 1
+    assert "your best hours for demanding work" in peak.reason
+
+
+# --------------------------------------------------------------------------- due times
+
+
+def _full_morning() -> list[Task]:
+    return [
+        task(10 + k, f"Deep work {k}", importance=5, demand="high", estimate_minutes=90)
+        for k in range(5)
+    ]
+
+
+def test_a_task_due_at_nine_tomorrow_is_planned_today() -> None:
+    anna = task(1, "Reply to Anna", importance=2, estimate_minutes=10,
+                due=at(9, day=days_from(WEDNESDAY, 1)))  # fmt: skip
+    result = plan([*_full_morning(), anna], weights=DEADLINE_BLIND)
+    (block,) = focus(result, 1)
+    assert block.end <= at(17, 30)
+    assert "due tomorrow 09:00" in block.reason
+    assert named(result, "Reply to Anna") == []
+
+
+def test_a_task_due_at_nine_tomorrow_that_cannot_fit_today_is_named_today() -> None:
+    anna = task(1, "Reply to Anna", estimate_minutes=60, due=at(9, day=days_from(WEDNESDAY, 1)))
+    offsite = meeting(1, at(9), at(17, 30), "Offsite")
+    result = plan([anna], [offsite])
+    assert focus(result, 1) == []
+    assert named(result, "Reply to Anna") == [
+        "'Reply to Anna' is due tomorrow 09:00, before your next working day, "
+        "and cannot be finished today"
+    ]
+
+
+def test_on_friday_a_task_due_monday_nine_is_friday_work() -> None:
+    report = task(1, "Weekly report", importance=2, estimate_minutes=45,
+                  due=at(9, day=days_from(FRIDAY, 3)))  # fmt: skip
+    result = plan([*_full_morning(), report], day=FRIDAY, weights=DEADLINE_BLIND)
+    assert sum(b.minutes for b in focus(result, 1)) == 45
+    assert "due Mon 09:00" in focus(result, 1)[0].reason
+
+
+def test_a_task_due_this_afternoon_finishes_before_its_due_time() -> None:
+    invoice = task(1, "Send invoice", importance=1, estimate_minutes=45, due=at(14))
+    result = plan([*_full_morning(), invoice], weights=DEADLINE_BLIND)
+    blocks = focus(result, 1)
+    assert sum(b.minutes for b in blocks) == 45
+    assert blocks[-1].end <= at(14)
+
+
+def test_an_overdue_short_task_goes_first_not_after_hours_on_a_later_deadline() -> None:
+    big = task(1, "Quarterly plan", importance=4, demand="high", estimate_minutes=150,
+               due=at(17, day=days_from(WEDNESDAY, 5)))  # fmt: skip
+    fine = task(2, "Pay parking fine", importance=3, demand="low", estimate_minutes=20,
+                due=at(17, day=days_from(WEDNESDAY, -1)))  # fmt: skip
+    result = plan([big, fine])
+    first = focus(result)[0]
+    assert first.task_id == 2
+    assert first.start == at(9)
+    assert "overdue" in first.reason
+
+
+# --------------------------------------------------------------------------- what is left out
+
+
+def _chain_day() -> tuple[list[Task], list[ContextEvent]]:
+    friday = at(17, day=FRIDAY)
+    tasks = [
+        task(10, "Draft spec", importance=4, demand="high", estimate_minutes=120),
+        task(11, "Build", importance=3, estimate_minutes=120, depends_on=(10,), due=friday),
+        task(12, "Ship", importance=3, estimate_minutes=60, depends_on=(11,), due=friday),
+        task(13, "Tidy desk", importance=1, demand="low", estimate_minutes=45),
+        task(14, "Sort photos", importance=1, demand="low", estimate_minutes=60),
+        task(15, "Report", importance=3, demand="medium", estimate_minutes=90, due=at(16)),
+    ]
+    events = [meeting(1, at(9), at(10, 30), "Workshop"), meeting(2, at(14), at(16), "Offsite")]
+    return tasks, events
+
+
+def test_when_time_is_short_an_important_task_is_not_displaced_by_a_chore() -> None:
+    tasks, events = _chain_day()
+    result = plan(tasks, events)
+    assert sum(b.minutes for b in focus(result, 10)) == 120
+    assert focus(result, 13) == []
+    assert focus(result, 14) == []
+    assert focus(result, 15)[-1].end <= at(16)
+
+
+def test_an_important_task_that_waits_for_another_is_named_with_the_reason() -> None:
+    tasks, events = _chain_day()
+    blocked = task(16, "Sign contract", importance=5, estimate_minutes=30, depends_on=(12,))
+    result = plan([*tasks, blocked], events)
+    assert named(result, "Sign contract") == [
+        "'Sign contract' (importance 5) is not planned today: it waits for 'Ship'"
+    ]
+
+
+def test_an_important_task_crowded_out_is_named_with_the_reason() -> None:
+    dues = [
+        task(k, f"Due {k}", importance=5, estimate_minutes=90, due=at(17, 30)) for k in range(1, 6)
+    ]
+    spec = task(10, "Draft spec", importance=4, demand="high", estimate_minutes=120)
+    result = plan([*dues, spec])
+    assert focus(result, 10) == []
+    (note,) = named(result, "Draft spec")
+    assert note.startswith("'Draft spec' (importance 4) is not planned today: ")
+    assert "due sooner" in note
+
+
+def test_a_planned_or_unimportant_task_is_not_named() -> None:
+    result = plan(_proposal_day())
+    assert result.notes == ()
+
+
+# --------------------------------------------------------------------------- shape and words
+
+
+def test_the_day_ends_with_work_not_a_break() -> None:
+    result = plan(_proposal_day())
+    assert result.blocks[-1].kind == "focus"
+
+
+def test_the_first_block_of_a_long_task_says_what_is_left_after_it() -> None:
+    result = plan(_proposal_day())
+    first = focus(result, 1)[0]
+    assert "min more later" in first.reason
+    assert "min left" not in first.reason
+    assert "continues" not in first.reason
+
+
+def test_no_reason_claims_urgency_in_the_present_tense() -> None:
+    # A plan made for tomorrow: "must start now" would be false at any of its blocks.
+    tomorrow = days_from(WEDNESDAY, 1)
+    tasks = [
+        *_full_morning(),
+        task(1, "Invoice", importance=1, estimate_minutes=60, due=at(17, day=tomorrow)),
+    ]
+    result = plan(tasks, day=tomorrow, weights=DEADLINE_BLIND)
+    assert focus(result, 1)
+    assert all("now" not in b.reason for b in focus(result))
+    assert "due today 17:00" in focus(result, 1)[0].reason
+
+
+def test_long_task_early_in_the_day_is_only_said_in_the_morning() -> None:
+    tasks = [
+        task(k, f"Long {k}", importance=3, demand="medium", estimate_minutes=90)
+        for k in range(1, 6)
+    ]
+    result = plan(tasks)
+    for block in focus(result):
+        if block.start >= at(12, 30):
+            assert "long task early in the day" not in block.reason
+
+
+def test_a_task_created_a_minute_ago_is_not_waiting_a_while() -> None:
+    fresh = task(1, "Just added", importance=3, estimate_minutes=30, created_at=at(8, 59))
+    old = task(2, "From last month", importance=3, estimate_minutes=30,
+               created_at=at(9, day=days_from(WEDNESDAY, -30)))  # fmt: skip
+    result = plan([fresh, old])
+    assert "waiting a while" not in focus(result, 1)[0].reason
+
+
+def test_an_overdue_short_task_still_waits_for_its_dependency() -> None:
+    draft = task(1, "Draft the letter", importance=3, estimate_minutes=45)
+    send = task(2, "Send the letter", importance=3, estimate_minutes=15, depends_on=(1,),
+                due=at(17, day=days_from(WEDNESDAY, -1)))  # fmt: skip
+    result = plan([draft, send])
+    assert focus(result)[0].task_id == 1
+    assert focus(result, 2)[0].start >= focus(result, 1)[-1].end
+
+
+def test_a_left_out_task_that_holds_up_a_chain_says_what_it_holds_up() -> None:
+    tasks, _ = _chain_day()
+    dues = [
+        task(k, f"Due {k}", importance=5, estimate_minutes=90, due=at(17, 30)) for k in range(1, 6)
+    ]
+    result = plan([*dues, *tasks])
+    (note,) = named(result, "Draft spec")
+    assert note.startswith(
+        "'Draft spec' (importance 4, holds up 'Build' due Fri 17:00) is not planned today: "
+    )
