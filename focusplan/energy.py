@@ -64,8 +64,8 @@ SLEEP_DEBT_MAX: Final[float] = 1.0
 _BINS: Final[int] = 288
 _BIN_HOURS: Final[np.ndarray] = (np.arange(_BINS) + 0.5) * (24.0 / _BINS)
 _RADIANS_PER_HOUR: Final[float] = 2.0 * math.pi / 24.0
-# A weekday's correction needs twice the evidence of the all-days curve to move as far.
-WEEKDAY_STRENGTH: Final[float] = 2.0
+# A weekday's correction shrinks like the all-days curve: n(h) logs pull n/(n + k) of the way.
+WEEKDAY_STRENGTH: Final[float] = 1.0
 
 # The prior: a base plus von Mises bumps (centre hour, width hours, height).
 _PRIOR_BASE: Final[float] = 1.35

@@ -147,6 +147,7 @@ class Facts:
     last_title: str | None = None
     last_tags: frozenset[str] = frozenset()
     next_meeting_start: dt.datetime | None = None
+    meeting_load: float = 0.0
     # Each task feature's mean over the eligible tasks: "long" means longer than that.
     typical: Mapping[str, float] = field(default_factory=dict)
 
@@ -207,10 +208,9 @@ def _interaction(
     if query == "energy":
         when = f"your energy now ({facts.energy:.1f})"
     elif query == "day_left":
-        left = f"{_span(facts.day_hours_left * 60)} of the working day left"
-        return f"{kind}, {left}"
+        return f"{kind}, with {_span(facts.day_hours_left * 60)} of the working day left"
     elif query == "meeting_load":
-        when = f"the time before {_meeting_at(facts)}"
+        return f"{kind}, with {facts.meeting_load:.0%} of the next 2 h in meetings"
     elif query == "hour_sin":
         when = "the morning" if facts.at.hour < 12 else "later in the day"
     elif query in _HOUR_OF_BIN:
@@ -224,17 +224,25 @@ def _interaction(
     return f"{kind} fits {when}" if up else f"{kind} does not suit {when}"
 
 
-def _value_text(feature: str, up: bool) -> str:
+def _value_text(feature: str, up: bool, task: Task) -> str:
+    # Who a task attends to: its project-mates, else tasks with its tags, else the
+    # other tasks without project or tags (they share one signature).
+    if task.project:
+        group = "its project"
+    elif task.tags:
+        group = f"#{sorted(task.tags)[0]} tasks"
+    else:
+        group = "tasks without a project"
     texts = {
-        "importance": ("its project has important tasks", "its project matters less"),
-        "deadline": ("its project has a deadline near", "its project has no deadline near"),
-        "unblocks": ("its project has key tasks", "its project holds nothing others wait on"),
-        "in_progress": ("same project as the task in focus", "away from the task in focus"),
+        "importance": ("important work", "less important work"),
+        "deadline": ("a deadline near", "no deadline near"),
+        "unblocks": ("tasks others wait on", "nothing others wait on"),
+        "in_progress": ("the task in focus", "not the task in focus"),
     }
     if feature in texts:
-        return texts[feature][0 if up else 1]
+        return f"{group}: {texts[feature][0 if up else 1]}"
     label = _FEATURE_LABELS.get(feature, feature.replace("_", " "))
-    return f"project-mates: {label}" if up else f"project-mates: less {label}"
+    return f"{group}: {label}" if up else f"{group}: less {label}"
 
 
 def reason_text(
@@ -248,11 +256,9 @@ def reason_text(
     up = amount >= 0
     at = facts.at
     if topic == _DUE:
-        if up or task.due is None:
-            return _due_phrase(task, at)
-        if task.due < at:
-            return _due_phrase(task, at)
-        return f"not due for {_span((task.due - at).total_seconds() / 60)}"
+        # The fact either way; the sign of the amount says whether it is more or less
+        # pressing than the average task's.
+        return _due_phrase(task, at)
     if topic == "quick_due":
         if up:
             return f"{_estimate(task)} and {_due_phrase(task, at)}"
@@ -296,7 +302,7 @@ def reason_text(
         return f"too long for the {_span(gap)} before {_meeting_at(facts)}"
     kind, _, term = topic.partition(".")
     if kind == "value":
-        return _value_text(term, up)
+        return _value_text(term, up, task)
     if kind == "attn":
         query, _, key = term.partition(CROSS)
         if query == key == PROJECT:

@@ -240,6 +240,7 @@ def _reasons(
         last_title=last.title if last is not None else None,
         last_tags=context.last_tags,
         next_meeting_start=context.next_meeting_start,
+        meeting_load=context.meeting_load,
         typical=typical,
     )
     keep = min(REASONS_KEPT, len(names))
@@ -249,15 +250,17 @@ def _reasons(
         top = np.argsort(-np.abs(row), kind="stable")[:keep]
         task = by_id[int(result.ids[position])]
         features = dict(zip(FEATURE_NAMES, result.features[position].tolist(), strict=True))
-        out[position] = tuple(
-            Reason(
-                text=reason_text(names[k], float(row[k]), task, features, facts),
-                amount=float(row[k]),
-                weights=tuple(topics[names[k]]),
-            )
-            for k in top
-            if abs(row[k]) > 1e-9
-        )
+        # Two topics can read the same ("no due date" for both urgency scales): one reason.
+        merged: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for k in top:
+            if abs(row[k]) <= 1e-9:
+                continue
+            text = reason_text(names[k], float(row[k]), task, features, facts)
+            amount, weights = merged.get(text, (0.0, ()))
+            merged[text] = (amount + float(row[k]), weights + tuple(topics[names[k]]))
+        reasons = [Reason(text=t, amount=a, weights=w) for t, (a, w) in merged.items()]
+        reasons.sort(key=lambda reason: -abs(reason.amount))
+        out[position] = tuple(reasons)
     return out
 
 
