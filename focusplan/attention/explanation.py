@@ -19,6 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from focusplan.attention.weights import (
@@ -169,6 +170,8 @@ def _due_phrase(task: Task, at: dt.datetime) -> str:
     if task.due is None:
         return "no due date"
     minutes = (task.due - at).total_seconds() / 60
+    if abs(minutes) < 1:
+        return "due now"
     if minutes < 0:
         return f"overdue by {_span(minutes)}"
     due = task.due.astimezone(at.tzinfo)
@@ -195,10 +198,16 @@ def _kind(task: Task, features: Mapping[str, float], facts: Facts, key: str) -> 
     return _FEATURE_LABELS.get(key, key)
 
 
-def _meeting_at(facts: Facts) -> str:
-    if facts.next_meeting_start is None:
+@lru_cache(maxsize=64)
+def _meeting_phrase(start: dt.datetime | None, zone: dt.tzinfo | None) -> str:
+    if start is None:
         return "the meetings ahead"
-    return f"your {facts.next_meeting_start.astimezone(facts.at.tzinfo):%H:%M} meeting"
+    return f"your {start.astimezone(zone):%H:%M} meeting"
+
+
+def _meeting_at(facts: Facts) -> str:
+    # Cached: one ranking asks for the same phrase for every task.
+    return _meeting_phrase(facts.next_meeting_start, facts.at.tzinfo)
 
 
 def _interaction(

@@ -6,6 +6,17 @@ Everything is judged by what was recorded at or before `t`: a task created later
 does not exist yet, one completed later is still open, a dependency completed
 later still blocks. Fields are pulled out of the tasks in one Python pass; the
 feature maths is vectorised.
+
+Task features beyond the task's own fields come from the moment (`RankInput`):
+``due_soon`` (exp(-slack/4 h), slack = hours left minus the task's length; 1 once
+it must start or is overdue), ``quick_due`` (``due_soon`` × shortness: full at
+15 min, none from an hour), ``same_project`` / ``shared_tags`` (continuity with
+the last task done or focused on today: 1/0, and the Jaccard overlap of tags),
+``fits_gap`` (tanh((minutes to the next meeting − estimate)/15 min), 0 without
+one). Context features: the clock as one harmonic and as twelve two-hour bins,
+the weekday (one-hot) and weekend, energy, the share of the working day left,
+the meeting load of the next two hours, and ``after_meeting`` (exp(-minutes
+since the last meeting ended today / 45)).
 """
 
 from __future__ import annotations
