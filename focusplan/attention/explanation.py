@@ -72,17 +72,37 @@ _DAY_NAMES: Final[dict[str, str]] = {
     "sun": "Sundays",
 }
 _HOUR_OF_BIN: Final[dict[str, int]] = dict(zip(HOUR_BINS, HOUR_BIN_CENTRES, strict=True))
-# When a context feature is "on", in words: deep work fits ... / long tasks ...
+# When a context feature is "on", with its preposition: "deep work {when}".
 _CONTEXT_WHEN: Final[dict[str, str]] = {
-    "energy": "high energy",
-    "hour_sin": "the morning",
+    "energy": "when energy is high",
+    "hour_sin": "in the morning",
     "hour_cos": "around midnight",
-    "weekend": "the weekend",
+    "weekend": "at weekends",
     "day_left": "early in the day",
-    "meeting_load": "meetings ahead",
-    "after_meeting": "the hour after a meeting",
+    "meeting_load": "before meetings",
+    "after_meeting": "after a meeting",
     **{name: f"around {hour:02d}:00" for name, hour in _HOUR_OF_BIN.items()},
-    **{name: _DAY_NAMES[name] for name in WEEKDAYS},
+    **{name: f"on {_DAY_NAMES[name]}" for name in WEEKDAYS},
+}
+# What project-mates share, and what draws attention, as nouns.
+_NOUNS: Final[dict[str, str]] = {
+    "importance": "importance",
+    "deadline": "deadlines",
+    "unblocks": "blocking others",
+    "in_progress": "the task in focus",
+    "window_fit": "time windows",
+}
+# What project-mates share of the other features (learned weights; zero by default).
+_VALUE_NOUNS: Final[dict[str, str]] = {
+    "age": "waiting",
+    "demand": "deep work",
+    "estimate": "long work",
+    "window_fit": "time fit",
+    "due_soon": "urgency",
+    "quick_due": "quick dues",
+    "same_project": "continuity",
+    "shared_tags": "continuity",
+    "fits_gap": "gap fit",
 }
 _SCALAR_LABELS: Final[dict[str, str]] = {
     "self_affinity": "weight of task and moment fitting",
@@ -99,24 +119,26 @@ def weight_label(name: str) -> str:
     if kind == "residual":
         return _FEATURE_LABELS.get(term, term.replace("_", " "))
     if kind == "value":
-        return f"project-mates: {_FEATURE_LABELS.get(term, term.replace('_', ' '))}"
+        return (
+            "a project-mate in focus" if term == "in_progress" else f"project-mates' {_noun(term)}"
+        )
     if kind == "attn":
         query, _, key = term.partition(CROSS)
         if query == key == PROJECT:
             return "attention to project-mates"
         if query == "bias":
-            return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))}, via attention"
+            return f"attention to {_noun(key)}"
         when = _CONTEXT_WHEN.get(query, query.replace("_", " "))
         if key == "demand":
-            return f"deep work in {when}" if query != "energy" else "deep work with high energy"
+            return f"deep work {when}"
         if key == "estimate":
-            return (
-                f"long tasks with {when}"
-                if query in ("energy", "meeting_load")
-                else (f"long tasks {when}")
-            )
-        return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))} with {when}"
+            return f"long tasks {when}"
+        return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))} {when}"
     return name.replace("_", " ")
+
+
+def _noun(feature: str) -> str:
+    return _NOUNS.get(feature) or _VALUE_NOUNS.get(feature) or feature.replace("_", " ")
 
 
 WEIGHT_LABELS: Final[dict[str, str]] = {name: weight_label(name) for name in WEIGHT_NAMES}
@@ -229,7 +251,9 @@ def _when(query: str, facts: Facts) -> str:
         return f"your {_DAY_NAMES[query]}"
     if query == "after_meeting":
         return "after a meeting"
-    return _CONTEXT_WHEN.get(query, query.replace("_", " "))
+    if query == "weekend":
+        return "the weekend"
+    return "this hour"
 
 
 def _interaction(
@@ -276,20 +300,6 @@ def _value_text(feature: str, up: bool, task: Task) -> str:
         return f"{group}: {texts[feature][0 if up else 1]}"
     label = _VALUE_NOUNS.get(feature, feature.replace("_", " "))
     return f"{group}: {label}" if up else f"{group}: less {label}"
-
-
-# What project-mates share of the other features (learned weights; zero by default).
-_VALUE_NOUNS: Final[dict[str, str]] = {
-    "age": "waiting",
-    "demand": "deep work",
-    "estimate": "long work",
-    "window_fit": "time fit",
-    "due_soon": "urgency",
-    "quick_due": "quick dues",
-    "same_project": "continuity",
-    "shared_tags": "continuity",
-    "fits_gap": "gap fit",
-}
 
 
 def reason_text(
