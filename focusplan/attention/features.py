@@ -484,15 +484,24 @@ def _continuity(
     shared[:] = 0.0
     if ctx.last_task is None:
         return
+    # Few distinct projects and tag sets among many tasks: compute each once.
     if ctx.last_project:
         last = ctx.last_project.casefold()
-        same[:] = [project is not None and project.casefold() == last for project in project_col]
+        is_last: dict[str | None, bool] = {None: False}
+        for project in project_col:
+            if project is not None and project not in is_last:
+                is_last[project] = project.casefold() == last
+        same[:] = list(map(is_last.__getitem__, project_col))
     if ctx.last_tags:
-        last_tags = {tag.casefold() for tag in ctx.last_tags}
-        shared[:] = [_jaccard(tags, last_tags) for tags in tags_col]
+        last_tags = frozenset(tag.casefold() for tag in ctx.last_tags)
+        overlap: dict[Sequence[str], float] = {}
+        for tags in tags_col:
+            if tags not in overlap:
+                overlap[tags] = _jaccard(tags, last_tags)
+        shared[:] = list(map(overlap.__getitem__, tags_col))
 
 
-def _jaccard(tags: Sequence[str], other: set[str]) -> float:
+def _jaccard(tags: Sequence[str], other: frozenset[str]) -> float:
     if not tags:
         return 0.0
     mine = {tag.casefold() for tag in tags}
