@@ -140,6 +140,8 @@ ATTENTION_ENTRIES: Final[dict[str, tuple[str, str]]] = {
 }
 RESIDUAL_FEATURES: Final[tuple[str, ...]] = tuple(name for name, _, _ in _RESIDUAL)
 VALUE_FEATURES: Final[tuple[str, ...]] = tuple(name for name, _, _ in _VALUE)
+# λ, g, τ scale other terms: they are no reason of their own in an explanation.
+SCALAR_NAMES: Final[tuple[str, ...]] = tuple(name for name, _, _ in _SCALARS)
 
 WEIGHT_REASONS: Final[dict[str, str]] = {
     **{f"residual.{name}": why for name, _, why in _RESIDUAL},

@@ -73,9 +73,11 @@ def energy_curve(logs: Sequence[EnergyLog], at: dt.datetime) -> tuple[float, ...
 
 def load_board(source: DataSource, at: dt.datetime, *, recent_energy_minutes: int = 120) -> Board:
     """Read and rank everything the screens show, as of `at`."""
-    from focusplan.services.ranking import MEETING_HORIZON, rank_snapshot
+    from focusplan.services.ranking import context_window, rank_snapshot
 
-    snap = source.snapshot(at - dt.timedelta(hours=1), at + MEETING_HORIZON)
+    # The same span the CLI reads, so the app ranks with the same context (the day's
+    # meetings and sessions: continuity, the hour after a meeting).
+    snap = source.snapshot(*context_window(at))
     ranking = rank_snapshot(snap, at, explain=True, recent_energy_minutes=recent_energy_minutes)
     logs = tuple(log for log in snap.energy if log.at <= at)
     return Board(
