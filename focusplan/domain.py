@@ -366,3 +366,5 @@ class Ranking(DomainModel):
     # Attention between the top tasks (row i attends to column j), for the why-panel.
     attention_ids: tuple[int, ...] = ()
     attention: tuple[tuple[float, ...], ...] = ()
+    # How many tasks were eligible, shown or not (`rank --limit 3` says "3 of 21").
+    eligible: int | None = None

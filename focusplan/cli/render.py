@@ -93,29 +93,33 @@ def print_ranking(ranking: Ranking, explain: bool = False) -> None:
     """The ranking as a table with each task's top two reasons; with `explain`, every
     task followed by its top reasons, one a line, with their amounts."""
     energy = ranking.energy
+    shown, eligible = len(ranking.items), ranking.eligible
+    count = f"{shown} of {eligible}" if eligible is not None and eligible > shown else f"{shown}"
+    plural = "s" if (eligible if eligible is not None else shown) != 1 else ""
     click.echo(
         f"{ranking.at:%a %d %b %H:%M} · energy {energy.level:.1f} ({energy.source})"
-        f" · {len(ranking.items)} task{'s' if len(ranking.items) != 1 else ''}"
+        f" · {count} task{plural}"
     )
     if not ranking.items:
         click.echo("nothing to do right now")
         return
     best = ranking.items[0].score
     if explain:
-        title_width = max(16, _width() - 30)
+        title_width = max(16, _width() - 37)
         for item in ranking.items:
             click.echo(
-                f"{item.rank:>3}  {_cut(item.title, title_width):<{title_width}}  "
+                f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
                 f"{score_bar(item.score, best):<12} {item.score:6.1%}"
             )
             for reason in item.why[:EXPLAIN_REASONS]:
                 click.echo(f"       {reason.amount:+6.2f}  {reason.text}")
         click.echo("amounts: how much each reason moves the task's score against the average task")
         return
-    title_width = max(16, _width() - 62)
+    # The id is what `done`, `edit` and `focus start` take.
+    title_width = max(16, _width() - 69)
     for item in ranking.items:
         click.echo(
-            f"{item.rank:>3}  {_cut(item.title, title_width):<{title_width}}  "
+            f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
             f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item, ranking.baseline)}"
         )
 

@@ -204,6 +204,7 @@ def rank_snapshot(
         baseline=baseline,
         attention_ids=attention_ids,
         attention=attention,
+        eligible=len(result.ids),
     )
 
 

@@ -407,3 +407,13 @@ def test_rank_sees_continuity_and_meetings_recorded_before_now(fp: Focusplan) ->
     # Ranked at 09:30, before the completion, nothing was done yet today.
     earlier = fp.ok("rank", "--json", "--explain", "--at", "today 9:30").json()
     assert all(row["contributions"]["residual.same_project"] == 0 for row in earlier)
+
+
+def test_rank_shows_the_ids_done_takes_and_how_many_are_left_out(fp: Focusplan) -> None:
+    for title in ("alpha", "beta", "gamma", "delta"):
+        fp.ok("add", title)
+    text = fp.ok("rank", "--limit", "2").out
+    assert "2 of 4 tasks" in text.splitlines()[0]
+    ranked = fp.ok("rank", "--json", "--limit", "2").json()
+    for item in ranked:
+        assert f"#{item['id']}" in text
