@@ -31,12 +31,14 @@ pick", never "MRR" or "hit@1" (those are the JSON's keys).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from focusplan.review.models import LearningSummary, Metrics, Mover, Suggestion
+from focusplan.review.words import choices_in_words, top_picks
 
 if TYPE_CHECKING:
     from focusplan.attention.learning import ChoiceBatch
@@ -77,19 +79,6 @@ def _metrics(quality: Any) -> Metrics:
     )
 
 
-def top_picks(metrics: Metrics) -> int:
-    """How many of the choices were the ranking's first pick (ties shared fairly, rounded)."""
-    return round(metrics.hit_at_1 * metrics.choices)
-
-
-def choices_in_words(before: Metrics, after: Metrics | None = None) -> str:
-    """'of your last 30 choices, 12 were its top pick' (and the new weights' count)."""
-    text = f"of your last {before.choices} choices, {top_picks(before)} were its top pick"
-    if after is not None:
-        text += f" ({top_picks(after)} with the new weights)"
-    return text
-
-
 @dataclass(frozen=True, slots=True)
 class Fold:
     """One rolling-origin split: fit on the choices before `test[0]`, test on `test`."""
@@ -125,7 +114,7 @@ def rolling_folds(
     Blocks are Monday–Sunday weeks; when no week qualifies (the reviewed week is
     the first with choices), they are days. `times` must be in time order.
     """
-    if any(b < a for a, b in zip(times, times[1:], strict=False)):
+    if any(b < a for a, b in itertools.pairwise(times)):
         raise ValueError("choice times must be in time order")
     for by_day in (False, True):
         starts = _block_starts(times, week_start, zone, by_day)
@@ -247,7 +236,9 @@ def propose_reweighting(
             f"only {len(tested)} choices to test a change on"
             f" (at least {policy.min_heldout_choices} needed)"
         ), None
-    proposed, changes = _fit_settled(batch, _ages(times, range(len(batch)), reference), base, policy)
+    proposed, changes = _fit_settled(
+        batch, _ages(times, range(len(batch)), reference), base, policy
+    )
     if not changes:
         return summary("your choices fit the current weights; nothing to change"), None
     after = _validate(batch, times, folds, base, policy)

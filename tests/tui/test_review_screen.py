@@ -73,7 +73,7 @@ def with_suggestion(source: DataSource, review: WeekReview) -> tuple[WeekReview,
             Mover(task_id=24, title="Renew TLS", rank_before=4.0, rank_after=1.5, appearances=6),
         ),
         params={**params, "residual.importance": old + 0.5},
-        reason="review of week 2026-11-16: MRR 0.31 → 0.52",
+        reason="review of week 2026-11-16: top pick for 1 → 3 of your last 10 choices",
     )
     return review.model_copy(update={"suggestion": suggestion}), suggestion
 
@@ -281,7 +281,7 @@ async def test_accept_stores_exactly_the_suggestion_shown(demo_source: DataSourc
     async with app.run_test(size=SIZE) as pilot:
         suggestion = await open_with_suggestion(pilot, demo_source)
         screen = review_screen(app)
-        assert "Suggested: these weights change" in panel_text(screen)
+        assert "Suggested: give more or less weight to" in panel_text(screen)
         await pilot.click("#accept")
         await settle(pilot)
     assert weight_versions(demo_source) == [1, 2]

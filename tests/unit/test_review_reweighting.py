@@ -17,7 +17,8 @@ from focusplan.attention.features import FEATURE_INDEX
 from focusplan.attention.layer import forward
 from focusplan.attention.weights import DEFAULT_WEIGHTS
 from focusplan.review import LearningSummary, ReweightPolicy, Suggestion, propose_reweighting
-from focusplan.review.reweighting import choices_in_words, rolling_folds, top_picks
+from focusplan.review.reweighting import rolling_folds
+from focusplan.review.words import choices_in_words, top_picks
 from tests.unit.test_learning import random_tokens, sample_batch
 
 ZONE = ZoneInfo("Europe/Paris")
@@ -28,9 +29,7 @@ TITLES = {i: f"task {i}" for i in range(1, 10)}
 # A person who does the least important thing first: the defaults get them wrong.
 CONTRARIAN = dict(DEFAULT_WEIGHTS, **{"residual.importance": -3.0, "attn.bias×importance": -4.0})
 # A change of taste: from "importance above all" to "deadlines above all".
-BY_IMPORTANCE = dict(
-    DEFAULT_WEIGHTS, **{"residual.importance": 3.0, "residual.deadline": 0.0}
-)
+BY_IMPORTANCE = dict(DEFAULT_WEIGHTS, **{"residual.importance": 3.0, "residual.deadline": 0.0})
 BY_DEADLINE = dict(DEFAULT_WEIGHTS, **{"residual.importance": 0.0, "residual.deadline": 3.0})
 
 
@@ -73,9 +72,9 @@ def propose(
     )
 
 
-def steady(taste: Mapping[str, float], seed: int = 11, per_week: int = 40) -> tuple[
-    learning.ChoiceBatch, list[dt.datetime]
-]:
+def steady(
+    taste: Mapping[str, float], seed: int = 11, per_week: int = 40
+) -> tuple[learning.ChoiceBatch, list[dt.datetime]]:
     """Five weeks (the reviewed one and four before) of one unchanging taste."""
     rng = np.random.default_rng(seed)
     return history(rng, [(offset, taste, per_week) for offset in range(-4, 1)])
