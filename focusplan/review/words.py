@@ -89,7 +89,9 @@ def top_three(metrics: Metrics) -> int:
 
 def choices_in_words(before: Metrics, after: Metrics | None = None) -> str:
     """'of your last 30 choices, 12 were its top pick' (and the new weights' count)."""
-    text = f"of your last {before.choices} choices, {top_picks(before)} were its top pick"
+    picks = top_picks(before)
+    verb = "was" if picks == 1 else "were"
+    text = f"of your last {before.choices} choices, {picks} {verb} its top pick"
     if after is not None:
         text += f" ({top_picks(after)} with the new weights)"
     return text
