@@ -21,22 +21,22 @@ _WORDS: Final[dict[str, str]] = {
     "residual.age": "tasks waiting a long time",
     "residual.unblocks": "tasks that unblock others",
     "residual.in_progress": "finishing what you started",
-    "residual.window_fit": "a task's preferred time of day",
-    "attn.energy×demand": "deep work when your energy is high",
+    "residual.window_fit": "a task's preferred hours",
+    "attn.energy×demand": "deep work when fresh",
     "attn.hour_sin×demand": "deep work in the morning",
     "attn.weekend×demand": "demanding work at weekends",
-    "attn.energy×estimate": "long tasks when your energy is high",
-    "attn.day_left×estimate": "long tasks early in the day",
+    "attn.energy×estimate": "long tasks when fresh",
+    "attn.day_left×estimate": "long tasks early in a day",
     "attn.meeting_load×estimate": "long tasks before meetings",
-    "attn.bias×importance": "important tasks standing out",
-    "attn.bias×deadline": "urgent tasks standing out",
-    "attn.bias×unblocks": "key tasks standing out",
-    "attn.bias×in_progress": "the started task staying in mind",
-    "attn.bias×window_fit": "tasks in their time of day standing out",
+    "attn.bias×importance": "important tasks stand out",
+    "attn.bias×deadline": "urgent tasks stand out",
+    "attn.bias×unblocks": "key tasks stand out",
+    "attn.bias×in_progress": "the started task in mind",
+    "attn.bias×window_fit": "tasks in their hours",
     "attn.project×project": "staying within a project",
     "self_affinity": "fit with the moment",
     "attention_gain": "what related tasks bring",
-    "temperature": "how sharply the top task stands out",
+    "temperature": "focus on the top task",
 }
 _FEATURE_WORDS: Final[dict[str, str]] = {
     "deadline": "near deadlines",
@@ -45,6 +45,16 @@ _FEATURE_WORDS: Final[dict[str, str]] = {
     "meeting_load": "meetings",
     "window_fit": "time-of-day fit",
     "day_left": "time left in the day",
+}
+
+
+# A value weight: how much a neighbour's feature lifts a task ("related tasks' deadlines").
+_VALUE_WORDS: Final[dict[str, str]] = {
+    "deadline": "deadlines",
+    "estimate": "size",
+    "in_progress": "being started",
+    "window_fit": "hours",
+    "age": "age",
 }
 
 
@@ -60,11 +70,11 @@ def weight_in_words(name: str) -> str:
     if kind == "residual":
         return _feature(rest)
     if kind == "value":
-        return f"{_feature(rest)} of related tasks"
+        return f"related tasks' {_VALUE_WORDS.get(rest, _feature(rest))}"
     if kind == "attn":
         query, _, key = rest.partition("×")
         if query == "bias":
-            return f"{_feature(key)} standing out"
+            return f"{_feature(key)} stand out"
         return f"{_feature(key)} with {_feature(query)}"
     return name.replace("_", " ")
 

@@ -26,10 +26,10 @@ from focusplan.review import LearningSummary, Metrics, Suggestion, WeekReview
 from focusplan.review.words import change_in_words, weight_in_words
 from focusplan.tui.widgets.cells import score_bar, signed_bar, truncate
 
-NAME_WIDTH = 28
-CHANGE_WIDTH = 19
+NAME_WIDTH = 26
+CHANGE_WIDTH = 12
 TITLE_WIDTH = 30
-HALF_BAR = 6
+HALF_BAR = 4
 METRIC_BAR = 10
 
 
@@ -139,7 +139,9 @@ class SuggestionPanel(Vertical):
         for name, (old, new) in suggestion.changes.items():
             label = truncate(weight_in_words(name), NAME_WIDTH).ljust(NAME_WIDTH + 1)
             text.append(label)
-            text.append(change_in_words(old, new).ljust(CHANGE_WIDTH), style=dim)
+            # "counts more" → "more": the heading already says what is counted.
+            change = change_in_words(old, new).replace("counts ", "")
+            text.append(change.ljust(CHANGE_WIDTH), style=dim)
             text.append(f"{old:>5.2f} → {new:<5.2f} ")
             text.append_text(
                 # A weight going up is not "better": both directions in one colour.
