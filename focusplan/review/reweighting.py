@@ -19,8 +19,10 @@ refitting helps. With no earlier week to learn from (the first week of use),
 the days of the reviewed week are the folds instead, so the first week already
 counts. A suggestion is made when the folds hold at least `MIN_FIT_CHOICES`
 (10) choices to fit before each test block and `MIN_HELDOUT_CHOICES` (8) to
-test on, and the pooled mean reciprocal rank gains at least `MIN_MRR_GAIN`
-(0.02 absolute). The suggested weights are the fit on the whole window; those
+test on, and the mean reciprocal rank gains at least `MIN_MRR_GAIN` (0.02
+absolute) over the active weights, averaged over the test blocks with recent
+ones weighted more (the same decay as the fit: a change of taste shows first
+in the latest block). The figures shown are pooled over the test blocks. The suggested weights are the fit on the whole window; those
 that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the others
 are rounded, and the suggestion lists exactly those (old, new).
 
@@ -241,9 +243,9 @@ def propose_reweighting(
     )
     if not changes:
         return summary("your choices fit the current weights; nothing to change"), None
-    after = _validate(batch, times, folds, base, policy)
+    after, gain = _validate(batch, times, folds, base, reference, policy)
     assert before is not None
-    if after.mrr - before.mrr < policy.min_mrr_gain:
+    if gain < policy.min_mrr_gain:
         return summary(
             "learnt on the weeks before, new weights would not have ranked your next"
             f" choices better: {choices_in_words(before, after)}",
@@ -274,27 +276,40 @@ def _validate(
     times: Sequence[dt.datetime],
     folds: Sequence[Fold],
     base: Mapping[str, float],
+    reference: dt.datetime,
     policy: ReweightPolicy,
-) -> Metrics:
-    """Each fold's fit scored on its own test block, pooled over the blocks."""
+) -> tuple[Metrics, float]:
+    """Each fold's fit scored on its own test block: the figures pooled over the blocks,
+    and the mean reciprocal rank gain over `base` with recent blocks weighted more.
+
+    A block's weight is its number of choices times the decay of its age (from its
+    start to `reference`), as for the fit: a change of taste shows first in the
+    latest block, and averaging it evenly with blocks from before the change would
+    hide it for weeks.
+    """
     import numpy as np
 
     from focusplan.attention import learning
 
     scores, masks, chosen = [], [], []
+    gains, weights = [], []
     for fold in folds:
         fitted, _ = _fit_settled(
             _subset(batch, fold.fit), _ages(times, fold.fit, fold.origin), base, policy
         )
         test = _subset(batch, fold.test)
-        scores.append(learning.batch_logits(test, fitted))
+        logits = learning.batch_logits(test, fitted)
+        scores.append(logits)
         masks.append(test.mask)
         chosen.append(test.chosen)
-    return _metrics(
-        learning.quality_of_scores(
-            np.concatenate(scores), np.concatenate(masks), np.concatenate(chosen)
-        )
+        after = learning.quality_of_scores(logits, test.mask, test.chosen).mrr
+        gains.append(after - learning.rank_quality(test, base).mrr)
+        age = (reference - fold.origin).total_seconds() / _DAY_SECONDS
+        weights.append(len(test) * float(learning.decay_weights([age], policy.half_life_days)[0]))
+    pooled = learning.quality_of_scores(
+        np.concatenate(scores), np.concatenate(masks), np.concatenate(chosen)
     )
+    return _metrics(pooled), float(np.average(gains, weights=weights))
 
 
 def _movers(
