@@ -552,7 +552,7 @@ def _week_data(
         events = uow.events.between(start, end + dt.timedelta(days=1))
         weights = uow.weights.active().params
     choices = reconstruct_choices(tasks, sessions, stored, start, end, now=end)
-    batch, kept = choice_batch(tasks, energy, events, choices)
+    batch, kept = choice_batch(tasks, energy, events, choices, sessions)
     by_id = {task.id: task for task in tasks}
     shape = batch.ids.shape
     scores = {name: np.full(shape, -np.inf) for name in (*RULES, "random", "oracle")}

@@ -294,6 +294,18 @@ class DayPlan(DomainModel):
     created_at: AwareDatetime | None = None
 
 
+class Reason(DomainModel):
+    """One plain-word reason a task ranks where it does, and its amount in the logit.
+
+    `amount` is relative to the average eligible task (what every task shares cancels
+    in the softmax); `weights` are the weight names whose contributions it sums.
+    """
+
+    text: str
+    amount: float
+    weights: tuple[str, ...]
+
+
 class RankedTask(DomainModel):
     id: int
     title: str
@@ -301,6 +313,8 @@ class RankedTask(DomainModel):
     score: float
     logit: float
     contributions: Mapping[str, float] | None = None
+    # Reasons in plain words, largest |amount| first (explain only; at most a few).
+    why: tuple[Reason, ...] = ()
 
     def reasons(
         self, baseline: Mapping[str, float] | None, count: int = 3

@@ -17,6 +17,14 @@ weight n(h)/(n(h)+k): with all n logs at one hour that is the n/(n+k) shrinkage,
 and an hour nobody ever logs keeps the (shifted) prior instead of borrowing a
 far-away mean. Everything is continuous across midnight, and clipped to 1..5.
 
+Weekdays: people's Mondays are not their Fridays. On top of the all-days curve,
+each weekday d has its own correction, shrunk the same way but harder:
+
+    level(h, d) = level(h) + Σ_{i on d} wᵢ Kᵢ(h)(yᵢ − level(hᵢ)) / (n_d(h) + k_d)
+
+so a weekday with few logs keeps the all-days curve, and a person whose
+Mondays are flat sees it after a few Mondays (k_d = `WEEKDAY_STRENGTH` × k).
+
 Sleep: each hour of sleep under `SLEEP_NEED_HOURS` lowers the predicted curve
 by `SLEEP_DEBT_PER_HOUR`, at most `SLEEP_DEBT_MAX` (more sleep gives no bonus);
 a logged level is what the person felt, so it is never adjusted.
@@ -30,6 +38,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -55,6 +64,8 @@ SLEEP_DEBT_MAX: Final[float] = 1.0
 _BINS: Final[int] = 288
 _BIN_HOURS: Final[np.ndarray] = (np.arange(_BINS) + 0.5) * (24.0 / _BINS)
 _RADIANS_PER_HOUR: Final[float] = 2.0 * math.pi / 24.0
+# A weekday's correction shrinks like the all-days curve: n(h) logs pull n/(n + k) of the way.
+WEEKDAY_STRENGTH: Final[float] = 1.0
 
 # The prior: a base plus von Mises bumps (centre hour, width hours, height).
 _PRIOR_BASE: Final[float] = 1.35
@@ -75,6 +86,14 @@ def _kernel(hours: FloatArray, centres: FloatArray, width_hours: float) -> Float
     """Circular kernel (peak 1) between each hour and each centre: len(hours) × len(centres)."""
     delta = np.subtract.outer(hours, centres) * _RADIANS_PER_HOUR
     return np.exp(_concentration(width_hours) * (np.cos(delta) - 1.0))
+
+
+@lru_cache(maxsize=4)
+def _bin_kernel(width_hours: float) -> FloatArray:
+    """Kernel between every pair of bins: the same for every fit with one bandwidth."""
+    kernel = _kernel(_BIN_HOURS, _BIN_HOURS, width_hours)
+    kernel.setflags(write=False)
+    return kernel
 
 
 def circadian_prior(hours: npt.ArrayLike) -> FloatArray:
@@ -115,6 +134,9 @@ class EnergyModel:
     bandwidth_hours: float
     local_strength: float  # k
     n_logs: int
+    # Per weekday (Monday = 0) and bin: Σ wᵢ and Σ wᵢ (yᵢ − level(hᵢ)) (7 × bins).
+    weekday_weight: FloatArray | None = None
+    weekday_residual: FloatArray | None = None
 
     @classmethod
     def fit(
@@ -152,6 +174,22 @@ class EnergyModel:
         ).astype(np.float64)
         bin_weight.setflags(write=False)
         bin_residual.setflags(write=False)
+        weekday_weight: FloatArray | None = None
+        weekday_residual: FloatArray | None = None
+        if past:
+            # What the all-days curve leaves unexplained, by weekday, in the same bins.
+            kernel = _bin_kernel(bandwidth_hours)
+            local = (kernel @ bin_residual) / (kernel @ bin_weight + local_strength)
+            left = residual - offset - local[bins]
+            days = np.array([log.at.astimezone(zone).weekday() for log in past], dtype=np.intp)
+            slots = days * _BINS + bins
+            shape = (7, _BINS)
+            day_weight = np.bincount(slots, weights=weights, minlength=7 * _BINS)
+            weekday_weight = day_weight.astype(np.float64).reshape(shape)
+            day_residual = np.bincount(slots, weights=weights * left, minlength=7 * _BINS)
+            weekday_residual = day_residual.astype(np.float64).reshape(shape)
+            weekday_weight.setflags(write=False)
+            weekday_residual.setflags(write=False)
         return cls(
             offset=offset,
             bin_weight=bin_weight,
@@ -159,26 +197,49 @@ class EnergyModel:
             bandwidth_hours=bandwidth_hours,
             local_strength=local_strength,
             n_logs=len(past),
+            weekday_weight=weekday_weight,
+            weekday_residual=weekday_residual,
         )
 
-    def curve(self, hours: npt.ArrayLike, sleep_hours: float | None = None) -> FloatArray:
-        """Predicted level (1..5) at each clock hour (read modulo 24)."""
+    def curve(
+        self,
+        hours: npt.ArrayLike,
+        sleep_hours: float | None = None,
+        weekday: int | None = None,
+    ) -> FloatArray:
+        """Predicted level (1..5) at each clock hour (read modulo 24).
+
+        With `weekday` (Monday = 0) the curve of that day of the week; without,
+        the all-days curve.
+        """
         h = np.asarray(hours, dtype=np.float64)
         if not np.all(np.isfinite(h)):
             raise ValueError("hours must be finite")
+        if weekday is not None and weekday not in range(7):
+            raise ValueError(f"weekday must be 0..6, got {weekday!r}")
         flat = np.mod(h.reshape(-1), 24.0)
         level = circadian_prior(flat) + self.offset
         if self.n_logs:
             kernel = _kernel(flat, _BIN_HOURS, self.bandwidth_hours)
             near = kernel @ self.bin_weight
             level += (kernel @ self.bin_residual) / (near + self.local_strength)
+            if (
+                weekday is not None
+                and self.weekday_weight is not None
+                and self.weekday_residual is not None
+            ):
+                day_near = kernel @ self.weekday_weight[weekday]
+                strength = WEEKDAY_STRENGTH * self.local_strength
+                level += (kernel @ self.weekday_residual[weekday]) / (day_near + strength)
         level -= sleep_adjustment(sleep_hours)
         np.clip(level, MIN_LEVEL, MAX_LEVEL, out=level)
         return level.reshape(h.shape)
 
-    def level_at(self, hour: float, sleep_hours: float | None = None) -> float:
-        """Predicted level (1..5) at one clock hour."""
-        return float(self.curve(np.array([hour]), sleep_hours)[0])
+    def level_at(
+        self, hour: float, sleep_hours: float | None = None, weekday: int | None = None
+    ) -> float:
+        """Predicted level (1..5) at one clock hour (of one weekday, if given)."""
+        return float(self.curve(np.array([hour]), sleep_hours, weekday)[0])
 
 
 def energy_at(
@@ -188,8 +249,8 @@ def energy_at(
     sleep_hours: float | None = None,
 ) -> EnergyEstimate:
     """Energy at `at`: the latest log at or before `at` if it is at most
-    `recent_minutes` old ("logged"), else the personal curve ("predicted",
-    lowered by short sleep). Logs after `at` are never used."""
+    `recent_minutes` old ("logged"), else the personal curve of `at`'s weekday
+    ("predicted", lowered by short sleep). Logs after `at` are never used."""
     _require_aware(at, "at")
     if not (math.isfinite(recent_minutes) and recent_minutes >= 0):
         raise ValueError(f"recent_minutes must be >= 0, got {recent_minutes!r}")
@@ -201,5 +262,5 @@ def energy_at(
     if latest is not None and at - latest.at <= dt.timedelta(minutes=recent_minutes):
         return EnergyEstimate(level=float(latest.level), source="logged", logged_at=latest.at)
     model = EnergyModel.fit(logs, at)
-    level = model.level_at(_clock_hour(at)) - adjustment
+    level = model.level_at(_clock_hour(at), weekday=at.weekday()) - adjustment
     return EnergyEstimate(level=min(MAX_LEVEL, max(MIN_LEVEL, level)), source="predicted")

@@ -26,9 +26,11 @@ import numpy.typing as npt
 from focusplan.attention.weights import (
     CONTEXT_FEATURES,
     FEATURE_NAMES,
+    HOUR_BIN_CENTRES,
     SIGNATURE_DIMS,
     SIGNATURE_FEATURES,
     TASK_FEATURES,
+    WEEKDAYS,
 )
 from focusplan.domain import Task
 
@@ -62,6 +64,18 @@ OVERDUE_HOURS: Final[float] = DEADLINE_HOURS / 2
 ESTIMATE_CLIP: Final[float] = 4.0  # log2(minutes/60): 4 min .. 16 h
 AGE_CLIP: Final[float] = 2.0  # log1p(days)/log(31): a month is 1, ~2.6 years is 2
 _LOG31: Final[float] = math.log(31.0)
+# `due_soon` = exp(-slack/T), slack = hours left minus the hours the task takes: ~1 when
+# it must start now, 37% with 4 h to spare, 5% with half a day; overdue it stays 1.
+DUE_SOON_HOURS: Final[float] = 4.0
+# `quick_due` weighs `due_soon` by shortness: 1 for 15 minutes or less, 0 from an hour.
+QUICK_FULL_MINUTES: Final[float] = 15.0
+QUICK_NONE_MINUTES: Final[float] = 60.0
+# `fits_gap` = tanh((minutes to the next meeting - estimate) / S): ±1 a quarter hour away
+# from an exact fit, so "just fits" and "just does not" differ clearly.
+FIT_SLACK_MINUTES: Final[float] = 15.0
+# `after_meeting` = exp(-minutes since the last meeting ended / T).
+AFTER_MEETING_MINUTES: Final[float] = 45.0
+HOUR_BIN_WIDTH: Final[float] = 2.0
 WINDOW_CENTRES: Final[dict[str, float]] = {"morning": 10.0, "afternoon": 15.0, "evening": 19.0}
 _DEMAND: Final[dict[str, float]] = {"low": -1.0, "medium": 0.0, "high": 1.0}
 _WINDOW_OR_NAN: Final[dict[str | None, float]] = {None: math.nan, **dict(WINDOW_CENTRES.items())}
@@ -87,11 +101,17 @@ _TWO_PI_OVER_DAY: Final[float] = 2.0 * math.pi / 24.0
 class RankInput:
     """The context of one ranking: when, how much energy, what surrounds it.
 
-    `at` is read in its own zone (hour of day, weekend), so pass local time.
+    `at` is read in its own zone (hour of day, weekday), so pass local time.
     `meeting_load` is the share (0..1) of the next two hours taken by events.
     `day_start`/`day_end` bound the working day for `day_left`; when `day_end`
     is None a nominal 09:00-18:00 day is assumed, when only `day_start` is None
     the day is taken to start 9 hours before `day_end`.
+
+    Continuity: `last_task` is the task last done or focused on today before `at`
+    (None: nothing yet), with its `last_project` and `last_tags`. Meetings:
+    `last_meeting_end` (at or before `at`, today) and `next_meeting_start` (after
+    `at`, today), None when there is none. Build it with
+    `focusplan.services.ranking.ranking_context`, which the learning uses too.
     """
 
     at: dt.datetime
@@ -100,6 +120,11 @@ class RankInput:
     day_end: dt.datetime | None = None
     in_progress: frozenset[int] = field(default_factory=frozenset)
     day_start: dt.datetime | None = None
+    last_task: int | None = None
+    last_project: str | None = None
+    last_tags: frozenset[str] = field(default_factory=frozenset)
+    last_meeting_end: dt.datetime | None = None
+    next_meeting_start: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         _require_aware(self.at, "at")
@@ -107,10 +132,15 @@ class RankInput:
             raise ValueError(f"energy must be within 1..5, got {self.energy!r}")
         if not (math.isfinite(self.meeting_load) and 0.0 <= self.meeting_load <= 1.0):
             raise ValueError(f"meeting_load must be within 0..1, got {self.meeting_load!r}")
-        for name in ("day_end", "day_start"):
+        for name in ("day_end", "day_start", "last_meeting_end", "next_meeting_start"):
             value = getattr(self, name)
             if value is not None:
                 _require_aware(value, name)
+        # The ranking at `t` may only use what was known at `t`.
+        if self.last_meeting_end is not None and self.last_meeting_end > self.at:
+            raise ValueError("last_meeting_end must be at or before at")
+        if self.next_meeting_start is not None and self.next_meeting_start < self.at:
+            raise ValueError("next_meeting_start must be at or after at")
         if (
             self.day_start is not None
             and self.day_end is not None
@@ -119,6 +149,8 @@ class RankInput:
             raise ValueError("day_end must be after day_start")
         if not isinstance(self.in_progress, frozenset):
             object.__setattr__(self, "in_progress", frozenset(self.in_progress))
+        if not isinstance(self.last_tags, frozenset):
+            object.__setattr__(self, "last_tags", frozenset(self.last_tags))
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,18 +350,40 @@ def context_vector(ctx: RankInput) -> FloatArray:
     else:
         first, last = NOMINAL_DAY
         day_left = (last - hour) / (last - first)
+    weekday = at.weekday()
+    after_meeting = 0.0
+    if ctx.last_meeting_end is not None:
+        minutes = (at - ctx.last_meeting_end).total_seconds() / 60.0
+        after_meeting = math.exp(-minutes / AFTER_MEETING_MINUTES)
     return np.array(
         [
             math.sin(angle),
             math.cos(angle),
             (ctx.energy - 3.0) / 2.0,
-            1.0 if at.weekday() >= 5 else 0.0,
+            1.0 if weekday >= 5 else 0.0,
             min(1.0, max(0.0, day_left)),
             ctx.meeting_load,
+            *hour_bins(hour),
+            *(1.0 if day == weekday else 0.0 for day in range(len(WEEKDAYS))),
+            after_meeting,
             1.0,
         ],
         dtype=np.float64,
     )
+
+
+def hour_bins(hour: float) -> list[float]:
+    """Triangular two-hour bins of the clock at `hour` (`HOUR_BINS` order).
+
+    Each bin is 1 at its centre and 0 two hours away, circular over midnight; at
+    any hour the two nearest bins share 1 between them, so a person's own hours
+    can be any piecewise-linear curve with two-hour knots.
+    """
+    out = []
+    for centre in HOUR_BIN_CENTRES:
+        delta = (hour - centre + 12.0) % 24.0 - 12.0
+        out.append(max(0.0, 1.0 - abs(delta) / HOUR_BIN_WIDTH))
+    return out
 
 
 def _task_matrix(
@@ -385,11 +439,53 @@ def _task_matrix(
         X[:, col["in_progress"]] = 0.0
     fit = np.cos((hour_of_day(ctx.at) - centre) * _TWO_PI_OVER_DAY)
     X[:, col["window_fit"]] = np.nan_to_num(fit, nan=0.0)
+    # Hours to spare before it must start to be done on time; no due date: no urgency.
+    slack = seconds_left / 3600.0 - minutes / 60.0
+    due_soon = X[:, col["due_soon"]]
+    np.exp(-np.maximum(np.nan_to_num(slack, nan=np.inf), 0.0) / DUE_SOON_HOURS, out=due_soon)
+    shortness = np.log2(QUICK_NONE_MINUTES / np.maximum(minutes, 1e-9))
+    shortness /= math.log2(QUICK_NONE_MINUTES / QUICK_FULL_MINUTES)
+    np.clip(shortness, 0.0, 1.0, out=shortness)
+    np.multiply(due_soon, shortness, out=X[:, col["quick_due"]])
+    _continuity(X, ctx, project_col, tags_col)
+    if ctx.next_meeting_start is not None:
+        gap = (ctx.next_meeting_start - ctx.at).total_seconds() / 60.0
+        np.tanh((gap - minutes) / FIT_SLACK_MINUTES, out=X[:, col["fits_gap"]])
+    else:
+        X[:, col["fits_gap"]] = 0.0
     first_sig = col[SIGNATURE_FEATURES[0]]
     X[:, first_sig : first_sig + SIGNATURE_DIMS] = _SIGN_TABLE[codes]
     first_ctx = col[CONTEXT_FEATURES[0]]
     X[:, first_ctx:] = context_vector(ctx)
     return ids, X
+
+
+def _continuity(
+    X: FloatArray,
+    ctx: RankInput,
+    project_col: Sequence[str | None],
+    tags_col: Sequence[Sequence[str]],
+) -> None:
+    """Fill `same_project` (1/0) and `shared_tags` (Jaccard overlap) with the last task."""
+    same = X[:, FEATURE_INDEX["same_project"]]
+    shared = X[:, FEATURE_INDEX["shared_tags"]]
+    same[:] = 0.0
+    shared[:] = 0.0
+    if ctx.last_task is None:
+        return
+    if ctx.last_project:
+        last = ctx.last_project.casefold()
+        same[:] = [project is not None and project.casefold() == last for project in project_col]
+    if ctx.last_tags:
+        last_tags = {tag.casefold() for tag in ctx.last_tags}
+        shared[:] = [_jaccard(tags, last_tags) for tags in tags_col]
+
+
+def _jaccard(tags: Sequence[str], other: set[str]) -> float:
+    if not tags:
+        return 0.0
+    mine = {tag.casefold() for tag in tags}
+    return len(mine & other) / len(mine | other)
 
 
 def build_tokens(

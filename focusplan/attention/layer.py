@@ -3,6 +3,7 @@
 For tokens ``X`` (N × d, rows ``x_i``) and named parameters (see `weights.py`)::
 
     S  = X M Xᵀ / √d                       bilinear attention scores (W_q = M, W_k = I)
+                                            (d = `REFERENCE_DIM`, see `SCALE`)
     A  = softmax_row(S)                     over the tokens (ineligible tasks are not tokens)
     v  = X w_v                              value of each token
     s_i = w_r·x_i  +  λ·x_i M x_iᵀ/√d  +  g·(A v)_i
@@ -63,7 +64,10 @@ __all__ = [
     "vector_from_named",
 ]
 
-SCALE: Final[float] = 1.0 / math.sqrt(N_FEATURES)
+# The 1/√d of scaled dot-product attention, with d frozen at the width the layer first
+# had (27 features): adding features must not shrink every stored weight's effect.
+REFERENCE_DIM: Final[int] = 27
+SCALE: Final[float] = 1.0 / math.sqrt(REFERENCE_DIM)
 # Row blocks hold at most this many scores (float64: 32 MB), whatever N is.
 BLOCK_ELEMENTS: Final[int] = 1 << 22
 MAX_BLOCK_ROWS: Final[int] = 2048

@@ -372,7 +372,7 @@ def rank(
     else:
         from focusplan.cli.render import print_ranking
 
-        print_ranking(ranking)
+        print_ranking(ranking, explain=explain)
 
 
 # --- weights ---------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ import click
 from focusplan.domain import DayPlan, EnergyLog, RankedTask, Ranking, Task, WeightsVersion
 from focusplan.timeparse import format_duration
 
+# Reasons shown under each task by `rank --explain`.
+EXPLAIN_REASONS = 4
+
 
 def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -67,18 +70,25 @@ def score_bar(score: float, best: float, width: int = 12) -> str:
 
 
 def humanise_contribution(name: str) -> str:
-    """`residual.importance` → `importance`, `attn.energy×demand` → `energy×demand`."""
-    return name.split(".", 1)[-1].replace("_", " ")
+    """A weight name in plain words (`attn.energy×demand` → "deep work with high energy")."""
+    from focusplan.attention.explanation import weight_label
+
+    return weight_label(name)
 
 
 def top_reasons(item: RankedTask, baseline: Mapping[str, float] | None, count: int = 2) -> str:
+    """The task's first `count` reasons in words with their amounts ("due in 2 h +1.20")."""
+    if item.why:
+        return ", ".join(f"{reason.text} {reason.amount:+.2f}" for reason in item.why[:count])
     return ", ".join(
         f"{humanise_contribution(name)} {amount:+.2f}"
         for name, amount in item.reasons(baseline, count)
     )
 
 
-def print_ranking(ranking: Ranking) -> None:
+def print_ranking(ranking: Ranking, explain: bool = False) -> None:
+    """The ranking as a table with each task's top two reasons; with `explain`, every
+    task followed by its top reasons, one a line, with their amounts."""
     energy = ranking.energy
     click.echo(
         f"{ranking.at:%a %d %b %H:%M} · energy {energy.level:.1f} ({energy.source})"
@@ -88,6 +98,17 @@ def print_ranking(ranking: Ranking) -> None:
         click.echo("nothing to do right now")
         return
     best = ranking.items[0].score
+    if explain:
+        title_width = max(16, _width() - 30)
+        for item in ranking.items:
+            click.echo(
+                f"{item.rank:>3}  {_cut(item.title, title_width):<{title_width}}  "
+                f"{score_bar(item.score, best):<12} {item.score:6.1%}"
+            )
+            for reason in item.why[:EXPLAIN_REASONS]:
+                click.echo(f"       {reason.amount:+6.2f}  {reason.text}")
+        click.echo("amounts: how much each reason moves the task's score against the average task")
+        return
     title_width = max(16, _width() - 62)
     for item in ranking.items:
         click.echo(

@@ -12,71 +12,35 @@ from typing import Final
 
 from focusplan.review.models import Metrics
 
-# What each weight of the defaults does, said as a reason to pick a task.
-_WORDS: Final[dict[str, str]] = {
-    "residual.importance": "important tasks",
-    "residual.deadline": "near deadlines",
-    "residual.demand": "demanding work",
+# The attention package's labels, put in the review's grammar ("deep work on Mondays").
+_GRAMMAR: Final[tuple[tuple[str, str], ...]] = (
+    ("in around", "around"),
+    ("in the weekend", "at the weekend"),
+    *((f"in {day}", f"on {day}") for day in ("Mondays", "Tuesdays", "Wednesdays", "Thursdays",
+                                             "Fridays", "Saturdays", "Sundays")),
+)  # fmt: skip
+# Labels that name a direction would read backwards with "counts more / less": these
+# weights favour *long* tasks when positive, so the review names them so.
+_OWN: Final[dict[str, str]] = {
     "residual.estimate": "long tasks",
-    "residual.age": "tasks waiting a long time",
-    "residual.unblocks": "tasks that unblock others",
-    "residual.in_progress": "finishing what you started",
-    "residual.window_fit": "a task's preferred hours",
-    "attn.energy×demand": "deep work when fresh",
-    "attn.hour_sin×demand": "deep work in the morning",
-    "attn.weekend×demand": "demanding work at weekends",
-    "attn.energy×estimate": "long tasks when fresh",
-    "attn.day_left×estimate": "long tasks early in a day",
-    "attn.meeting_load×estimate": "long tasks before meetings",
-    "attn.bias×importance": "important tasks stand out",
-    "attn.bias×deadline": "urgent tasks stand out",
-    "attn.bias×unblocks": "key tasks stand out",
-    "attn.bias×in_progress": "the started task in mind",
-    "attn.bias×window_fit": "tasks in their hours",
-    "attn.project×project": "staying within a project",
-    "self_affinity": "fit with the moment",
-    "attention_gain": "what related tasks bring",
-    "temperature": "focus on the top task",
+    "value.estimate": "project-mates: long tasks",
 }
-_FEATURE_WORDS: Final[dict[str, str]] = {
-    "deadline": "near deadlines",
-    "estimate": "long tasks",
-    "in_progress": "started tasks",
-    "meeting_load": "meetings",
-    "window_fit": "time-of-day fit",
-    "day_left": "time left in the day",
-}
-
-
-# A value weight: how much a neighbour's feature lifts a task ("related tasks' deadlines").
-_VALUE_WORDS: Final[dict[str, str]] = {
-    "deadline": "deadlines",
-    "estimate": "size",
-    "in_progress": "being started",
-    "window_fit": "hours",
-    "age": "age",
-}
-
-
-def _feature(name: str) -> str:
-    return _FEATURE_WORDS.get(name, name.replace("_", " "))
 
 
 def weight_in_words(name: str) -> str:
-    """What weight `name` favours, in words ("near deadlines"), for any weight name."""
-    if name in _WORDS:
-        return _WORDS[name]
-    kind, _, rest = name.partition(".")
-    if kind == "residual":
-        return _feature(rest)
-    if kind == "value":
-        return f"related tasks' {_VALUE_WORDS.get(rest, _feature(rest))}"
-    if kind == "attn":
-        query, _, key = rest.partition("×")
-        if query == "bias":
-            return f"{_feature(key)} stand out"
-        return f"{_feature(key)} with {_feature(query)}"
-    return name.replace("_", " ")
+    """What weight `name` is about, in words ("deep work with high energy"), for any name.
+
+    The attention package's `weight_label` where it reads right with `change_in_words`,
+    the review's own words otherwise.
+    """
+    if name not in _OWN:
+        from focusplan.attention.explanation import weight_label
+
+        label = weight_label(name)
+        for old, new in _GRAMMAR:
+            label = label.replace(old, new)
+        return label
+    return _OWN[name]
 
 
 def change_in_words(old: float, new: float) -> str:

@@ -1,15 +1,39 @@
-"""The ranking at a moment: the snapshot of the database, the energy then, the attention layer."""
+"""The ranking at a moment: the snapshot of the database, the energy then, the attention layer.
+
+`ranking_context` is the one place that turns what the database recorded into the
+context of a ranking at `t` (energy, meetings, the task in focus, continuity). The
+live ranking and the learning's choice reconstruction (`services.reviewing`) both
+call it, so the learning sees exactly what the ranking saw.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from focusplan.domain import ContextEvent, EnergyEstimate, RankedTask, Ranking
+from focusplan.domain import (
+    ContextEvent,
+    EnergyEstimate,
+    EnergyLog,
+    FocusSession,
+    RankedTask,
+    Ranking,
+    Reason,
+    Task,
+)
 from focusplan.services.source import DataSource, Snapshot
+
+if TYPE_CHECKING:
+    from focusplan.attention.features import RankInput
+    from focusplan.attention.ranking import RankResult
 
 # How far ahead calendar load counts as "meetings soon" for the context features.
 MEETING_HORIZON = dt.timedelta(hours=2)
+RECENT_ENERGY_MINUTES = 120
+# Reasons in words kept per task: the table shows two, `--explain` four, the app eight.
+REASONS_KEPT = 8
 
 
 def meeting_load(events: Sequence[ContextEvent], at: dt.datetime) -> float:
@@ -25,6 +49,102 @@ def meeting_load(events: Sequence[ContextEvent], at: dt.datetime) -> float:
     return min(1.0, busy / MEETING_HORIZON.total_seconds())
 
 
+def _day_start(at: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(at.date(), dt.time(0), tzinfo=at.tzinfo)
+
+
+def context_window(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The span of events and sessions `ranking_context` looks at: `at`'s whole day,
+    and at least `MEETING_HORIZON` ahead. Read the snapshot over this span."""
+    start = _day_start(at)
+    return start, max(start + dt.timedelta(days=1), at + MEETING_HORIZON)
+
+
+def ranking_context(
+    at: dt.datetime,
+    *,
+    tasks: Sequence[Task],
+    energy: Sequence[EnergyLog],
+    events: Sequence[ContextEvent],
+    sessions: Sequence[FocusSession],
+    energy_override: float | None = None,
+    recent_energy_minutes: float = RECENT_ENERGY_MINUTES,
+    energy_times: Sequence[dt.datetime] | None = None,
+) -> tuple[RankInput, EnergyEstimate]:
+    """The context of a ranking at `at`, from what was recorded before it (pure).
+
+    - energy: the override, else `energy_at` on the logs at or before `at`
+      (`energy` in time order with `energy_times` their times: a bisect, not a scan);
+    - meetings: the load of the next two hours, the end of the last timed event
+      today at or before `at`, the start of the next one today after `at`;
+    - in progress: the task of a focus session that started before `at` and runs past it;
+    - continuity: the task last completed, or focused on, today *before* `at` (so a
+      choice made at `at` is never its own context). A session counts at its end,
+      or at `at` while it runs.
+    """
+    from focusplan.attention.features import RankInput
+    from focusplan.energy import energy_at
+
+    if energy_override is not None:
+        estimate = EnergyEstimate(level=float(energy_override), source="override")
+    else:
+        if energy_times is not None:
+            known: Sequence[EnergyLog] = energy[: bisect.bisect_right(energy_times, at)]
+        else:
+            known = [log for log in energy if log.at <= at]
+        estimate = energy_at(known, at, recent_energy_minutes)
+    day_start = _day_start(at)
+    day_end = day_start + dt.timedelta(days=1)
+    last_end: dt.datetime | None = None
+    next_start: dt.datetime | None = None
+    for event in events:
+        if event.all_day:
+            continue
+        if day_start <= event.end <= at and (last_end is None or event.end > last_end):
+            last_end = event.end
+        if at < event.start < day_end and (next_start is None or event.start < next_start):
+            next_start = event.start
+    in_progress: set[int] = set()
+    # (when, task id) of what was last touched today; the latest wins, ties by id.
+    last: tuple[dt.datetime, int] | None = None
+    for session in sessions:
+        if not session.start < at:
+            continue
+        running = session.end is None or session.end > at
+        if running:
+            in_progress.add(session.task_id)
+        touched = at if running or session.end is None else session.end
+        if touched >= day_start and (last is None or (touched, session.task_id) > last):
+            last = (touched, session.task_id)
+    by_id: dict[int, Task] = {}
+    for task in tasks:
+        by_id[task.id] = task
+        done = task.completed_at
+        if done is not None and day_start <= done < at and (last is None or (done, task.id) > last):
+            last = (done, task.id)
+    last_task = by_id.get(last[1]) if last is not None else None
+    context = RankInput(
+        at=at,
+        energy=min(5.0, max(1.0, estimate.level)),
+        meeting_load=meeting_load(events, at),
+        in_progress=frozenset(in_progress),
+        last_task=last_task.id if last_task is not None else None,
+        last_project=last_task.project if last_task is not None else None,
+        last_tags=frozenset(last_task.tags) if last_task is not None else frozenset(),
+        last_meeting_end=last_end,
+        next_meeting_start=next_start,
+    )
+    return context, estimate
+
+
+def _snapshot_sessions(snap: Snapshot) -> list[FocusSession]:
+    sessions = list(snap.sessions)
+    active = snap.active_session
+    if active is not None and all(session.id != active.id for session in sessions):
+        sessions.append(active)
+    return sessions
+
+
 def rank_snapshot(
     snap: Snapshot,
     at: dt.datetime,
@@ -32,33 +152,24 @@ def rank_snapshot(
     energy_override: float | None = None,
     explain: bool = False,
     limit: int | None = None,
-    recent_energy_minutes: int = 120,
+    recent_energy_minutes: int = RECENT_ENERGY_MINUTES,
 ) -> Ranking:
     """Rank with only what was recorded at or before `at`."""
-    from focusplan.attention.ranking import RankInput, rank_tasks
-    from focusplan.energy import energy_at
+    from focusplan.attention.ranking import rank_tasks
 
-    if energy_override is not None:
-        energy = EnergyEstimate(level=float(energy_override), source="override")
-    else:
-        energy = energy_at([log for log in snap.energy if log.at <= at], at, recent_energy_minutes)
-    session = snap.active_session
-    in_progress = (
-        frozenset({session.task_id}) if session is not None and session.start <= at else frozenset()
+    context, energy = ranking_context(
+        at,
+        tasks=snap.tasks,
+        energy=snap.energy,
+        events=snap.events,
+        sessions=_snapshot_sessions(snap),
+        energy_override=energy_override,
+        recent_energy_minutes=recent_energy_minutes,
     )
-    result = rank_tasks(
-        snap.tasks,
-        RankInput(
-            at=at,
-            energy=energy.level,
-            meeting_load=meeting_load(snap.events, at),
-            in_progress=in_progress,
-        ),
-        snap.weights.params,
-        explain=explain,
-    )
-    titles = {task.id: task.title for task in snap.tasks}
+    result = rank_tasks(snap.tasks, context, snap.weights.params, explain=explain)
+    by_id = {task.id: task for task in snap.tasks}
     count = len(result.ids) if limit is None else min(limit, len(result.ids))
+    why = _reasons(result, context, by_id, count) if explain else {}
     items = []
     for position in range(count):
         task_id = int(result.ids[position])
@@ -70,11 +181,12 @@ def rank_snapshot(
         items.append(
             RankedTask(
                 id=task_id,
-                title=titles[task_id],
+                title=by_id[task_id].title,
                 rank=position + 1,
                 score=float(result.scores[position]),
                 logit=float(result.logits[position]),
                 contributions=contributions,
+                why=why.get(position, ()),
             )
         )
     baseline = None
@@ -95,6 +207,63 @@ def rank_snapshot(
     )
 
 
+def _reasons(
+    result: RankResult, context: RankInput, by_id: dict[int, Task], count: int
+) -> dict[int, tuple[Reason, ...]]:
+    """Plain-word reasons of the first `count` tasks: topics summed, relative to the mean."""
+    import numpy as np
+
+    from focusplan.attention.explanation import Facts, reason_text, topic_of
+    from focusplan.attention.features import FEATURE_NAMES, NOMINAL_DAY, hour_of_day
+
+    if result.contributions is None or result.features is None or count == 0:
+        return {}
+    topics: dict[str, list[str]] = {}
+    for name in result.contributions:
+        topics.setdefault(topic_of(name), []).append(name)
+    names = list(topics)
+    # Topic amounts (tasks × topics), each relative to the average eligible task.
+    amounts = np.stack(
+        [sum(result.contributions[name] for name in topics[topic]) for topic in names], axis=1
+    )
+    amounts -= amounts.mean(axis=0)
+    typical = dict(zip(FEATURE_NAMES, result.features.mean(axis=0).tolist(), strict=True))
+    if context.day_end is not None:
+        hours_left = max(0.0, (context.day_end - context.at).total_seconds() / 3600)
+    else:
+        hours_left = max(0.0, NOMINAL_DAY[1] - hour_of_day(context.at))
+    last = by_id.get(context.last_task) if context.last_task is not None else None
+    facts = Facts(
+        at=context.at,
+        energy=context.energy,
+        day_hours_left=hours_left,
+        last_title=last.title if last is not None else None,
+        last_tags=context.last_tags,
+        next_meeting_start=context.next_meeting_start,
+        meeting_load=context.meeting_load,
+        typical=typical,
+    )
+    keep = min(REASONS_KEPT, len(names))
+    out: dict[int, tuple[Reason, ...]] = {}
+    for position in range(count):
+        row = amounts[position]
+        top = np.argsort(-np.abs(row), kind="stable")[:keep]
+        task = by_id[int(result.ids[position])]
+        features = dict(zip(FEATURE_NAMES, result.features[position].tolist(), strict=True))
+        # Two topics can read the same ("no due date" for both urgency scales): one reason.
+        merged: dict[str, tuple[float, tuple[str, ...]]] = {}
+        for k in top:
+            if abs(row[k]) <= 1e-9:
+                continue
+            text = reason_text(names[k], float(row[k]), task, features, facts)
+            amount, weights = merged.get(text, (0.0, ()))
+            merged[text] = (amount + float(row[k]), weights + tuple(topics[names[k]]))
+        reasons = [Reason(text=t, amount=a, weights=w) for t, (a, w) in merged.items()]
+        reasons.sort(key=lambda reason: -abs(reason.amount))
+        out[position] = tuple(reasons)
+    return out
+
+
 def rank_at(
     source: DataSource,
     at: dt.datetime,
@@ -103,5 +272,5 @@ def rank_at(
     explain: bool = False,
     limit: int | None = None,
 ) -> Ranking:
-    snap = source.snapshot(at - dt.timedelta(hours=1), at + MEETING_HORIZON)
+    snap = source.snapshot(*context_window(at))
     return rank_snapshot(snap, at, energy_override=energy_override, explain=explain, limit=limit)

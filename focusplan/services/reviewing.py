@@ -7,13 +7,12 @@ that was measured on the data read.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from focusplan import clock
-from focusplan.domain import Choice, ContextEvent, EnergyLog, Task
+from focusplan.domain import Choice, ContextEvent, EnergyLog, FocusSession, Task
 from focusplan.review import (
     ReweightPolicy,
     WeekReview,
@@ -24,7 +23,7 @@ from focusplan.review import (
 )
 from focusplan.review.reweighting import FIT_WEEKS
 from focusplan.services.errors import InvalidInput
-from focusplan.services.ranking import MEETING_HORIZON, meeting_load
+from focusplan.services.ranking import MEETING_HORIZON, ranking_context
 from focusplan.services.source import DataSource
 
 if TYPE_CHECKING:
@@ -40,23 +39,25 @@ def choice_context(
     events: Sequence[ContextEvent],
     *,
     energy_times: Sequence[dt.datetime] | None = None,
+    tasks: Sequence[Task] = (),
+    sessions: Sequence[FocusSession] = (),
 ) -> RankInput:
-    """The ranking context at a past moment, as `rank_snapshot` would have built it then.
+    """The ranking context at a past moment, exactly as `rank_snapshot` builds it
+    (`ranking_context`): energy, meetings, the task in focus, continuity.
 
     Only energy logged at or before the moment counts; `energy` must be in time
     order (pass `energy_times`, their `at`, to avoid recomputing it per choice).
     """
-    from focusplan.attention.features import RankInput
-    from focusplan.energy import energy_at
-
     times = energy_times if energy_times is not None else [log.at for log in energy]
-    known = energy[: bisect.bisect_right(times, choice_at)]
-    level = energy_at(known, choice_at).level
-    return RankInput(
-        at=choice_at,
-        energy=min(5.0, max(1.0, level)),
-        meeting_load=meeting_load(events, choice_at),
+    context, _ = ranking_context(
+        choice_at,
+        tasks=tasks,
+        energy=energy,
+        events=events,
+        sessions=sessions,
+        energy_times=times,
     )
+    return context
 
 
 def choice_batch(
@@ -64,9 +65,12 @@ def choice_batch(
     energy: Sequence[EnergyLog],
     events: Sequence[ContextEvent],
     choices: Sequence[Choice],
+    sessions: Sequence[FocusSession] = (),
 ) -> tuple[ChoiceBatch, list[Choice]]:
     """Token matrices of the choices (the features the ranking saw then) as one batch.
 
+    Pass the focus `sessions` around the choices: the ranking's in-progress and
+    continuity features come from them (and from the completions in `tasks`).
     Returns the batch and the choices it holds (one whose chosen task is no longer
     among its candidates' tokens is left out).
     """
@@ -78,7 +82,9 @@ def choice_batch(
     items = []
     kept = []
     for choice in choices:
-        ctx = choice_context(choice.at, ordered, events, energy_times=times)
+        ctx = choice_context(
+            choice.at, ordered, events, energy_times=times, tasks=tasks, sessions=sessions
+        )
         tokens = build_tokens(tasks, ctx, candidates=choice.candidates)
         rows = [int(i) for i in tokens.ids]
         if choice.task_id not in rows or len(rows) < 2:
@@ -136,7 +142,7 @@ def review_week(
         window_choices = reconstruct_choices(
             tasks, sessions, stored, fit_start, window_end, now=now
         )
-        batch, kept = choice_batch(tasks, energy, events, window_choices)
+        batch, kept = choice_batch(tasks, energy, events, window_choices, sessions)
         learning, suggestion = propose_reweighting(
             batch,
             [choice.at.astimezone(zone) for choice in kept],

@@ -52,14 +52,14 @@ class DataSource:
     def unit_of_work(self) -> UnitOfWork:
         return self.database.unit_of_work()
 
-    def _fast_snapshot(self) -> Snapshot | None:
+    def _fast_snapshot(self, sessions_since: dt.datetime | None = None) -> Snapshot | None:
         """The stdlib read of a current SQLite file, or None when the full store is needed."""
         if self.path is None or not self.path.exists():
             return None
         from focusplan.store.snapshot import SchemaBehind, read_snapshot
 
         try:
-            return read_snapshot(self.path)
+            return read_snapshot(self.path, sessions_since)
         except SchemaBehind:
             return None  # migrating needs the full store
 
@@ -72,11 +72,13 @@ class DataSource:
             return uow.tasks.list()
 
     def snapshot(self, events_from: dt.datetime, events_to: dt.datetime) -> Snapshot:
-        """A consistent read of tasks, energy, weights, the active session and nearby events."""
-        fast = self._fast_snapshot()
+        """A consistent read of tasks, energy, weights, the active session, and the events
+        and focus sessions overlapping [events_from, events_to)."""
+        fast = self._fast_snapshot(events_from)
         if fast is not None:
             events = [e for e in fast.events if e.end > events_from and e.start < events_to]
-            return replace(fast, events=events)
+            sessions = [s for s in fast.sessions if s.start < events_to]
+            return replace(fast, events=events, sessions=sessions)
         with self.unit_of_work() as uow:
             return Snapshot(
                 tasks=uow.tasks.list(),
@@ -84,4 +86,5 @@ class DataSource:
                 weights=uow.weights.active(),
                 active_session=uow.sessions.active(),
                 events=uow.events.between(events_from, events_to),
+                sessions=uow.sessions.between(events_from, events_to),
             )

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +30,7 @@ from focusplan.store.schema_version import (
     read_revision,
     store_error_from,
 )
-from focusplan.store.timestamps import from_db_time
+from focusplan.store.timestamps import from_db_time, to_db_time
 
 __all__ = ["SchemaBehind", "Snapshot", "read_snapshot"]
 
@@ -45,11 +46,14 @@ class Snapshot:
     weights: WeightsVersion
     active_session: FocusSession | None
     events: list[ContextEvent] = field(default_factory=list)
+    # Focus sessions (time order) that overlap the snapshot's period, the active one included.
+    sessions: list[FocusSession] = field(default_factory=list)
 
 
-def read_snapshot(path: Path) -> Snapshot:
+def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snapshot:
     """All tasks (deps and tags filled, id order), energy logs and events (time order),
-    the active weights and the active focus session, read in one transaction."""
+    the active weights, the active focus session and the sessions running or ended at
+    or after `sessions_since` (all of them when None), read in one transaction."""
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"no database at {path}")
@@ -70,7 +74,7 @@ def read_snapshot(path: Path) -> Snapshot:
             )
         if revision != chain.head:
             raise SchemaBehind(f"{path} is at schema {revision or 'none'}; {chain.head} needed")
-        return _read(connection, clock.local_zone())
+        return _read(connection, clock.local_zone(), sessions_since)
     except sqlite3.Error as exc:
         raise store_error_from(exc, path) from exc
     finally:
@@ -95,47 +99,56 @@ def _trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
     return instance
 
 
-def _read(connection: sqlite3.Connection, zone: dt.tzinfo) -> Snapshot:
+def _read(
+    connection: sqlite3.Connection, zone: dt.tzinfo, sessions_since: dt.datetime | None
+) -> Snapshot:
     def when(text: str) -> dt.datetime:
         return from_db_time(text, zone)
 
+    def maybe(text: str | None) -> dt.datetime | None:
+        return None if text is None else from_db_time(text, zone)
+
+    def rows(sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        # Columns by name (sqlite3.Row), so a column added to a SELECT cannot shift others.
+        cursor = connection.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, parameters)
+
     tags: defaultdict[int, list[str]] = defaultdict(list)
-    for task_id, tag in connection.execute(
-        "SELECT task_id, tag FROM task_tags ORDER BY task_id, position"
-    ):
-        tags[task_id].append(tag)
+    for row in rows("SELECT task_id, tag FROM task_tags ORDER BY task_id, position"):
+        tags[row["task_id"]].append(row["tag"])
     deps: defaultdict[int, list[int]] = defaultdict(list)
-    for task_id, other in connection.execute(
+    for row in rows(
         "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position"
     ):
-        deps[task_id].append(other)
+        deps[row["task_id"]].append(row["depends_on_id"])
 
     tasks = [
         _trusted(
             Task,
             {
-                "title": row[1],
-                "notes": row[2],
-                "importance": row[3],
-                "demand": row[4],
-                "estimate_minutes": row[5],
-                "due": None if row[6] is None else when(row[6]),
-                "not_before": None if row[7] is None else when(row[7]),
-                "project": row[8],
-                "tags": tuple(tags.get(row[0], ())),
-                "window": row[9],
-                "depends_on": tuple(deps.get(row[0], ())),
-                "id": row[0],
-                "status": row[10],
-                "created_at": when(row[11]),
-                "updated_at": None if row[12] is None else when(row[12]),
-                "completed_at": None if row[13] is None else when(row[13]),
-                "dropped_at": None if row[14] is None else when(row[14]),
-                "actual_minutes": row[15],
-                "external_id": row[16],
+                "title": row["title"],
+                "notes": row["notes"],
+                "importance": row["importance"],
+                "demand": row["demand"],
+                "estimate_minutes": row["estimate_minutes"],
+                "due": maybe(row["due"]),
+                "not_before": maybe(row["not_before"]),
+                "project": row["project"],
+                "tags": tuple(tags.get(row["id"], ())),
+                "window": row["time_window"],
+                "depends_on": tuple(deps.get(row["id"], ())),
+                "id": row["id"],
+                "status": row["status"],
+                "created_at": when(row["created_at"]),
+                "updated_at": maybe(row["updated_at"]),
+                "completed_at": maybe(row["completed_at"]),
+                "dropped_at": maybe(row["dropped_at"]),
+                "actual_minutes": row["actual_minutes"],
+                "external_id": row["external_id"],
             },
         )
-        for row in connection.execute(
+        for row in rows(
             "SELECT id, title, notes, importance, demand, estimate_minutes, due, not_before,"
             " project, time_window, status, created_at, updated_at, completed_at, dropped_at,"
             " actual_minutes, external_id FROM tasks ORDER BY id"
@@ -145,60 +158,73 @@ def _read(connection: sqlite3.Connection, zone: dt.tzinfo) -> Snapshot:
     energy = [
         _trusted(
             EnergyLog,
-            {"at": when(row[1]), "level": row[2], "note": row[3], "source": row[4], "id": row[0]},
+            {
+                "at": when(row["at"]),
+                "level": row["level"],
+                "note": row["note"],
+                "source": row["source"],
+                "id": row["id"],
+            },
         )
-        for row in connection.execute(
-            "SELECT id, at, level, note, source FROM energy_logs ORDER BY at, id"
-        )
+        for row in rows("SELECT id, at, level, note, source FROM energy_logs ORDER BY at, id")
     ]
 
-    weights_row = connection.execute(
+    weights_row = rows(
         "SELECT version, params, created_at, reason, active FROM weight_versions WHERE active"
     ).fetchone()
     if weights_row is None:
         raise StoreError("no weights version is active; the database is damaged")
     weights = WeightsVersion.model_construct(
-        version=weights_row[0],
-        params={str(k): float(v) for k, v in json.loads(weights_row[1]).items()},
-        created_at=when(weights_row[2]),
-        reason=weights_row[3],
-        active=bool(weights_row[4]),
+        version=weights_row["version"],
+        params={str(k): float(v) for k, v in json.loads(weights_row["params"]).items()},
+        created_at=when(weights_row["created_at"]),
+        reason=weights_row["reason"],
+        active=bool(weights_row["active"]),
     )
 
-    session_row = connection.execute(
-        "SELECT id, task_id, start_at, end_at, interrupted FROM focus_sessions WHERE end_at IS NULL"
-    ).fetchone()
-    active_session = (
-        None
-        if session_row is None
-        else FocusSession.model_construct(
-            id=session_row[0],
-            task_id=session_row[1],
-            start=when(session_row[2]),
-            end=None,
-            interrupted=bool(session_row[4]),
+    # Sessions still running or ended since `sessions_since` (all without a bound): the
+    # ranking's continuity needs today's, and history can be long.
+    session_sql = "SELECT id, task_id, start_at, end_at, interrupted FROM focus_sessions"
+    session_args: tuple[object, ...] = ()
+    if sessions_since is not None:
+        session_sql += " WHERE end_at IS NULL OR end_at >= ?"
+        session_args = (to_db_time(sessions_since),)
+    sessions = [
+        FocusSession.model_construct(
+            id=row["id"],
+            task_id=row["task_id"],
+            start=when(row["start_at"]),
+            end=maybe(row["end_at"]),
+            interrupted=bool(row["interrupted"]),
         )
-    )
+        for row in rows(session_sql + " ORDER BY start_at, id", session_args)
+    ]
+    active_session = next((session for session in sessions if session.end is None), None)
 
     events = [
         _trusted(
             ContextEvent,
             {
-                "start": when(row[1]),
-                "end": when(row[2]),
-                "title": row[3],
-                "uid": row[4],
-                "source": row[5],
-                "all_day": bool(row[6]),
-                "id": row[0],
+                "start": when(row["start_at"]),
+                "end": when(row["end_at"]),
+                "title": row["title"],
+                "uid": row["uid"],
+                "source": row["source"],
+                "all_day": bool(row["all_day"]),
+                "id": row["id"],
             },
         )
-        for row in connection.execute(
+        for row in rows(
             "SELECT id, start_at, end_at, title, uid, source, all_day FROM context_events"
             " ORDER BY start_at, id"
         )
     ]
     connection.execute("COMMIT")
     return Snapshot(
-        tasks=tasks, energy=energy, weights=weights, active_session=active_session, events=events
+        tasks=tasks,
+        energy=energy,
+        weights=weights,
+        active_session=active_session,
+        events=events,
+        sessions=sessions,
     )

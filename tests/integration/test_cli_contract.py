@@ -262,3 +262,49 @@ def test_demo_builds_a_fresh_sample_database(fp: Focusplan, tmp_path: Path) -> N
     assert any(task["status"] == "done" for task in tasks)
     assert Focusplan(sample).ok("rank", "--json")
     assert_invalid(fp("demo", "--path", str(sample), "--no-app"), "exists")
+
+
+def test_rank_text_gives_reasons_in_plain_words(fp: Focusplan) -> None:
+    # Frozen at Monday 10:00: a reply due at 11:00 and big work due later in the week.
+    fp.ok("add", "Reply to Anna", "--estimate", "10", "--due", "today 11:00", "--demand", "low")
+    fp.ok("add", "Write proposal", "--importance", "5", "--demand", "high", "--estimate", "3h",
+          "--due", "fri 17:00")  # fmt: skip
+    fp.ok("add", "Tidy desk", "--importance", "1", "--at", "now")
+    out = fp.ok("rank").out
+    lines = out.splitlines()
+    assert "Reply to Anna" in lines[1]
+    assert "due in 60 min" in lines[1]
+    for jargon in ("×", "bias", "salience", "sin", "residual", "attn."):
+        assert jargon not in out
+    # The task added just now is not "waiting a while".
+    assert "open for" not in next(line for line in lines if "Tidy desk" in line)
+
+
+def test_rank_explain_text_lists_each_tasks_top_reasons_with_amounts(fp: Focusplan) -> None:
+    fp.ok("add", "Reply to Anna", "--estimate", "10", "--due", "today 11:00", "--demand", "low")
+    fp.ok("add", "Write proposal", "--importance", "5", "--demand", "high", "--estimate", "3h")
+    plain = fp.ok("rank").out
+    explained = fp.ok("rank", "--explain").out
+    assert explained != plain
+    lines = explained.splitlines()
+    anna = lines.index(next(line for line in lines if "Reply to Anna" in line))
+    reasons = lines[anna + 1 : anna + 5]
+    amount, *words = reasons[0].split()
+    assert amount.startswith("+") and words == ["due", "in", "60", "min"]
+    assert all(line.startswith("       ") and line.strip()[0] in "+-" for line in reasons)
+    # JSON keys of --explain stay the weight names.
+    rows = fp.ok("rank", "--json", "--explain").json()
+    assert "residual.due_soon" in rows[0]["contributions"]
+
+
+def test_rank_sees_continuity_and_meetings_recorded_before_now(fp: Focusplan) -> None:
+    fp.ok("add", "Thesis: figure", "--project", "thesis", "--at", "2026-11-20 09:00")
+    fp.ok("add", "House: insurers", "--project", "house", "--at", "2026-11-20 09:00")
+    fp.ok("add", "Thesis: references", "--project", "thesis", "--at", "2026-11-20 09:00")
+    fp.ok("done", "1", "--at", "today 9:40")
+    rows = fp.ok("rank", "--json", "--explain").json()
+    assert rows[0]["title"] == "Thesis: references"
+    assert rows[0]["contributions"]["residual.same_project"] > 0
+    # Ranked at 09:30, before the completion, nothing was done yet today.
+    earlier = fp.ok("rank", "--json", "--explain", "--at", "today 9:30").json()
+    assert all(row["contributions"]["residual.same_project"] == 0 for row in earlier)

@@ -118,8 +118,12 @@ def test_apply_stores_the_suggestion_and_rollback_restores_the_defaults(fp: Focu
 def test_the_text_report_names_the_suggestion_and_how_to_accept_it(fp: Focusplan) -> None:
     text = fp.ok("review", "--week-of", REVIEWED).out
     assert "Week of Mon 16 Nov 2026" in text
-    assert "suggestion: review of week 2026-11-16" in text
+    assert "suggestion, what to give more or less weight to:" in text
+    assert "importance" in text and "now counts against" in text
+    assert "were its top pick" in text
     assert "focusplan review --apply" in text
+    for jargon in ("MRR", "hit@", "×", "residual."):
+        assert jargon not in text
 
 
 def test_apply_without_a_suggestion_says_so_and_changes_nothing(

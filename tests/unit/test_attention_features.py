@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from focusplan.attention.features import (
+    CONTEXT_FEATURES,
     FEATURE_INDEX,
     N_FEATURES,
     RankInput,
@@ -26,6 +27,7 @@ from focusplan.attention.features import (
     eligible_tasks,
     project_signature,
 )
+from focusplan.attention.weights import HOUR_BINS, WEEKDAYS
 from focusplan.domain import Task
 
 ZONE = ZoneInfo("Europe/Paris")
@@ -268,22 +270,20 @@ def test_tasks_of_one_project_share_a_signature() -> None:
 def test_context_features_read_the_clock_in_the_zone_of_at() -> None:
     saturday_evening = dt.datetime(2026, 3, 7, 18, 0, tzinfo=ZONE)
     ctx = RankInput(at=saturday_evening, energy=5, meeting_load=0.5)
-    c = dict(
-        zip(
-            ("sin", "cos", "energy", "weekend", "day_left", "meetings", "bias"),
-            context_vector(ctx),
-            strict=True,
-        )
-    )
-    assert c["sin"] == pytest.approx(-1.0)
-    assert c["cos"] == pytest.approx(0.0, abs=1e-12)
-    assert (c["energy"], c["weekend"], c["day_left"], c["meetings"], c["bias"]) == (
+    c = dict(zip(CONTEXT_FEATURES, context_vector(ctx), strict=True))
+    assert c["hour_sin"] == pytest.approx(-1.0)
+    assert c["hour_cos"] == pytest.approx(0.0, abs=1e-12)
+    assert (c["energy"], c["weekend"], c["day_left"], c["meeting_load"], c["bias"]) == (
         1.0,
         1.0,
         0.0,
         0.5,
         1.0,
     )
+    # 18:00 sits halfway between the bins of 17:00 and 19:00; Saturday is its weekday.
+    assert {name: c[name] for name in HOUR_BINS if c[name]} == {"hour_17": 0.5, "hour_19": 0.5}
+    assert [name for name in WEEKDAYS if c[name]] == ["sat"]
+    assert c["after_meeting"] == 0.0
 
 
 def test_day_left_is_the_fraction_of_the_working_day_still_ahead() -> None:

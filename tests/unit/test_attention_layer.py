@@ -52,10 +52,10 @@ def random_weights(seed: int, scale: float = 1.0) -> dict[str, float]:
 
 def dense_reference(X: FloatArray, params: LayerParams) -> FloatArray:
     """The layer written naively, N × N matrix and all."""
-    S = X @ params.M @ X.T / math.sqrt(X.shape[1])
+    S = X @ params.M @ X.T * SCALE
     A = np.exp(S - S.max(axis=1, keepdims=True))
     A /= A.sum(axis=1, keepdims=True)
-    self_term = np.diag(X @ params.M @ X.T) / math.sqrt(X.shape[1])
+    self_term = np.diag(X @ params.M @ X.T) * SCALE
     return (
         X @ params.residual
         + params.self_affinity * self_term

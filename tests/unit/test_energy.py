@@ -232,3 +232,50 @@ def test_fit_rejects_invalid_settings() -> None:
 def test_curve_rejects_non_finite_hours() -> None:
     with pytest.raises(ValueError, match="finite"):
         EnergyModel.fit([], AT).curve([math.nan])
+
+
+# --- weekdays --------------------------------------------------------------------------------
+
+
+def monday_blues(weeks: int = 8) -> list[EnergyLog]:
+    """10:00 logs on weekdays: drained (1) on Mondays, good (4) on the other days."""
+    monday = AT - dt.timedelta(days=AT.weekday())
+    logs = []
+    for week in range(1, weeks + 1):
+        for offset in range(5):
+            day = (monday - dt.timedelta(weeks=week) + dt.timedelta(days=offset)).replace(hour=10)
+            logs.append(log(day, 1 if offset == 0 else 4, len(logs)))
+    return logs
+
+
+def test_a_weekday_with_its_own_rhythm_gets_its_own_curve() -> None:
+    model = EnergyModel.fit(monday_blues(), AT)
+    monday, tuesday, all_days = (
+        model.level_at(10.0, weekday=0),
+        model.level_at(10.0, weekday=1),
+        model.level_at(10.0),
+    )
+    assert monday < 2.5 < all_days < tuesday
+
+
+def test_a_weekday_without_logs_keeps_the_all_days_curve() -> None:
+    model = EnergyModel.fit(monday_blues(), AT)
+    np.testing.assert_allclose(model.curve(HOURS, weekday=6), model.curve(HOURS), atol=1e-12)
+
+
+def test_without_logs_every_weekday_is_the_prior() -> None:
+    model = EnergyModel.fit([], AT)
+    for weekday in range(7):
+        np.testing.assert_allclose(model.curve(HOURS, weekday=weekday), circadian_prior(HOURS))
+
+
+def test_the_estimate_at_a_moment_uses_that_weekdays_curve() -> None:
+    logs = monday_blues()
+    next_monday = (AT + dt.timedelta(days=7 - AT.weekday())).replace(hour=10, minute=30)
+    next_tuesday = next_monday + dt.timedelta(days=1)
+    assert energy_at(logs, next_monday).level < 2.5 < energy_at(logs, next_tuesday).level
+
+
+def test_a_weekday_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="weekday"):
+        EnergyModel.fit([], AT).curve(HOURS, weekday=7)

@@ -173,7 +173,7 @@ def test_the_reason_and_verdict_speak_in_choices_not_metrics() -> None:
 
 def test_the_first_week_gives_a_suggestion_when_choices_are_clear() -> None:
     # Least important and latest deadline first: the defaults are wrong twice over.
-    clear = dict(CONTRARIAN, **{"residual.deadline": -2.0})
+    clear = dict(CONTRARIAN, **{"residual.importance": -6.0, "residual.deadline": -3.0})
     rng = np.random.default_rng(21)
     summary, suggestion = propose(*history(rng, [(0, clear, 40)]))
     assert suggestion is not None

@@ -13,28 +13,16 @@ from textual.widget import Widget
 from focusplan.domain import RankedTask
 from focusplan.tui.widgets.cells import signed_bar, truncate
 
-NAME_WIDTH = 20
-HALF_BAR = 10
+# The side pane is 54 cells: a 28-cell reason, a 13-cell signed bar, a 7-cell amount.
+NAME_WIDTH = 28
+HALF_BAR = 6
 
 
 def contribution_label(name: str) -> str:
-    """A readable name for an explanation key (a weight name of the attention layer)."""
-    kind, _, rest = name.partition(".")
-    if not rest:
-        return name.replace("_", " ")
-    rest = rest.replace("meeting_load", "meetings").replace("_", " ")
-    if kind == "residual":
-        return rest
-    if kind == "value":
-        return f"{rest} nearby"
-    if kind == "attn":
-        query, _, key = rest.partition("×")
-        if query == "bias":
-            return f"{key} salience"
-        if query == key == "project":
-            return "same project"
-        return f"{query} × {key}"
-    return f"{kind} {rest}"
+    """A plain label for an explanation key (a weight name of the attention layer)."""
+    from focusplan.attention.explanation import weight_label
+
+    return weight_label(name)
 
 
 class ContributionBars(Widget):
@@ -75,20 +63,25 @@ class ContributionBars(Widget):
         }
         if not contributions:
             return Text("No explanation for this task.", style=dim)
-        shown = sorted(contributions.items(), key=lambda kv: abs(kv[1]), reverse=True)
-        shown = [(name, value) for name, value in shown if abs(value) >= 5e-3][: self.limit]
+        # The reasons in words when the ranking gave them (several weights that say one
+        # thing, summed); else each weight under its plain label.
+        shown = [(reason.text, reason.amount) for reason in item.why] or [
+            (contribution_label(name), value) for name, value in contributions.items()
+        ]
+        shown.sort(key=lambda kv: abs(kv[1]), reverse=True)
+        shown = [(label, value) for label, value in shown if abs(value) >= 5e-3][: self.limit]
         scale = max((abs(value) for _, value in shown), default=1.0)
         positive = self.get_component_rich_style("contribution-bars--positive")
         negative = self.get_component_rich_style("contribution-bars--negative")
         axis = self.get_component_rich_style("contribution-bars--axis")
         lines = []
-        for name, value in shown:
-            line = Text(truncate(contribution_label(name), NAME_WIDTH).ljust(NAME_WIDTH + 1))
+        for label, value in shown:
+            line = Text(truncate(label, NAME_WIDTH).ljust(NAME_WIDTH + 1))
             line.append_text(signed_bar(value, scale, HALF_BAR, positive, negative, axis))
             line.append(f"{value:+7.2f}", style=positive if value >= 0 else negative)
             lines.append(line)
         rest = sum(contributions.values()) - sum(value for _, value in shown)
-        others = f"{len(contributions) - len(shown)} smaller terms"
+        others = "the smaller reasons"
         lines.append(Text(others.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR) + f"{rest:+7.2f}", style=dim))
         total = Text()
         total.append("vs. average task".ljust(NAME_WIDTH + 1), style="bold")

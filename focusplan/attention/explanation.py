@@ -1,0 +1,312 @@
+"""Why a task ranks where it does, in words a person reads.
+
+The layer explains a logit as per-weight amounts (`forward(..., explain=True)`);
+their names (`residual.deadline`, `attn.energy×demand`) are the model's, not the
+person's. Here several weights that say the same thing are grouped into one
+*topic* (``residual.deadline`` and ``attn.bias×deadline`` both mean "its
+deadline"), and each topic gets a sentence that is *true of the situation*: it
+states facts about the task and the moment (its due time, the energy now, the
+last task done) and its direction follows the sign of the amount, so a task
+never reads "waiting a while" when it was added a minute ago (it reads
+"added 1 min ago" and counts against it).
+
+Plain Python, no numpy: the CLI and the app import it cheaply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from focusplan.attention.weights import (
+    ATTENTION_ENTRIES,
+    CROSS,
+    HOUR_BIN_CENTRES,
+    HOUR_BINS,
+    PROJECT,
+    WEEKDAYS,
+    WEIGHT_NAMES,
+)
+from focusplan.domain import Task
+
+__all__ = ["WEIGHT_LABELS", "Facts", "reason_text", "topic_of", "weight_label"]
+
+# --- generic labels (one per weight name; for lists of weights and suggestions) ----------
+
+_FEATURE_LABELS: Final[dict[str, str]] = {
+    "importance": "importance",
+    "deadline": "deadline within days",
+    "demand": "demanding work",
+    "estimate": "quick tasks first",
+    "age": "time it has waited",
+    "unblocks": "unblocks other tasks",
+    "in_progress": "the task in focus",
+    "window_fit": "its preferred time of day",
+    "due_soon": "due within hours",
+    "quick_due": "quick and due soon",
+    "same_project": "same project as the last task",
+    "shared_tags": "like the last task (tags)",
+    "fits_gap": "fits before the next meeting",
+}
+_DAY_NAMES: Final[dict[str, str]] = {
+    "mon": "Mondays",
+    "tue": "Tuesdays",
+    "wed": "Wednesdays",
+    "thu": "Thursdays",
+    "fri": "Fridays",
+    "sat": "Saturdays",
+    "sun": "Sundays",
+}
+_HOUR_OF_BIN: Final[dict[str, int]] = dict(zip(HOUR_BINS, HOUR_BIN_CENTRES, strict=True))
+# When a context feature is "on", in words: deep work fits ... / long tasks ...
+_CONTEXT_WHEN: Final[dict[str, str]] = {
+    "energy": "high energy",
+    "hour_sin": "the morning",
+    "hour_cos": "around midnight",
+    "weekend": "the weekend",
+    "day_left": "early in the day",
+    "meeting_load": "meetings ahead",
+    "after_meeting": "the hour after a meeting",
+    **{name: f"around {hour:02d}:00" for name, hour in _HOUR_OF_BIN.items()},
+    **{name: _DAY_NAMES[name] for name in WEEKDAYS},
+}
+_SCALAR_LABELS: Final[dict[str, str]] = {
+    "self_affinity": "weight of task and moment fitting",
+    "attention_gain": "weight of project-mates",
+    "temperature": "how sharply the ranking picks",
+}
+
+
+def weight_label(name: str) -> str:
+    """A plain label for a weight name, with no model jargon ("deep work with high energy")."""
+    if name in _SCALAR_LABELS:
+        return _SCALAR_LABELS[name]
+    kind, _, term = name.partition(".")
+    if kind == "residual":
+        return _FEATURE_LABELS.get(term, term.replace("_", " "))
+    if kind == "value":
+        return f"project-mates: {_FEATURE_LABELS.get(term, term.replace('_', ' '))}"
+    if kind == "attn":
+        query, _, key = term.partition(CROSS)
+        if query == key == PROJECT:
+            return "attention to project-mates"
+        if query == "bias":
+            return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))}, via attention"
+        when = _CONTEXT_WHEN.get(query, query.replace("_", " "))
+        if key == "demand":
+            return f"deep work in {when}" if query != "energy" else "deep work with high energy"
+        if key == "estimate":
+            return (
+                f"long tasks with {when}"
+                if query in ("energy", "meeting_load")
+                else (f"long tasks {when}")
+            )
+        return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))} with {when}"
+    return name.replace("_", " ")
+
+
+WEIGHT_LABELS: Final[dict[str, str]] = {name: weight_label(name) for name in WEIGHT_NAMES}
+
+
+_DUE: Final[str] = "due"
+
+
+def topic_of(name: str) -> str:
+    """The topic a weight's amount belongs to: weights that say the same thing share one.
+
+    ``residual.f`` and ``attn.bias×f`` (a task feature drawing attention to itself)
+    are both "its f"; the two deadline scales (days and hours) are one "due"; every
+    other weight is its own topic.
+    """
+    kind, _, term = name.partition(".")
+    feature = None
+    if kind == "residual":
+        feature = term
+    elif kind == "attn":
+        query, _, key = term.partition(CROSS)
+        if query == "bias":
+            feature = key
+    if feature is None:
+        return name
+    return _DUE if feature in ("deadline", "due_soon") else feature
+
+
+# --- situation facts and sentences ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the sentences may state about the moment (all known at `at`)."""
+
+    at: dt.datetime
+    energy: float
+    day_hours_left: float
+    last_title: str | None = None
+    last_tags: frozenset[str] = frozenset()
+    next_meeting_start: dt.datetime | None = None
+    meeting_load: float = 0.0
+    # Each task feature's mean over the eligible tasks: "long" means longer than that.
+    typical: Mapping[str, float] = field(default_factory=dict)
+
+
+def _span(minutes: float) -> str:
+    minutes = abs(minutes)
+    if minutes < 1:
+        return "a moment"
+    if minutes < 90:
+        return f"{round(minutes)} min"
+    hours = round(minutes / 30) / 2  # to the half hour: "2.5 h"
+    if hours < 36:
+        return f"{hours:g} h"
+    days = round(hours / 24)
+    return f"{days} days"
+
+
+def _due_phrase(task: Task, at: dt.datetime) -> str:
+    if task.due is None:
+        return "no due date"
+    minutes = (task.due - at).total_seconds() / 60
+    if minutes < 0:
+        return f"overdue by {_span(minutes)}"
+    due = task.due.astimezone(at.tzinfo)
+    if minutes < 12 * 60:
+        return f"due in {_span(minutes)}"
+    if due.date() == at.date():
+        return f"due today {due:%H:%M}"
+    if due.date() == at.date() + dt.timedelta(days=1):
+        return f"due tomorrow {due:%H:%M}"
+    return f"due in {_span(minutes)}"
+
+
+def _estimate(task: Task) -> str:
+    return _span(task.estimate_minutes)
+
+
+def _kind(task: Task, features: Mapping[str, float], facts: Facts, key: str) -> str:
+    """Deep/light (demand) or long/short (estimate), relative to the eligible tasks."""
+    above = features.get(key, 0.0) >= facts.typical.get(key, 0.0)
+    if key == "demand":
+        return {"high": "deep work", "low": "light work"}.get(task.demand, "medium-demand work")
+    if key == "estimate":
+        return f"a long task ({_estimate(task)})" if above else f"a short task ({_estimate(task)})"
+    return _FEATURE_LABELS.get(key, key)
+
+
+def _meeting_at(facts: Facts) -> str:
+    if facts.next_meeting_start is None:
+        return "the meetings ahead"
+    return f"your {facts.next_meeting_start.astimezone(facts.at.tzinfo):%H:%M} meeting"
+
+
+def _interaction(
+    query: str, key: str, up: bool, task: Task, features: Mapping[str, float], facts: Facts
+) -> str:
+    kind = _kind(task, features, facts, key)
+    if query == "energy":
+        when = f"your energy now ({facts.energy:.1f})"
+    elif query == "day_left":
+        return f"{kind}, with {_span(facts.day_hours_left * 60)} of the working day left"
+    elif query == "meeting_load":
+        return f"{kind}, with {facts.meeting_load:.0%} of the next 2 h in meetings"
+    elif query == "hour_sin":
+        when = "the morning" if facts.at.hour < 12 else "later in the day"
+    elif query in _HOUR_OF_BIN:
+        when = f"{facts.at:%H:%M} for you"
+    elif query in _DAY_NAMES:
+        when = f"your {_DAY_NAMES[query]}"
+    elif query == "after_meeting":
+        when = "the hour after a meeting"
+    else:
+        when = _CONTEXT_WHEN.get(query, query.replace("_", " "))
+    return f"{kind} fits {when}" if up else f"{kind} does not suit {when}"
+
+
+def _value_text(feature: str, up: bool, task: Task) -> str:
+    # Who a task attends to: its project-mates, else tasks with its tags, else the
+    # other tasks without project or tags (they share one signature).
+    if task.project:
+        group = "its project"
+    elif task.tags:
+        group = f"#{sorted(task.tags)[0]} tasks"
+    else:
+        group = "tasks without a project"
+    texts = {
+        "importance": ("important work", "less important work"),
+        "deadline": ("a deadline near", "no deadline near"),
+        "unblocks": ("tasks others wait on", "nothing others wait on"),
+        "in_progress": ("the task in focus", "not the task in focus"),
+    }
+    if feature in texts:
+        return f"{group}: {texts[feature][0 if up else 1]}"
+    label = _FEATURE_LABELS.get(feature, feature.replace("_", " "))
+    return f"{group}: {label}" if up else f"{group}: less {label}"
+
+
+def reason_text(
+    topic: str, amount: float, task: Task, features: Mapping[str, float], facts: Facts
+) -> str:
+    """One sentence for a topic's amount (relative to the average task) on `task`.
+
+    `features` are the task's token features by name. The direction of the sentence
+    follows the sign of `amount`; its facts come from the task and `facts`.
+    """
+    up = amount >= 0
+    at = facts.at
+    if topic == _DUE:
+        # The fact either way; the sign of the amount says whether it is more or less
+        # pressing than the average task's.
+        return _due_phrase(task, at)
+    if topic == "quick_due":
+        if up:
+            return f"{_estimate(task)} and {_due_phrase(task, at)}"
+        return "no due date" if task.due is None else f"takes {_estimate(task)}"
+    if topic == "importance":
+        return f"important ({task.importance}/5)" if up else f"less important ({task.importance}/5)"
+    if topic == "estimate":
+        return f"quick: {_estimate(task)}" if up else f"long: {_estimate(task)}"
+    if topic == "age":
+        waited = (at - task.created_at).total_seconds() / 60
+        return f"open for {_span(waited)}" if up else f"added {_span(waited)} ago"
+    if topic == "unblocks":
+        count = round(math.expm1(features.get("unblocks", 0.0)))
+        if count == 0:
+            return "nothing waits on it"
+        return f"unblocks {count} task{'s' if count != 1 else ''}" + ("" if up else " only")
+    if topic == "in_progress":
+        return "in focus now" if features.get("in_progress", 0.0) > 0 else "not the task in focus"
+    if topic == "window_fit":
+        if task.window is None:
+            return "no preferred time of day"
+        return f"its {task.window} window" if up else f"outside its {task.window} window"
+    if topic == "demand":
+        kind = _kind(task, features, facts, "demand")
+        return f"you favour {kind}" if up else f"you put off {kind}"
+    if topic == "same_project":
+        if features.get("same_project", 0.0) > 0:
+            return "same project as what you just did"
+        return "not the project you were just on"
+    if topic == "shared_tags":
+        shared = sorted({t.casefold() for t in task.tags} & {t.casefold() for t in facts.last_tags})
+        if shared and features.get("shared_tags", 0.0) > 0:
+            return f"like what you just did (#{shared[0]})"
+        return "unlike what you just did"
+    if topic == "fits_gap":
+        if facts.next_meeting_start is None:
+            return "no meeting ahead"
+        gap = (facts.next_meeting_start - at).total_seconds() / 60
+        if features.get("fits_gap", 0.0) >= 0:
+            return f"fits before {_meeting_at(facts)}"
+        return f"too long for the {_span(gap)} before {_meeting_at(facts)}"
+    kind, _, term = topic.partition(".")
+    if kind == "value":
+        return _value_text(term, up, task)
+    if kind == "attn":
+        query, _, key = term.partition(CROSS)
+        if query == key == PROJECT:
+            return "close to its project-mates"
+        if (query, key) in ATTENTION_ENTRIES.values():
+            return _interaction(query, key, up, task, features, facts)
+    return weight_label(topic) if up else f"less: {weight_label(topic)}"

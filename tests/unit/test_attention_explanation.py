@@ -1,0 +1,141 @@
+"""Reasons in plain words: no model jargon, and true of the task and the moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from focusplan.attention.explanation import WEIGHT_LABELS, topic_of
+from focusplan.attention.weights import DEFAULT_WEIGHTS, WEIGHT_NAMES
+from focusplan.domain import ContextEvent, FocusSession, Ranking, Task, WeightsVersion
+from focusplan.services.ranking import rank_snapshot
+from focusplan.store.snapshot import Snapshot
+
+ZONE = ZoneInfo("Europe/Paris")
+AT = dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
+MIN = dt.timedelta(minutes=1)
+HOUR = dt.timedelta(hours=1)
+# What the person must never read: weight names, their parts, model words.
+JARGON = re.compile(r"×|bias|salience|\bsin\b|\bcos\b|residual|attn|value\.|_|logit|MRR", re.I)
+
+
+def task(task_id: int, **fields: Any) -> Task:
+    fields.setdefault("title", f"task {task_id}")
+    fields.setdefault("created_at", AT - dt.timedelta(days=3))
+    return Task(id=task_id, **fields)
+
+
+def ranking(tasks: list[Task], at: dt.datetime = AT, **snap: Any) -> Ranking:
+    weights = WeightsVersion(version=1, params=DEFAULT_WEIGHTS, created_at=AT, active=True)
+    snapshot = Snapshot(
+        tasks=tasks,
+        energy=[],
+        weights=weights,
+        active_session=snap.pop("active_session", None),
+        **snap,
+    )
+    return rank_snapshot(snapshot, at, explain=True)
+
+
+def texts(result: Ranking, task_id: int) -> list[str]:
+    item = next(item for item in result.items if item.id == task_id)
+    return [reason.text for reason in item.why]
+
+
+def test_every_weight_has_a_plain_label() -> None:
+    assert set(WEIGHT_LABELS) == set(WEIGHT_NAMES)
+    for name, label in WEIGHT_LABELS.items():
+        assert label and not JARGON.search(label), (name, label)
+
+
+def test_a_feature_and_its_attention_draw_are_one_topic() -> None:
+    assert topic_of("residual.importance") == topic_of("attn.bias×importance") == "importance"
+    # Days-scale and hours-scale urgency read as one "due ..." reason.
+    assert topic_of("residual.deadline") == topic_of("residual.due_soon") == "due"
+    assert topic_of("attn.energy×demand") == "attn.energy×demand"
+
+
+def mixed_tasks() -> list[Task]:
+    return [
+        task(1, title="Reply to Anna", demand="low", estimate_minutes=10, due=AT + HOUR),
+        task(2, title="Grant", importance=5, demand="high", estimate_minutes=180,
+             due=AT + 56 * HOUR, project="grant", tags=("write",)),
+        task(3, title="Brand new", importance=2, created_at=AT - MIN),
+        task(4, title="Ancient", importance=4, created_at=AT - dt.timedelta(days=40)),
+        task(5, title="Overdue", estimate_minutes=20, due=AT - 3 * HOUR, project="ops"),
+        task(6, title="Tomorrow", due=AT + 25 * HOUR, window="evening"),
+        task(7, title="Blocker", project="grant", tags=("write",)),
+        task(8, title="Waits", depends_on=(7,), project="grant"),
+    ]  # fmt: skip
+
+
+def test_no_reason_the_person_reads_uses_model_words() -> None:
+    meeting = ContextEvent(id=1, start=AT + 40 * MIN, end=AT + 2 * HOUR, title="standup")
+    earlier = ContextEvent(id=2, start=AT - HOUR, end=AT - 20 * MIN, title="sync")
+    focus = FocusSession(id=1, task_id=2, start=AT - 50 * MIN, end=AT - 5 * MIN)
+    for moment in (AT, AT.replace(hour=14), AT.replace(hour=17)):
+        result = ranking(mixed_tasks(), moment, events=[meeting, earlier], sessions=[focus])
+        for item in result.items:
+            assert item.why
+            for reason in item.why:
+                assert not JARGON.search(reason.text), reason
+
+
+def test_a_task_added_a_minute_ago_is_never_said_to_be_waiting() -> None:
+    result = ranking(mixed_tasks())
+    new = texts(result, 3)
+    assert not any("open for" in text or "waiting" in text for text in new)
+    age = [text for text in new if "added" in text]
+    assert age in ([], ["added 1 min ago"])
+    old = texts(result, 4)
+    assert "open for 40 days" in old
+
+
+def test_due_reasons_state_the_due_time() -> None:
+    result = ranking(mixed_tasks())
+    assert texts(result, 1)[0] == "due in 60 min"
+    assert "overdue by 3 h" in texts(result, 5)
+    later = ranking([task(1, due=AT + 25 * HOUR), task(2), task(3, due=AT + 100 * HOUR)])
+    assert texts(later, 1)[0] == "due tomorrow 10:00"
+    assert texts(later, 2)[0] == "no due date"
+    assert "due in 4 days" in texts(later, 3)
+
+
+def test_the_quick_task_due_within_the_hour_leads_and_says_why() -> None:
+    result = ranking(mixed_tasks())
+    top = result.items[0]
+    assert top.title in ("Reply to Anna", "Overdue")
+    assert any(text.startswith("10 min and due in") for text in texts(result, 1))
+
+
+def test_energy_reasons_name_the_energy_and_the_kind_of_work() -> None:
+    tasks = [task(1, demand="high"), task(2, demand="low")]
+    fresh = ranking(tasks, AT.replace(hour=11))
+    assert any(t.startswith("deep work fits your energy now (") for t in texts(fresh, 1))
+    assert any(t.startswith("light work does not suit your energy now") for t in texts(fresh, 2))
+
+
+def test_continuity_and_meeting_reasons_are_about_this_moment() -> None:
+    focus = FocusSession(id=1, task_id=2, start=AT - 50 * MIN, end=AT - 5 * MIN)
+    meeting = ContextEvent(id=1, start=AT + 30 * MIN, end=AT + 2 * HOUR, title="standup")
+    result = ranking(mixed_tasks(), events=[meeting], sessions=[focus])
+    assert "same project as what you just did" in texts(result, 7)
+    grant = texts(result, 2)
+    assert any(t == "too long for the 30 min before your 09:30 meeting" for t in grant)
+    assert any(t == "fits before your 09:30 meeting" for t in texts(result, 1))
+
+
+def test_reason_amounts_are_the_summed_contributions_against_the_average() -> None:
+    result = ranking(mixed_tasks())
+    assert result.baseline is not None
+    for item in result.items:
+        assert item.contributions is not None
+        for reason in item.why:
+            expected = sum(item.contributions[w] - result.baseline[w] for w in reason.weights)
+            assert reason.amount == pytest.approx(expected, abs=1e-9)
+        amounts = [abs(reason.amount) for reason in item.why]
+        assert amounts == sorted(amounts, reverse=True)
