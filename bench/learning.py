@@ -723,6 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--half-life", type=float, help="days; the review's decay (tuning)")
     parser.add_argument("--folds", type=int, help="the review's rolling-origin folds (tuning)")
     parser.add_argument("--prior", type=float, help="the review's prior strength (tuning)")
+    parser.add_argument("--min-gain", type=float, help="the review's margin (tuning)")
     args = parser.parse_args(argv)
     tuned: dict[str, float] = {}
     if args.half_life is not None:
@@ -731,6 +732,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["validation_folds"] = args.folds
     if args.prior is not None:
         tuned["prior_strength"] = args.prior
+    if args.min_gain is not None:
+        tuned["min_mrr_gain"] = args.min_gain
     policy = ReweightPolicy(**tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]
