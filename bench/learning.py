@@ -78,6 +78,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Threaded BLAS only adds contention for these small matrices; pin it before numpy loads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -438,7 +439,7 @@ def _meetings(
     start_hour, end_hour = person.work
     slots = list(range(int(start_hour * 2) + 1, int(end_hour * 2) - 2))
     count = rng.randint(*person.meetings)
-    spans = []
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
     with source.unit_of_work() as uow:
         for slot in sorted(rng.sample(slots, count)):
             begin = _at(day, slot / 2)
@@ -600,12 +601,13 @@ def _meeting_flags(events: Sequence[ContextEvent], at: dt.datetime) -> tuple[boo
     return since is not None and since <= AFTER_MEETING, before
 
 
-def _pad(arrays: Sequence[npt.NDArray[np.generic]], width: int, fill: object) -> list[object]:
+def _pad(arrays: Sequence[npt.NDArray[Any]], width: int, fill: object) -> npt.NDArray[Any]:
+    """The arrays (C_i, n_i, ...) widened to n = `width` with `fill`, stacked on C."""
     out = []
     for a in arrays:
         extra = [(0, 0), (0, width - a.shape[1])] + [(0, 0)] * (a.ndim - 2)
         out.append(np.pad(a, extra, constant_values=fill))  # type: ignore[call-overload]
-    return out
+    return np.concatenate(out)
 
 
 def _learner_mrr(history: Sequence[WeekData], week: WeekData) -> float:
@@ -614,8 +616,8 @@ def _learner_mrr(history: Sequence[WeekData], week: WeekData) -> float:
     if not usable or not week.chosen.size:
         return quality_of_scores(week.scores["random"], week.mask, week.chosen).mrr
     width = max(w.mask.shape[1] for w in usable)
-    Z = np.concatenate(_pad([w.features for w in usable], width, 0.0))  # type: ignore[arg-type]
-    mask = np.concatenate(_pad([w.mask for w in usable], width, False))  # type: ignore[arg-type]
+    Z = _pad([w.features for w in usable], width, 0.0)
+    mask = _pad([w.mask for w in usable], width, False)
     chosen = np.concatenate([w.chosen for w in usable])
     beta = fit_conditional_logit(Z, mask, chosen, LEARNER_L2)
     scores = np.where(week.mask, week.features @ beta, -np.inf)

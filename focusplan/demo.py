@@ -266,14 +266,14 @@ def _live_the_habit(source: DataSource, moment: dt.datetime, zone: dt.tzinfo, se
         for slot, (hour, demand) in enumerate(HABIT_SLOTS):
             start = at(day, hour + rng.uniform(0, 0.3))
             open_now = [t for t in habit if t.created <= start and t.id not in done]
-            task = _pick_for_slot(open_now, demand)
-            done.add(task.id)
-            spent = max(10, round(task.estimate * rng.uniform(0.8, 1.3)))
+            pick = _pick_for_slot(open_now, demand)
+            done.add(pick.id)
+            spent = max(10, round(pick.estimate * rng.uniform(0.8, 1.3)))
             if slot % 2:
-                start_focus(source, task.id, start)
+                start_focus(source, pick.id, start)
                 stop_focus(source, start + dt.timedelta(minutes=spent), done=True)
             else:
-                complete_task(source, task.id, start + dt.timedelta(minutes=spent), spent)
+                complete_task(source, pick.id, start + dt.timedelta(minutes=spent), spent)
 
 
 @dataclass(frozen=True)
