@@ -86,7 +86,7 @@ def steady(
 
 def test_folds_are_the_last_weeks_each_fitted_on_what_came_before() -> None:
     times = [t for offset in range(-4, 1) for t in week_times(offset, 20)]
-    folds = rolling_folds(times, WEEK, zone=ZONE)
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=3)
     assert [fold.origin.date() for fold in folds] == [
         WEEK,
         WEEK - dt.timedelta(weeks=1),
@@ -98,7 +98,7 @@ def test_folds_are_the_last_weeks_each_fitted_on_what_came_before() -> None:
 
 
 def test_in_a_first_week_the_folds_are_its_days() -> None:
-    folds = rolling_folds(week_times(0, 40), WEEK, zone=ZONE)
+    folds = rolling_folds(week_times(0, 40), WEEK, zone=ZONE, folds=3)
     assert [fold.origin.date() for fold in folds] == [
         WEEK + dt.timedelta(days=4),
         WEEK + dt.timedelta(days=3),
@@ -154,8 +154,8 @@ def test_a_taste_the_defaults_miss_is_suggested() -> None:
     assert suggestion.changes["residual.importance"][1] < 0
     assert summary.before == suggestion.before
     assert summary.after == suggestion.after
-    assert (summary.fit_choices, summary.week_choices, summary.folds) == (200, 40, 3)
-    assert summary.heldout_choices == 120
+    assert (summary.fit_choices, summary.week_choices, summary.folds) == (200, 40, 2)
+    assert summary.heldout_choices == 80
 
 
 def test_the_reason_and_verdict_speak_in_choices_not_metrics() -> None:
@@ -178,7 +178,7 @@ def test_the_first_week_gives_a_suggestion_when_choices_are_clear() -> None:
     rng = np.random.default_rng(21)
     summary, suggestion = propose(*history(rng, [(0, clear, 40)]))
     assert suggestion is not None
-    assert summary.folds == 3  # its days
+    assert summary.folds == 2  # its last two days
     assert suggestion.changes["residual.importance"][1] < 0
 
 
