@@ -80,6 +80,12 @@ def _context() -> RankInput:
         meeting_load=0.25,
         day_end=AT.replace(hour=18, minute=0),
         in_progress=frozenset({1, 2}),
+        # Every context feature on: continuity with a project and tags, meetings both sides.
+        last_task=3,
+        last_project="project-1",
+        last_tags=frozenset({"code", "review"}),
+        last_meeting_end=AT - dt.timedelta(minutes=20),
+        next_meeting_start=AT + dt.timedelta(minutes=50),
     )
 
 

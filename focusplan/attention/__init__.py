@@ -7,5 +7,6 @@ reading `focusplan.attention.weights.DEFAULT_WEIGHTS` never loads numpy.
 - `weights`: named parameters and their hand-set defaults (plain Python);
 - `features`: eligibility at `t` and the token matrix;
 - `layer`: the bilinear self-attention layer, explanation, learning support;
-- `ranking`: `rank_tasks`, the call the services make.
+- `ranking`: `rank_tasks`, the call the services make;
+- `explanation`: a ranking's reasons in plain words (plain Python).
 """

@@ -19,6 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from focusplan.attention.weights import (
@@ -32,7 +33,17 @@ from focusplan.attention.weights import (
 )
 from focusplan.domain import Task
 
-__all__ = ["WEIGHT_LABELS", "Facts", "reason_text", "topic_of", "weight_label"]
+__all__ = [
+    "MAX_REASON_LENGTH",
+    "WEIGHT_LABELS",
+    "Facts",
+    "reason_text",
+    "topic_of",
+    "weight_label",
+]
+
+# Sentences are written to fit the app's why-panel in one line (the CLI has room).
+MAX_REASON_LENGTH: Final[int] = 33
 
 # --- generic labels (one per weight name; for lists of weights and suggestions) ----------
 
@@ -61,17 +72,37 @@ _DAY_NAMES: Final[dict[str, str]] = {
     "sun": "Sundays",
 }
 _HOUR_OF_BIN: Final[dict[str, int]] = dict(zip(HOUR_BINS, HOUR_BIN_CENTRES, strict=True))
-# When a context feature is "on", in words: deep work fits ... / long tasks ...
+# When a context feature is "on", with its preposition: "deep work {when}".
 _CONTEXT_WHEN: Final[dict[str, str]] = {
-    "energy": "high energy",
-    "hour_sin": "the morning",
+    "energy": "when energy is high",
+    "hour_sin": "in the morning",
     "hour_cos": "around midnight",
-    "weekend": "the weekend",
+    "weekend": "at weekends",
     "day_left": "early in the day",
-    "meeting_load": "meetings ahead",
-    "after_meeting": "the hour after a meeting",
+    "meeting_load": "before meetings",
+    "after_meeting": "after a meeting",
     **{name: f"around {hour:02d}:00" for name, hour in _HOUR_OF_BIN.items()},
-    **{name: _DAY_NAMES[name] for name in WEEKDAYS},
+    **{name: f"on {_DAY_NAMES[name]}" for name in WEEKDAYS},
+}
+# What project-mates share, and what draws attention, as nouns.
+_NOUNS: Final[dict[str, str]] = {
+    "importance": "importance",
+    "deadline": "deadlines",
+    "unblocks": "blocking others",
+    "in_progress": "the task in focus",
+    "window_fit": "time windows",
+}
+# What project-mates share of the other features (learned weights; zero by default).
+_VALUE_NOUNS: Final[dict[str, str]] = {
+    "age": "waiting",
+    "demand": "deep work",
+    "estimate": "long work",
+    "window_fit": "time fit",
+    "due_soon": "urgency",
+    "quick_due": "quick dues",
+    "same_project": "continuity",
+    "shared_tags": "continuity",
+    "fits_gap": "gap fit",
 }
 _SCALAR_LABELS: Final[dict[str, str]] = {
     "self_affinity": "weight of task and moment fitting",
@@ -88,24 +119,26 @@ def weight_label(name: str) -> str:
     if kind == "residual":
         return _FEATURE_LABELS.get(term, term.replace("_", " "))
     if kind == "value":
-        return f"project-mates: {_FEATURE_LABELS.get(term, term.replace('_', ' '))}"
+        return (
+            "a project-mate in focus" if term == "in_progress" else f"project-mates' {_noun(term)}"
+        )
     if kind == "attn":
         query, _, key = term.partition(CROSS)
         if query == key == PROJECT:
             return "attention to project-mates"
         if query == "bias":
-            return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))}, via attention"
+            return f"attention to {_noun(key)}"
         when = _CONTEXT_WHEN.get(query, query.replace("_", " "))
         if key == "demand":
-            return f"deep work in {when}" if query != "energy" else "deep work with high energy"
+            return f"deep work {when}"
         if key == "estimate":
-            return (
-                f"long tasks with {when}"
-                if query in ("energy", "meeting_load")
-                else (f"long tasks {when}")
-            )
-        return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))} with {when}"
+            return f"long tasks {when}"
+        return f"{_FEATURE_LABELS.get(key, key.replace('_', ' '))} {when}"
     return name.replace("_", " ")
+
+
+def _noun(feature: str) -> str:
+    return _NOUNS.get(feature) or _VALUE_NOUNS.get(feature) or feature.replace("_", " ")
 
 
 WEIGHT_LABELS: Final[dict[str, str]] = {name: weight_label(name) for name in WEIGHT_NAMES}
@@ -169,6 +202,8 @@ def _due_phrase(task: Task, at: dt.datetime) -> str:
     if task.due is None:
         return "no due date"
     minutes = (task.due - at).total_seconds() / 60
+    if abs(minutes) < 1:
+        return "due now"
     if minutes < 0:
         return f"overdue by {_span(minutes)}"
     due = task.due.astimezone(at.tzinfo)
@@ -185,43 +220,65 @@ def _estimate(task: Task) -> str:
     return _span(task.estimate_minutes)
 
 
-def _kind(task: Task, features: Mapping[str, float], facts: Facts, key: str) -> str:
-    """Deep/light (demand) or long/short (estimate), relative to the eligible tasks."""
-    above = features.get(key, 0.0) >= facts.typical.get(key, 0.0)
-    if key == "demand":
-        return {"high": "deep work", "low": "light work"}.get(task.demand, "medium-demand work")
-    if key == "estimate":
-        return f"a long task ({_estimate(task)})" if above else f"a short task ({_estimate(task)})"
-    return _FEATURE_LABELS.get(key, key)
+def _above(features: Mapping[str, float], facts: Facts, key: str) -> bool:
+    """Is the task's feature at or above the eligible tasks' mean (deeper, longer)?"""
+    return features.get(key, 0.0) >= facts.typical.get(key, 0.0)
+
+
+def _work(task: Task) -> str:
+    return {"high": "deep work", "low": "light work"}.get(task.demand, "medium work")
+
+
+@lru_cache(maxsize=64)
+def _meeting_phrase(start: dt.datetime | None, zone: dt.tzinfo | None) -> str:
+    if start is None:
+        return "the next meeting"
+    return f"{start.astimezone(zone):%H:%M}"
 
 
 def _meeting_at(facts: Facts) -> str:
-    if facts.next_meeting_start is None:
-        return "the meetings ahead"
-    return f"your {facts.next_meeting_start.astimezone(facts.at.tzinfo):%H:%M} meeting"
+    # Cached: one ranking asks for the same phrase for every task.
+    return _meeting_phrase(facts.next_meeting_start, facts.at.tzinfo)
+
+
+def _when(query: str, facts: Facts) -> str:
+    """A context feature's moment in words: "fits {when}" / "too deep for {when}"."""
+    if query == "hour_sin":
+        return "the morning" if facts.at.hour < 12 else "the afternoon"
+    if query in _HOUR_OF_BIN:
+        return f"{facts.at:%H:%M} for you"
+    if query in _DAY_NAMES:
+        return f"your {_DAY_NAMES[query]}"
+    if query == "after_meeting":
+        return "after a meeting"
+    if query == "weekend":
+        return "the weekend"
+    return "this hour"
 
 
 def _interaction(
     query: str, key: str, up: bool, task: Task, features: Mapping[str, float], facts: Facts
 ) -> str:
-    kind = _kind(task, features, facts, key)
-    if query == "energy":
-        when = f"your energy now ({facts.energy:.1f})"
-    elif query == "day_left":
-        return f"{kind}, with {_span(facts.day_hours_left * 60)} of the working day left"
-    elif query == "meeting_load":
-        return f"{kind}, with {facts.meeting_load:.0%} of the next 2 h in meetings"
-    elif query == "hour_sin":
-        when = "the morning" if facts.at.hour < 12 else "later in the day"
-    elif query in _HOUR_OF_BIN:
-        when = f"{facts.at:%H:%M} for you"
-    elif query in _DAY_NAMES:
-        when = f"your {_DAY_NAMES[query]}"
-    elif query == "after_meeting":
-        when = "the hour after a meeting"
-    else:
-        when = _CONTEXT_WHEN.get(query, query.replace("_", " "))
-    return f"{kind} fits {when}" if up else f"{kind} does not suit {when}"
+    """A context × task-feature entry: deep/light work (demand), long/short (estimate)."""
+    above = _above(features, facts, key)
+    energy = f"your energy {facts.energy:.1f}"
+    if key == "estimate":
+        size = "long" if above else "short"
+        if query == "day_left":
+            left = _span(facts.day_hours_left * 60)
+            return f"{size} ({_span(task.estimate_minutes)}), {left} left today"
+        if query == "meeting_load":
+            return f"{size} task, meetings soon"
+        when = energy if query == "energy" else _when(query, facts)
+        return f"{size} task fits {when}" if up else f"too {size} for {when}"
+    if key == "demand":
+        when = energy if query == "energy" else _when(query, facts)
+        if up:
+            return f"{_work(task)} fits {when}"
+        return f"too {'deep' if above else 'light'} for {when}"
+    label = _FEATURE_LABELS.get(key, key.replace("_", " "))
+    when = _when(query, facts)
+    return f"{label}: fits {when}" if up else f"{label}: not for {when}"
 
 
 def _value_text(feature: str, up: bool, task: Task) -> str:
@@ -232,16 +289,16 @@ def _value_text(feature: str, up: bool, task: Task) -> str:
     elif task.tags:
         group = f"#{sorted(task.tags)[0]} tasks"
     else:
-        group = "tasks without a project"
+        group = "tasks like it"
     texts = {
-        "importance": ("important work", "less important work"),
+        "importance": ("important work", "minor work"),
         "deadline": ("a deadline near", "no deadline near"),
-        "unblocks": ("tasks others wait on", "nothing others wait on"),
-        "in_progress": ("the task in focus", "not the task in focus"),
+        "unblocks": ("blocks others", "blocks nothing"),
+        "in_progress": ("holds the focus", "not in focus"),
     }
     if feature in texts:
         return f"{group}: {texts[feature][0 if up else 1]}"
-    label = _FEATURE_LABELS.get(feature, feature.replace("_", " "))
+    label = _VALUE_NOUNS.get(feature, feature.replace("_", " "))
     return f"{group}: {label}" if up else f"{group}: less {label}"
 
 
@@ -282,8 +339,7 @@ def reason_text(
             return "no preferred time of day"
         return f"its {task.window} window" if up else f"outside its {task.window} window"
     if topic == "demand":
-        kind = _kind(task, features, facts, "demand")
-        return f"you favour {kind}" if up else f"you put off {kind}"
+        return f"you favour {_work(task)}" if up else f"you put off {_work(task)}"
     if topic == "same_project":
         if features.get("same_project", 0.0) > 0:
             return "same project as what you just did"
@@ -298,8 +354,8 @@ def reason_text(
             return "no meeting ahead"
         gap = (facts.next_meeting_start - at).total_seconds() / 60
         if features.get("fits_gap", 0.0) >= 0:
-            return f"fits before {_meeting_at(facts)}"
-        return f"too long for the {_span(gap)} before {_meeting_at(facts)}"
+            return f"fits before your {_meeting_at(facts)} meeting"
+        return f"won't fit the {_span(gap)} before {_meeting_at(facts)}"
     kind, _, term = topic.partition(".")
     if kind == "value":
         return _value_text(term, up, task)

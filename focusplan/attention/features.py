@@ -6,6 +6,17 @@ Everything is judged by what was recorded at or before `t`: a task created later
 does not exist yet, one completed later is still open, a dependency completed
 later still blocks. Fields are pulled out of the tasks in one Python pass; the
 feature maths is vectorised.
+
+Task features beyond the task's own fields come from the moment (`RankInput`):
+``due_soon`` (exp(-slack/4 h), slack = hours left minus the task's length; 1 once
+it must start or is overdue), ``quick_due`` (``due_soon`` × shortness: full at
+15 min, none from an hour), ``same_project`` / ``shared_tags`` (continuity with
+the last task done or focused on today: 1/0, and the Jaccard overlap of tags),
+``fits_gap`` (tanh((minutes to the next meeting − estimate)/15 min), 0 without
+one). Context features: the clock as one harmonic and as twelve two-hour bins,
+the weekday (one-hot) and weekend, energy, the share of the working day left,
+the meeting load of the next two hours, and ``after_meeting`` (exp(-minutes
+since the last meeting ended today / 45)).
 """
 
 from __future__ import annotations
@@ -473,15 +484,24 @@ def _continuity(
     shared[:] = 0.0
     if ctx.last_task is None:
         return
+    # Few distinct projects and tag sets among many tasks: compute each once.
     if ctx.last_project:
         last = ctx.last_project.casefold()
-        same[:] = [project is not None and project.casefold() == last for project in project_col]
+        is_last: dict[str | None, bool] = {None: False}
+        for project in project_col:
+            if project is not None and project not in is_last:
+                is_last[project] = project.casefold() == last
+        same[:] = list(map(is_last.__getitem__, project_col))
     if ctx.last_tags:
-        last_tags = {tag.casefold() for tag in ctx.last_tags}
-        shared[:] = [_jaccard(tags, last_tags) for tags in tags_col]
+        last_tags = frozenset(tag.casefold() for tag in ctx.last_tags)
+        overlap: dict[Sequence[str], float] = {}
+        for tags in tags_col:
+            if tags not in overlap:
+                overlap[tags] = _jaccard(tags, last_tags)
+        shared[:] = list(map(overlap.__getitem__, tags_col))
 
 
-def _jaccard(tags: Sequence[str], other: set[str]) -> float:
+def _jaccard(tags: Sequence[str], other: frozenset[str]) -> float:
     if not tags:
         return 0.0
     mine = {tag.casefold() for tag in tags}

@@ -85,7 +85,7 @@ _RESIDUAL: Final[tuple[tuple[str, float, str], ...]] = (
     ("fits_gap", 0.6, "P3/P5: before a meeting, pick what can be finished before it"),
 )
 _ATTENTION: Final[tuple[tuple[str, str, float, str], ...]] = (
-    ("energy", "demand", 5.0, "P2: deep work when fresh, light work in the dip"),
+    ("energy", "demand", 4.0, "P2: deep work when fresh, light work in the dip"),
     ("hour_sin", "demand", 1.0, "P2: a mild morning lean to deep work even without an energy log"),
     ("weekend", "demand", -1.0, "P2: weekends lean to lighter work unless energy says otherwise"),
     ("energy", "estimate", 1.0, "P2: long tasks fit fresh hours"),

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 # How far ahead calendar load counts as "meetings soon" for the context features.
 MEETING_HORIZON = dt.timedelta(hours=2)
 RECENT_ENERGY_MINUTES = 120
-# Reasons in words kept per task: the table shows two, `--explain` four, the app eight.
-REASONS_KEPT = 8
+# Reasons in words kept per task: the table shows two, `--explain` four, the app six.
+REASONS_KEPT = 6
 
 
 def meeting_load(events: Sequence[ContextEvent], at: dt.datetime) -> float:
@@ -214,7 +214,7 @@ def _reasons(
     import numpy as np
 
     from focusplan.attention.explanation import Facts, reason_text, topic_of
-    from focusplan.attention.features import FEATURE_NAMES, NOMINAL_DAY, hour_of_day
+    from focusplan.attention.features import FEATURE_NAMES, NOMINAL_DAY, TASK_FEATURES, hour_of_day
 
     if result.contributions is None or result.features is None or count == 0:
         return {}
@@ -244,20 +244,25 @@ def _reasons(
         typical=typical,
     )
     keep = min(REASONS_KEPT, len(names))
+    # The largest topics of every task at once; the sentences only for those.
+    shown = amounts[:count]
+    order = np.argsort(-np.abs(shown), axis=1, kind="stable")[:, :keep].tolist()
+    rows = shown.tolist()  # Python floats: the loop below indexes them one by one
+    task_cols = [FEATURE_NAMES.index(name) for name in TASK_FEATURES]
+    task_rows = result.features[:count, task_cols].tolist()
+    weights_of = [tuple(topics[topic]) for topic in names]
     out: dict[int, tuple[Reason, ...]] = {}
-    for position in range(count):
-        row = amounts[position]
-        top = np.argsort(-np.abs(row), kind="stable")[:keep]
+    for position, (row, top) in enumerate(zip(rows, order, strict=True)):
         task = by_id[int(result.ids[position])]
-        features = dict(zip(FEATURE_NAMES, result.features[position].tolist(), strict=True))
+        features = dict(zip(TASK_FEATURES, task_rows[position], strict=True))
         # Two topics can read the same ("no due date" for both urgency scales): one reason.
         merged: dict[str, tuple[float, tuple[str, ...]]] = {}
         for k in top:
             if abs(row[k]) <= 1e-9:
                 continue
-            text = reason_text(names[k], float(row[k]), task, features, facts)
+            text = reason_text(names[k], row[k], task, features, facts)
             amount, weights = merged.get(text, (0.0, ()))
-            merged[text] = (amount + float(row[k]), weights + tuple(topics[names[k]]))
+            merged[text] = (amount + row[k], weights + weights_of[k])
         reasons = [Reason(text=t, amount=a, weights=w) for t, (a, w) in merged.items()]
         reasons.sort(key=lambda reason: -abs(reason.amount))
         out[position] = tuple(reasons)

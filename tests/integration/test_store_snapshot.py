@@ -62,8 +62,25 @@ def test_the_snapshot_equals_what_the_repositories_return(filled: Database) -> N
         assert snap.weights == uow.weights.active()
         assert snap.active_session == uow.sessions.active()
         assert snap.events == uow.events.between(*EVER)
+        assert snap.sessions == uow.sessions.between(*EVER)
         # Field for field, including the order pydantic keeps them in.
         assert [t.model_dump() for t in snap.tasks] == [t.model_dump() for t in uow.tasks.list()]
+
+
+def test_the_snapshot_reads_the_sessions_still_running_or_ended_since_a_moment(
+    filled: Database,
+) -> None:
+    assert filled.path is not None
+    with filled.unit_of_work() as uow:
+        active = uow.sessions.active()
+        assert active is not None
+        uow.sessions.stop(T0 + 6 * HOUR)
+        uow.sessions.start(active.task_id, T0 + 8 * HOUR)
+    every = read_snapshot(filled.path).sessions
+    recent = read_snapshot(filled.path, sessions_since=T0 + 7 * HOUR).sessions
+    assert [s.start for s in every] == [T0 + 5 * HOUR, T0 + 8 * HOUR]
+    assert [s.start for s in recent] == [T0 + 8 * HOUR]
+    assert read_snapshot(filled.path).active_session == recent[0]
 
 
 def test_snapshot_times_are_aware_in_the_persons_zone(filled: Database) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from focusplan.attention.explanation import WEIGHT_LABELS, topic_of
+from focusplan.attention.explanation import MAX_REASON_LENGTH, WEIGHT_LABELS, topic_of
 from focusplan.attention.weights import DEFAULT_WEIGHTS, WEIGHT_NAMES
 from focusplan.domain import ContextEvent, FocusSession, Ranking, Task, WeightsVersion
 from focusplan.services.ranking import rank_snapshot
@@ -83,16 +83,19 @@ def test_no_reason_the_person_reads_uses_model_words() -> None:
             assert item.why
             for reason in item.why:
                 assert not JARGON.search(reason.text), reason
+                assert len(reason.text) <= MAX_REASON_LENGTH, reason
 
 
 def test_a_task_added_a_minute_ago_is_never_said_to_be_waiting() -> None:
-    result = ranking(mixed_tasks())
-    new = texts(result, 3)
-    assert not any("open for" in text or "waiting" in text for text in new)
-    age = [text for text in new if "added" in text]
-    assert age in ([], ["added 1 min ago"])
-    old = texts(result, 4)
-    assert "open for 40 days" in old
+    for new in (texts(ranking(mixed_tasks()), 3), texts(ranking(aged_pair()), 1)):
+        assert not any("open for" in text or "waiting" in text for text in new)
+    pair = ranking(aged_pair())
+    assert texts(pair, 1)[0] == "added 1 min ago"
+    assert texts(pair, 2)[0] == "open for 40 days"
+
+
+def aged_pair() -> list[Task]:
+    return [task(1, created_at=AT - MIN), task(2, created_at=AT - dt.timedelta(days=40))]
 
 
 def test_due_reasons_state_the_due_time() -> None:
@@ -115,8 +118,11 @@ def test_the_quick_task_due_within_the_hour_leads_and_says_why() -> None:
 def test_energy_reasons_name_the_energy_and_the_kind_of_work() -> None:
     tasks = [task(1, demand="high"), task(2, demand="low")]
     fresh = ranking(tasks, AT.replace(hour=11))
-    assert any(t.startswith("deep work fits your energy now (") for t in texts(fresh, 1))
-    assert any(t.startswith("light work does not suit your energy now") for t in texts(fresh, 2))
+    assert any(t.startswith("deep work fits your energy ") for t in texts(fresh, 1))
+    assert any(t.startswith("too light for your energy ") for t in texts(fresh, 2))
+    drained = ranking(tasks, AT.replace(hour=14, minute=30))
+    assert any(t.startswith("too deep for your energy ") for t in texts(drained, 1))
+    assert any(t.startswith("light work fits your energy ") for t in texts(drained, 2))
 
 
 def test_continuity_and_meeting_reasons_are_about_this_moment() -> None:
@@ -125,8 +131,8 @@ def test_continuity_and_meeting_reasons_are_about_this_moment() -> None:
     result = ranking(mixed_tasks(), events=[meeting], sessions=[focus])
     assert "same project as what you just did" in texts(result, 7)
     grant = texts(result, 2)
-    assert any(t == "too long for the 30 min before your 09:30 meeting" for t in grant)
-    assert any(t == "fits before your 09:30 meeting" for t in texts(result, 1))
+    assert "won't fit the 30 min before 09:30" in grant
+    assert "fits before your 09:30 meeting" in texts(result, 1)
 
 
 def test_reason_amounts_are_the_summed_contributions_against_the_average() -> None:
@@ -139,3 +145,43 @@ def test_reason_amounts_are_the_summed_contributions_against_the_average() -> No
             assert reason.amount == pytest.approx(expected, abs=1e-9)
         amounts = [abs(reason.amount) for reason in item.why]
         assert amounts == sorted(amounts, reverse=True)
+
+
+def test_every_sentence_fits_the_why_panel_and_uses_no_model_words() -> None:
+    import itertools
+
+    from focusplan.attention.explanation import Facts, reason_text
+    from focusplan.attention.weights import SCALAR_NAMES, TASK_FEATURES
+
+    # Every topic an explanation can have (the scalars scale terms, they are none).
+    topics = sorted({topic_of(name) for name in WEIGHT_NAMES} - set(SCALAR_NAMES))
+    dues = [None, AT - 3 * 24 * HOUR, AT + 30 * MIN, AT + 20 * HOUR, AT + 10 * 24 * HOUR]
+    tasks = [
+        task(1, demand=demand, estimate_minutes=minutes, due=due, window=window, **group)
+        for demand, minutes, due, window, group in itertools.product(
+            ("low", "medium", "high"),
+            (10, 150, 600),
+            dues,
+            (None, "afternoon"),
+            ({}, {"project": "thesis"}, {"tags": ("code",)}),
+        )
+    ]
+    moments = [
+        Facts(at=AT, energy=4.2, day_hours_left=9.0),
+        Facts(
+            at=AT.replace(hour=15, minute=20),
+            energy=1.5,
+            day_hours_left=2.7,
+            last_title="x",
+            last_tags=frozenset({"code"}),
+            next_meeting_start=AT.replace(hour=15, minute=50),
+            meeting_load=0.75,
+            typical={"demand": 0.1, "estimate": -0.3},
+        ),
+    ]
+    for topic, item, facts, sign in itertools.product(topics, tasks, moments, (1.0, -1.0)):
+        for value in (0.0, 1.0):
+            features = dict.fromkeys(TASK_FEATURES, value)
+            text = reason_text(topic, sign * 0.5, item, features, facts)
+            assert text and len(text) <= MAX_REASON_LENGTH, (topic, text)
+            assert not JARGON.search(text), (topic, text)

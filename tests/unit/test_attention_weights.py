@@ -79,3 +79,30 @@ def test_defaults_encode_the_ranking_principles() -> None:
 def test_bias_is_the_last_context_feature() -> None:
     assert CONTEXT_FEATURES[-1] == "bias"
     assert FEATURE_NAMES[-1] == "bias"
+
+
+# Weights version 1 as migration 0002 seeded it before issue 11 (focusplan of 2026-11-21).
+SEEDED_BEFORE_ISSUE_11 = {
+    "residual.importance": 1.0, "residual.deadline": 1.5, "residual.demand": 0.0,
+    "residual.estimate": -0.15, "residual.age": 0.1, "residual.unblocks": 0.5,
+    "residual.in_progress": 2.0, "residual.window_fit": 0.5, "attn.energy×demand": 4.0,
+    "attn.hour_sin×demand": 1.0, "attn.weekend×demand": -1.0, "attn.energy×estimate": 1.0,
+    "attn.day_left×estimate": 2.0, "attn.meeting_load×estimate": -3.0,
+    "attn.bias×importance": 1.0, "attn.bias×deadline": 2.0, "attn.bias×unblocks": 2.0,
+    "attn.bias×in_progress": 4.0, "attn.bias×window_fit": 1.0, "attn.project×project": 12.0,
+    "value.importance": 0.5, "value.deadline": 1.0, "value.demand": 0.0, "value.estimate": 0.0,
+    "value.age": 0.0, "value.unblocks": 0.3, "value.in_progress": 1.5, "value.window_fit": 0.0,
+    "self_affinity": 1.0, "attention_gain": 1.0, "temperature": 1.0,
+}  # fmt: skip
+
+
+def test_a_database_still_on_the_old_seeded_defaults_ranks_with_the_new_ones() -> None:
+    # The defaults were retuned only through new names, which a stored version lacks and
+    # so reads at their default: no migration has to move such databases. Changing an
+    # existing name's default would need a migration that adds a version.
+    from focusplan.attention.layer import named_from_params, params_from_named
+
+    assert {name: DEFAULT_WEIGHTS[name] for name in SEEDED_BEFORE_ISSUE_11} == (
+        SEEDED_BEFORE_ISSUE_11
+    )
+    assert named_from_params(params_from_named(SEEDED_BEFORE_ISSUE_11)) == DEFAULT_WEIGHTS

@@ -10,18 +10,18 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from focusplan.attention.explanation import MAX_REASON_LENGTH, weight_label
 from focusplan.domain import RankedTask
 from focusplan.tui.widgets.cells import signed_bar, truncate
 
-# The side pane is 54 cells: a 28-cell reason, a 13-cell signed bar, a 7-cell amount.
-NAME_WIDTH = 28
-HALF_BAR = 6
+# The side pane holds 50 cells: a reason (written to fit, see MAX_REASON_LENGTH) and a
+# space, a 9-cell signed bar, a 7-cell amount.
+NAME_WIDTH = MAX_REASON_LENGTH
+HALF_BAR = 4
 
 
 def contribution_label(name: str) -> str:
     """A plain label for an explanation key (a weight name of the attention layer)."""
-    from focusplan.attention.explanation import weight_label
-
     return weight_label(name)
 
 
@@ -84,8 +84,10 @@ class ContributionBars(Widget):
         others = "the smaller reasons"
         lines.append(Text(others.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR) + f"{rest:+7.2f}", style=dim))
         total = Text()
-        total.append("vs. average task".ljust(NAME_WIDTH + 1), style="bold")
-        total.append(f"{item.score * 100:.1f}% of attention".ljust(2 * HALF_BAR + 1), style=dim)
+        label = "vs. average task"
+        share = f" · {item.score * 100:.1f}% of attention"
+        total.append(label, style="bold")
+        total.append(share.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR - len(label)), style=dim)
         total.append(f"{sum(contributions.values()):+7.2f}", style="bold")
         lines.append(total)
         return Text("\n").join(lines)
