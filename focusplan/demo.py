@@ -1,9 +1,16 @@
-"""A realistic sample fortnight for `focusplan demo`, tests and benchmarks.
+"""A realistic sample history for `focusplan demo`, tests and benchmarks.
 
 One person, a morning type with a post-lunch dip, across five projects: two
-weeks of energy logs, meetings, focus sessions and completions behind `now`,
-and a backlog ahead of it with deadlines and dependencies. Deterministic for a
-given `now` and seed, so snapshots of the app are stable.
+weeks of energy logs and meetings, five weeks of focus sessions and completions
+behind `now`, and a backlog ahead of it with deadlines and dependencies.
+Deterministic for a given `now` and seed, so snapshots of the app are stable.
+
+The person has a habit the hand-set defaults do not share, so that the Review
+has something real to suggest, whatever the hour the demo is opened: although
+freshest in the morning, they clear light work first thing and keep deep work
+for the afternoon (`_pick_for_slot`). Every workday of the five weeks brings a
+few small tasks they finish that day (`HABIT_TASKS`), and the fortnight's
+completions (`DONE_EARLIER`) follow the same habit.
 """
 
 from __future__ import annotations
@@ -69,6 +76,27 @@ DONE_EARLIER: tuple[SampleTask, ...] = (
     SampleTask("Plot learning curves", "thesis", 3, "medium", 45, ("figures",)),
     SampleTask("Fix broken links", "website", 2, "low", 20, ("dev",)),
     SampleTask("Debrief candidate interview", "hiring", 3, "medium", 30, ("people",)),
+)
+
+
+# Tasks that come up and get done on one workday: (title, project, importance, demand, minutes).
+HABIT_TASKS: tuple[tuple[str, str, int, Demand, int], ...] = (
+    ("Answer emails", "ops", 3, "low", 20),
+    ("File receipts", "home", 2, "low", 15),
+    ("Triage the issue tracker", "website", 3, "low", 25),
+    ("Update the project board", "ops", 2, "low", 15),
+    ("Write up experiment notes", "thesis", 4, "high", 75),
+    ("Refactor the data loader", "thesis", 4, "high", 90),
+    ("Prototype the pricing page", "website", 4, "high", 80),
+    ("Draft the hiring rubric", "hiring", 4, "high", 70),
+)
+HISTORY_WEEKS = 5
+# When the person picks up work on a past workday, and the demand they prefer then.
+HABIT_SLOTS: tuple[tuple[float, Demand], ...] = (
+    (9.6, "low"),
+    (11.0, "low"),
+    (14.5, "high"),
+    (16.2, "high"),
 )
 
 
@@ -169,8 +197,8 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
         uow.tasks.update(backlog_ids[19], TaskPatch(depends_on=(backlog_ids[0],)))
         uow.tasks.update(backlog_ids[6], TaskPatch(depends_on=(backlog_ids[7],)))
 
-    # Completions through the real actions, so they become learning choices. Demanding
-    # work is done in the mornings, light work in the afternoons, as this person does.
+    # Completions through the real actions, so they become learning choices. Light
+    # work is done in the mornings, demanding work in the afternoons, as this person does.
     workdays = [
         first_day + dt.timedelta(days=offset)
         for offset in range(14)
@@ -180,7 +208,7 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
         sample = DONE_EARLIER[index]
         day = workdays[min(len(workdays) - 1, 1 + index * len(workdays) // len(DONE_EARLIER))]
         start_hour = (
-            9.6 if sample.demand == "high" else (11.0 if sample.demand == "medium" else 15.0)
+            15.0 if sample.demand == "high" else (11.5 if sample.demand == "medium" else 8.9)
         )
         start = at(day, start_hour + rng.uniform(0, 0.5))
         minutes = max(10, round(sample.estimate * rng.uniform(0.8, 1.5)))
@@ -189,6 +217,79 @@ def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int 
             stop_focus(source, start + dt.timedelta(minutes=minutes), done=True)
         else:
             complete_task(source, task_id, start + dt.timedelta(minutes=minutes), minutes)
+    _live_the_habit(source, moment, zone, seed)
+
+
+def _live_the_habit(source: DataSource, moment: dt.datetime, zone: dt.tzinfo, seed: int) -> None:
+    """`HISTORY_WEEKS` of workdays before today: small tasks noted down, then done by habit.
+
+    Each workday has two light and two deep `HABIT_TASKS` due that evening,
+    noted down one to ten days before (importance drawn anew); the four are
+    done that day, one per `HABIT_SLOTS`, by `_pick_for_slot` among the habit
+    tasks open then. Added after every other task, so the backlog's ids do not
+    depend on the history.
+    """
+    from focusplan.services.focus import start_focus, stop_focus
+    from focusplan.services.tasks import complete_task
+
+    rng = random.Random(seed * 31 + 1)  # its own stream: the rest of the demo stays as it was
+    light = [task for task in HABIT_TASKS if task[3] == "low"]
+    deep = [task for task in HABIT_TASKS if task[3] == "high"]
+    days = [
+        day
+        for offset in range(HISTORY_WEEKS * 7, 0, -1)
+        if (day := moment.date() - dt.timedelta(days=offset)).weekday() < 5
+    ]
+
+    def at(day: dt.date, hour: float) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=zone) + dt.timedelta(hours=hour)
+
+    habit: list[_HabitTask] = []
+    with source.unit_of_work() as uow:
+        for day in days:
+            for title, project, _, demand, minutes in rng.sample(light, 2) + rng.sample(deep, 2):
+                created = at(day - dt.timedelta(days=rng.randint(1, 10)), rng.uniform(9, 17))
+                draft = NewTask(
+                    title=title,
+                    project=project,
+                    importance=rng.randint(2, 5),
+                    demand=demand,
+                    estimate_minutes=minutes,
+                    due=at(day, 18.0),
+                    created_at=created,
+                    external_id=None,
+                )
+                task = uow.tasks.add(draft)
+                habit.append(_HabitTask(task.id, demand, minutes, task.importance, created, day))
+    done: set[int] = set()
+    for day in days:
+        for slot, (hour, demand) in enumerate(HABIT_SLOTS):
+            start = at(day, hour + rng.uniform(0, 0.3))
+            open_now = [t for t in habit if t.created <= start and t.id not in done]
+            pick = _pick_for_slot(open_now, demand)
+            done.add(pick.id)
+            spent = max(10, round(pick.estimate * rng.uniform(0.8, 1.3)))
+            if slot % 2:
+                start_focus(source, pick.id, start)
+                stop_focus(source, start + dt.timedelta(minutes=spent), done=True)
+            else:
+                complete_task(source, pick.id, start + dt.timedelta(minutes=spent), spent)
+
+
+@dataclass(frozen=True)
+class _HabitTask:
+    id: int
+    demand: Demand
+    estimate: int
+    importance: int
+    created: dt.datetime
+    due_day: dt.date
+
+
+def _pick_for_slot(open_now: list[_HabitTask], demand: Demand) -> _HabitTask:
+    """The person's habit: of the slot's demand (light mornings, deep afternoons) if there
+    is one, what is due first, the most important among equals."""
+    return min(open_now, key=lambda t: (t.demand != demand, t.due_day, -t.importance, t.id))
 
 
 def _new_task(

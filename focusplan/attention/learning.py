@@ -8,12 +8,15 @@ same rows the ranking saw. The objective is the ListNet top-one cross-entropy
     B  = X M Xᵀ/√d,   A = softmax_row(B),   v = X w_v,   h = A v
     s  = X w_r + λ·diag(B) + g·h
 
-plus an L2 pull toward the current weights (a Gaussian prior centred on them)::
+each choice weighted by ω_c ≥ 0 (the review weights recent choices more), plus
+an L2 pull toward a centre θ0 (a Gaussian prior; the review centres it on the
+hand-set defaults, so that an old suggestion does not anchor the next one)::
 
-    J(θ) = (1/C) · [ Σ_c -log p_c(chosen_c)  +  κ/2 · Σ_k ((θ_k - θ0_k)/σ_k)² ]
+    J(θ) = (1/W) · [ Σ_c ω_c·(-log p_c(chosen_c))  +  κ/2 · Σ_k ((θ_k - θ0_k)/σ_k)² ],
+    W = Σ_c ω_c  (W = C when every ω_c = 1)
 
-κ (`prior_strength`) counts in choices: with C choices the data outweighs the
-prior only once C ≫ κ. The default κ = 1 (a unit-variance Gaussian prior, worth
+κ (`prior_strength`) counts in (weighted) choices: the data outweighs the
+prior only once W ≫ κ. The default κ = 1 (a unit-variance Gaussian prior, worth
 about one choice) was picked on bench/learning.py: stronger priors slowed the
 learning of every simulated person over four weeks, and the review's held-out
 check, not the prior, is what stops a bad suggestion. Three choices still move
@@ -21,7 +24,8 @@ no weight by more than about one unit (tests/unit/test_learning.py).
 σ_k (`PRIOR_SCALE`) is 1 except for the few global scalars (λ, g and the tied
 project entry), which move every logit at once and get a tighter leash.
 
-Gradients (reverse mode, per choice; u = (p - e_chosen)/τ is ∂L/∂s)::
+Gradients (reverse mode, per choice; u = (p - e_chosen)/τ is ∂L/∂s, then scaled
+by ω_c, which is all a choice weight changes)::
 
     ∂L/∂w_r = Xᵀu                   ∂L/∂λ = u·diag(B)        ∂L/∂g = u·h
     ∂L/∂w_v = g·Xᵀ(Aᵀu)
@@ -41,6 +45,7 @@ returns weights with a higher objective than the ones it started from.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -69,6 +74,7 @@ __all__ = [
     "batch_logits",
     "choice_ranks",
     "concat_batches",
+    "decay_weights",
     "fit_weights",
     "objective",
     "pack_choices",
@@ -258,6 +264,7 @@ class _Evaluation:
     params: _Arrays
     fwd: _Forward
     p: FloatArray  # (C, n)
+    omega: FloatArray  # (C,) choice weights
 
 
 def _key_products(batch: ChoiceBatch, fwd: _Forward) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -266,14 +273,14 @@ def _key_products(batch: ChoiceBatch, fwd: _Forward) -> tuple[FloatArray, FloatA
     return keys, fwd.A @ keys, fwd.A @ (fwd.v[:, :, None] * keys)
 
 
-def _evaluate(batch: ChoiceBatch, theta: FloatArray) -> _Evaluation:
-    """Σ_c -log p_c(chosen) and its gradient by reverse mode (see the module docstring)."""
+def _evaluate(batch: ChoiceBatch, theta: FloatArray, omega: FloatArray) -> _Evaluation:
+    """Σ_c ω_c·(-log p_c(chosen)) and its gradient by reverse mode (see the module docstring)."""
     params = _arrays(theta)
     fwd = _forward(batch, params)
     losses, p = _nll(batch, params, fwd)
     u = p.copy()
     u[np.arange(len(batch)), batch.chosen] -= 1.0
-    u /= params.temperature  # ∂L/∂s; zero on padding since p is zero there
+    u *= (omega / params.temperature)[:, None]  # ω·∂L/∂s; zero on padding since p is zero there
     X, A, h = batch.X, fwd.A, fwd.h
     g, lam = params.attention_gain, params.self_affinity
     grad = np.zeros(len(WEIGHT_NAMES))
@@ -292,7 +299,9 @@ def _evaluate(batch: ChoiceBatch, theta: FloatArray) -> _Evaluation:
     grad[_ENTRY_SLOTS] = SCALE * np.bincount(
         _POSITION_ENTRY, weights=per_position, minlength=_ENTRY_SLOTS.size
     )
-    return _Evaluation(nll=float(losses.sum()), grad=grad, params=params, fwd=fwd, p=p)
+    return _Evaluation(
+        nll=float(np.dot(omega, losses)), grad=grad, params=params, fwd=fwd, p=p, omega=omega
+    )
 
 
 def _logit_jacobian(batch: ChoiceBatch, ev: _Evaluation) -> FloatArray:
@@ -317,15 +326,16 @@ def _logit_jacobian(batch: ChoiceBatch, ev: _Evaluation) -> FloatArray:
 
 
 def _curvature(batch: ChoiceBatch, ev: _Evaluation, slots: IntArray) -> FloatArray:
-    """Gauss–Newton curvature of Σ_c -log p_c: Σ_c J_cᵀ (diag p_c - p_c p_cᵀ) J_c / τ².
+    """Gauss–Newton curvature of Σ_c ω_c·(-log p_c): Σ_c ω_c J_cᵀ (diag p_c - p_c p_cᵀ) J_c / τ².
 
     Positive semi-definite, exact for the softmax part; it drops the second
     derivatives of the logits themselves (the bilinear and attention terms).
     """
     jac = _logit_jacobian(batch, ev)[:, :, slots]
     p = ev.p
-    mean = np.einsum("ci,cip->cp", p, jac)
-    weighted = jac * np.sqrt(p)[:, :, None]
+    root = np.sqrt(ev.omega)[:, None]
+    mean = np.einsum("ci,cip->cp", p, jac) * root
+    weighted = jac * (np.sqrt(p) * root)[:, :, None]
     flat = weighted.reshape(-1, slots.size)
     curvature = np.einsum("kp,kq->pq", flat, flat) - np.einsum("cp,cq->pq", mean, mean)
     return curvature / ev.params.temperature**2
@@ -335,6 +345,31 @@ def _prior_weights(names: Sequence[str]) -> FloatArray:
     return np.array([1.0 / PRIOR_SCALE.get(name, 1.0) ** 2 for name in names])
 
 
+def _choice_weights(batch: ChoiceBatch, choice_weights: npt.ArrayLike | None) -> FloatArray:
+    """ω as a checked (C,) array: finite, >= 0, not all zero; None means every ω_c = 1."""
+    if choice_weights is None:
+        return np.ones(len(batch))
+    omega = np.asarray(choice_weights, dtype=np.float64)
+    if omega.shape != (len(batch),):
+        raise ValueError(f"choice_weights must have one weight per choice ({len(batch)})")
+    if not np.all(np.isfinite(omega)) or np.any(omega < 0) or not np.any(omega > 0):
+        raise ValueError("choice_weights must be finite, >= 0 and not all zero")
+    return omega
+
+
+def decay_weights(ages_days: npt.ArrayLike, half_life_days: float) -> FloatArray:
+    """ω_c = 2^(-age_c / half-life): a choice `half_life_days` old counts half a fresh one.
+
+    Ages below zero (a choice after the moment of reference) count as fresh.
+    """
+    if not (math.isfinite(half_life_days) and half_life_days > 0):
+        raise ValueError("half_life_days must be > 0")
+    ages = np.asarray(ages_days, dtype=np.float64)
+    if not np.all(np.isfinite(ages)):
+        raise ValueError("ages must be finite")
+    return np.exp2(-np.maximum(ages, 0.0) / half_life_days)
+
+
 def objective(
     batch: ChoiceBatch,
     weights: Mapping[str, float],
@@ -342,6 +377,7 @@ def objective(
     *,
     prior_strength: float = DEFAULT_PRIOR_STRENGTH,
     names: Sequence[str] = FIT_NAMES,
+    choice_weights: npt.ArrayLike | None = None,
 ) -> tuple[float, dict[str, float]]:
     """J (see the module docstring) and its gradient with respect to `names`.
 
@@ -351,10 +387,11 @@ def objective(
         raise ValueError("no choices to learn from")
     if prior_strength < 0:
         raise ValueError("prior_strength must be >= 0")
+    omega = _choice_weights(batch, choice_weights)
     theta = vector_from_named(weights, strict=False)
     centre = vector_from_named(prior, strict=False)
     value, grad, _ = _objective_vector(
-        batch, theta, centre, _slots(names), _prior_weights(names), prior_strength
+        batch, theta, centre, _slots(names), _prior_weights(names), prior_strength, omega
     )
     return value, {name: float(x) for name, x in zip(names, grad, strict=True)}
 
@@ -373,13 +410,14 @@ def _objective_vector(
     slots: IntArray,
     precision: FloatArray,
     prior_strength: float,
+    omega: FloatArray,
 ) -> tuple[float, FloatArray, _Evaluation]:
-    ev = _evaluate(batch, theta)
+    ev = _evaluate(batch, theta, omega)
     diff = theta[slots] - centre[slots]
     total = ev.nll + 0.5 * prior_strength * float(np.sum(precision * diff**2))
     gradient = ev.grad[slots] + prior_strength * precision * diff
-    count = len(batch)
-    return total / count, gradient / count, ev
+    mass = float(omega.sum())
+    return total / mass, gradient / mass, ev
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,8 +436,11 @@ def fit_weights(
     prior_strength: float = DEFAULT_PRIOR_STRENGTH,
     names: Sequence[str] = FIT_NAMES,
     budget: int = DEFAULT_BUDGET,
+    choice_weights: npt.ArrayLike | None = None,
 ) -> FitResult:
     """Minimise J over `names` from `start`; the prior is centred on `prior` (default `start`).
+
+    `choice_weights` are the ω_c of the module docstring (default: all 1).
 
     Levenberg–Marquardt on the Gauss–Newton curvature (`_curvature`) plus the
     prior's: each trial solves (H + μ·diag H) δ = -∇J; a trial that lowers J is
@@ -411,12 +452,15 @@ def fit_weights(
         raise ValueError("no choices to learn from")
     if budget < 0 or prior_strength < 0:
         raise ValueError("budget and prior_strength must be >= 0")
+    omega = _choice_weights(batch, choice_weights)
     theta = vector_from_named(start, strict=False)
     centre = vector_from_named(prior if prior is not None else start, strict=False)
     slots = _slots(names)
     precision = _prior_weights(names)
-    count = len(batch)
-    value, grad, ev = _objective_vector(batch, theta, centre, slots, precision, prior_strength)
+    count = float(omega.sum())
+    value, grad, ev = _objective_vector(
+        batch, theta, centre, slots, precision, prior_strength, omega
+    )
     first = value
     prior_curvature = np.diag(prior_strength * precision)
     hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
@@ -428,7 +472,7 @@ def fit_weights(
         trial = theta.copy()
         trial[slots] += step
         trial_value, trial_grad, trial_ev = _objective_vector(
-            batch, trial, centre, slots, precision, prior_strength
+            batch, trial, centre, slots, precision, prior_strength, omega
         )
         if trial_value < value:
             improvement = value - trial_value

@@ -6,6 +6,13 @@ import datetime as dt
 from typing import Any
 
 from focusplan.review.models import PARTS_OF_DAY, Accuracy, Metrics, TaskNote, WeekReview
+from focusplan.review.words import (
+    change_in_words,
+    choices_in_words,
+    top_picks,
+    top_three,
+    weight_in_words,
+)
 
 
 def _metrics_json(metrics: Metrics | None) -> dict[str, Any] | None:
@@ -87,6 +94,8 @@ def review_json(report: WeekReview) -> dict[str, Any]:
             "before": _metrics_json(learning.before),
             "after": _metrics_json(learning.after),
             "verdict": learning.verdict,
+            "week_choices": learning.week_choices,
+            "folds": learning.folds,
         },
         "suggestion": None
         if suggestion is None
@@ -121,10 +130,7 @@ def _days(days: float) -> str:
 
 
 def _metrics_text(metrics: Metrics) -> str:
-    return (
-        f"MRR {metrics.mrr:.2f}, hit@1 {metrics.hit_at_1:.0%}, hit@3 {metrics.hit_at_3:.0%}"
-        f" ({metrics.choices} choices)"
-    )
+    return f"{choices_in_words(metrics)}, {top_three(metrics)} in its top three"
 
 
 def review_text(report: WeekReview) -> str:
@@ -180,26 +186,35 @@ def review_text(report: WeekReview) -> str:
     if figures.stale:
         lines += ["", "Stale, consider dropping (importance ≤ 2, untouched 3+ weeks):"]
         lines += [f"  #{n.id} {n.title} (untouched {_days(n.days)})" for n in figures.stale]
-    lines += ["", "Reweighting:"]
     learning = report.learning
+    lines += [
+        "",
+        f"Learning from your choices ({learning.week_choices} this week,"
+        f" {learning.fit_choices} since {learning.fit_from:%d %b}):",
+    ]
     if learning.before is not None:
-        lines.append(f"  current weights on this week: {_metrics_text(learning.before)}")
+        lines.append(f"  the ranking now: {_metrics_text(learning.before)}")
     if learning.after is not None:
-        lines.append(f"  fitted weights on this week:  {_metrics_text(learning.after)}")
+        after = learning.after
+        lines.append(
+            f"  a ranking learnt on what came before each: {top_picks(after)} top picks,"
+            f" {top_three(after)} in the top three"
+        )
     suggestion = report.suggestion
     if suggestion is None:
         lines.append(f"  no suggestion: {learning.verdict}")
         if report.apply_requested:
             lines.append("  nothing to apply; the weights are unchanged")
     else:
-        lines.append(f"  suggestion: {suggestion.reason}")
-        width = max(len(name) for name in suggestion.changes)
+        lines.append("  suggestion, what to give more or less weight to:")
+        labels = {name: weight_in_words(name) for name in suggestion.changes}
+        width = max(len(label) for label in labels.values())
         lines += [
-            f"    {name:<{width}}  {old:+.3f} → {new:+.3f}"
+            f"    {labels[name]:<{width}}  {change_in_words(old, new):<19} {old:+.2f} → {new:+.2f}"
             for name, (old, new) in suggestion.changes.items()
         ]
         if suggestion.movers:
-            lines.append("  tasks that move most (mean rank, before → after):")
+            lines.append("  tasks that move most (average place in the list, before → after):")
             lines += [
                 f"    #{m.task_id} {m.title}: {m.rank_before:.1f} → {m.rank_after:.1f}"
                 for m in suggestion.movers

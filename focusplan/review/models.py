@@ -98,7 +98,12 @@ class Suggestion(ReviewModel):
 
 
 class LearningSummary(ReviewModel):
-    """What the learning saw and decided, also when it suggests nothing."""
+    """What the learning saw and decided, also when it suggests nothing.
+
+    `fit_choices` is every choice of the window (the weeks before and the
+    reviewed week), `heldout_choices` those the rolling-origin folds tested on,
+    `before`/`after` the active and the refitted weights on exactly those.
+    """
 
     fit_from: dt.date
     fit_choices: int
@@ -106,6 +111,8 @@ class LearningSummary(ReviewModel):
     before: Metrics | None
     after: Metrics | None
     verdict: str
+    week_choices: int = 0  # choices made in the reviewed week itself
+    folds: int = 0  # rolling-origin test blocks (weeks, or days in a first week)
 
 
 class WeekReview(ReviewModel):

@@ -105,10 +105,11 @@ def review_week(
 ) -> WeekReview:
     """Review the Monday–Sunday week holding `day`; with `apply`, accept its suggestion.
 
-    The learning fits on the choices of the `FIT_WEEKS` weeks before that week and
-    measures on the week's own choices up to `now` (see `propose_reweighting`).
-    An accepted suggestion becomes a new, active weights version whose reason
-    names the week and the MRR change; without a suggestion nothing is written.
+    The learning fits on the choices of the `FIT_WEEKS` weeks before that week
+    *and* of the week itself up to `now`, recent ones weighted more, and judges
+    the refit by rolling origin (see `propose_reweighting`). An accepted
+    suggestion becomes a new, active weights version whose reason names the
+    week and what changed; without a suggestion nothing is written.
     """
     zone = clock.local_zone()
     try:
@@ -121,7 +122,8 @@ def review_week(
             moment.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         raise InvalidInput(f"cannot review the week of {day.isoformat()}: out of range") from None
-    heldout_end = min(end, now)
+    # Nothing after `now` exists yet; the ages of the choices count from here.
+    window_end = max(fit_start, min(end, now))
     # Only accepting writes: a plain review takes no write lock.
     with source.unit_of_work() if apply else source.read_only() as uow:
         tasks = uow.tasks.list()
@@ -139,19 +141,16 @@ def review_week(
         figures = week_figures(
             day, zone=zone, now=now, tasks=tasks, sessions=sessions, plans=plans, energy=energy
         )
-        fit_choices = reconstruct_choices(tasks, sessions, stored, fit_start, start, now=now)
-        heldout_choices = (
-            reconstruct_choices(tasks, sessions, stored, start, heldout_end, now=now)
-            if heldout_end > start
-            else []
+        window_choices = reconstruct_choices(
+            tasks, sessions, stored, fit_start, window_end, now=now
         )
-        fit_batch, _ = choice_batch(tasks, energy, events, fit_choices, sessions)
-        heldout_batch, _ = choice_batch(tasks, energy, events, heldout_choices, sessions)
+        batch, kept = choice_batch(tasks, energy, events, window_choices, sessions)
         learning, suggestion = propose_reweighting(
-            fit_batch,
-            heldout_batch,
+            batch,
+            [choice.at.astimezone(zone) for choice in kept],
             current.params,
             week_start=start.date(),
+            reference=window_end.astimezone(zone),
             fit_from=fit_start.date(),
             titles={task.id: task.title for task in tasks},
             policy=policy or ReweightPolicy(),

@@ -74,7 +74,7 @@ def with_suggestion(source: DataSource, review: WeekReview) -> tuple[WeekReview,
             Mover(task_id=24, title="Renew TLS", rank_before=4.0, rank_after=1.5, appearances=6),
         ),
         params={**params, "residual.importance": old + 0.5},
-        reason="review of week 2026-11-16: MRR 0.31 → 0.52",
+        reason="review of week 2026-11-16: top pick for 1 → 3 of your last 10 choices",
     )
     return review.model_copy(update={"suggestion": suggestion}), suggestion
 
@@ -119,11 +119,11 @@ async def test_5_opens_the_review_of_this_week(
 
 
 async def test_without_a_suggestion_the_panel_says_why(
-    demo_source: DataSource, frozen_now: dt.datetime
+    empty_source: DataSource, frozen_now: dt.datetime
 ) -> None:
-    expected = review_week(demo_source, frozen_now.date(), now=frozen_now)
+    expected = review_week(empty_source, frozen_now.date(), now=frozen_now)
     assert expected.suggestion is None
-    app = make_app(demo_source)
+    app = make_app(empty_source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("5")
@@ -149,7 +149,7 @@ async def test_left_bracket_shows_the_previous_week(
         assert screen.data is not None
         assert screen.data.monday == dt.date(2026, 11, 16)
         assert screen.data.review.figures == expected.figures
-        assert shown_digits(screen, "stat-done") == str(expected.figures.completed) == "8"
+        assert shown_digits(screen, "stat-done") == str(expected.figures.completed) == "28"
 
 
 async def test_t_and_right_bracket_come_back_to_this_week_and_stop_there(
@@ -277,12 +277,36 @@ async def test_x_drops_the_stale_task_whose_row_has_focus(
 # --- the suggestion ------------------------------------------------------------------------
 
 
+async def test_the_demo_offers_its_own_suggestion_and_accept_stores_it(
+    demo_source: DataSource, frozen_now: dt.datetime
+) -> None:
+    expected = review_week(demo_source, frozen_now.date(), now=frozen_now)
+    assert expected.suggestion is not None
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = review_screen(app)
+        text = panel_text(screen)
+        assert "Suggested: give more or less weight to" in text
+        assert "deep work in the morning" in text
+        for jargon in ("MRR", "hit@", "×", "salience"):
+            assert jargon not in text
+        await pilot.click("#accept")
+        await settle(pilot)
+    with demo_source.unit_of_work() as uow:
+        active = uow.weights.active()
+    assert active.version == 2
+    assert dict(active.params) == expected.suggestion.params
+
+
 async def test_accept_stores_exactly_the_suggestion_shown(demo_source: DataSource) -> None:
     app = make_app(demo_source)
     async with app.run_test(size=SIZE) as pilot:
         suggestion = await open_with_suggestion(pilot, demo_source)
         screen = review_screen(app)
-        assert "Suggested: these weights change" in panel_text(screen)
+        assert "Suggested: give more or less weight to" in panel_text(screen)
         await pilot.click("#accept")
         await settle(pilot)
     assert weight_versions(demo_source) == [1, 2]

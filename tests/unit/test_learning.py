@@ -192,3 +192,84 @@ def test_choice_ranks_give_every_candidate_its_place() -> None:
     assert sorted(ranks[0]) == [1.0, 2.0, 3.0, 4.0]
     logits = learning.batch_logits(batch, DEFAULT_WEIGHTS)[0]
     assert ranks[0][int(np.argmax(logits))] == 1.0
+
+
+# --- weighted choices (recent ones count more) ----------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_weighted_gradient_matches_central_finite_differences(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    weights, prior = jitter(rng), jitter(rng)
+    batch = sample_batch(rng, weights, count=5)
+    omega = rng.uniform(0.0, 2.0, size=5)
+    omega[0] += 0.1  # never all zero
+
+    def value(w: Mapping[str, float]) -> float:
+        return learning.objective(batch, w, prior, prior_strength=2.0, choice_weights=omega)[0]
+
+    _, grad = learning.objective(batch, weights, prior, prior_strength=2.0, choice_weights=omega)
+    step = 1e-5
+    for name in learning.FIT_NAMES:
+        up, down = dict(weights), dict(weights)
+        up[name] += step
+        down[name] -= step
+        numeric = (value(up) - value(down)) / (2 * step)
+        np.testing.assert_allclose(grad[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+
+
+def test_a_choice_of_weight_two_counts_as_that_choice_twice() -> None:
+    rng = np.random.default_rng(13)
+    items = [(random_tokens(rng, n), np.arange(n), n - 1) for n in (3, 5, 4)]
+    weighted = learning.pack_choices(items)
+    doubled = learning.pack_choices([*items, items[1]])
+    prior = jitter(rng)
+    a = learning.fit_weights(weighted, DEFAULT_WEIGHTS, prior=prior, choice_weights=[1, 2, 1])
+    b = learning.fit_weights(doubled, DEFAULT_WEIGHTS, prior=prior)
+    for name in learning.FIT_NAMES:
+        assert a.weights[name] == pytest.approx(b.weights[name], abs=1e-6)
+
+
+def test_a_choice_of_weight_zero_is_ignored() -> None:
+    rng = np.random.default_rng(14)
+    items = [(random_tokens(rng, n), np.arange(n), 0) for n in (3, 5, 4)]
+    with_zero = learning.pack_choices(items)
+    without = learning.pack_choices(items[:2])
+    a, _ = learning.objective(with_zero, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS, choice_weights=[1, 1, 0])
+    b, _ = learning.objective(without, DEFAULT_WEIGHTS, DEFAULT_WEIGHTS)
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize("bad", [[1.0, -1.0], [0.0, 0.0], [1.0, float("nan")], [1.0]])
+def test_invalid_choice_weights_are_refused(bad: list[float]) -> None:
+    batch = sample_batch(np.random.default_rng(0), DEFAULT_WEIGHTS, 2)
+    with pytest.raises(ValueError, match="choice_weights"):
+        learning.fit_weights(batch, DEFAULT_WEIGHTS, choice_weights=bad)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    ages=st.lists(st.floats(-10, 400, allow_nan=False), min_size=1, max_size=20),
+    half_life=st.floats(0.5, 60),
+)
+def test_decay_halves_per_half_life_and_never_grows_with_age(
+    ages: list[float], half_life: float
+) -> None:
+    weights = learning.decay_weights(ages, half_life)
+    assert np.all((weights > 0) & (weights <= 1))
+    order = np.argsort(ages, kind="stable")
+    assert np.all(np.diff(weights[order]) <= 1e-15)
+    np.testing.assert_allclose(learning.decay_weights([half_life], half_life), [0.5])
+    np.testing.assert_allclose(learning.decay_weights([0.0, -3.0], half_life), [1.0, 1.0])
+
+
+def test_the_prior_centre_is_where_little_data_leaves_the_weights() -> None:
+    # Fitted from the current weights with the prior on the defaults, three choices
+    # pull the weights back near the defaults, not near where the fit started.
+    rng = np.random.default_rng(15)
+    current = dict(DEFAULT_WEIGHTS, **{"residual.importance": 4.0})
+    batch = sample_batch(rng, DEFAULT_WEIGHTS, 3)
+    fitted = learning.fit_weights(batch, current, prior=DEFAULT_WEIGHTS, prior_strength=5.0)
+    importance = fitted.weights["residual.importance"]
+    assert abs(importance - DEFAULT_WEIGHTS["residual.importance"]) < 1.5

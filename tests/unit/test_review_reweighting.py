@@ -1,60 +1,233 @@
-"""The reweighting suggestion: fitted on earlier weeks, judged on the reviewed week."""
+"""The reweighting suggestion: fitted on recent weeks (the reviewed one included, recent
+choices weighted more, the prior on the defaults), judged by rolling-origin validation."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from focusplan.attention import learning
 from focusplan.attention.features import FEATURE_INDEX
 from focusplan.attention.layer import forward
 from focusplan.attention.weights import DEFAULT_WEIGHTS
 from focusplan.review import LearningSummary, ReweightPolicy, Suggestion, propose_reweighting
+from focusplan.review.reweighting import rolling_folds
+from focusplan.review.words import choices_in_words, top_picks
 from tests.unit.test_learning import random_tokens, sample_batch
 
-WEEK = dt.date(2026, 11, 16)
-FIT_FROM = dt.date(2026, 10, 19)
+ZONE = ZoneInfo("Europe/Paris")
+WEEK = dt.date(2026, 11, 16)  # the reviewed week's Monday
+FIT_FROM = WEEK - dt.timedelta(weeks=4)
+REFERENCE = dt.datetime(2026, 11, 22, 20, 0, tzinfo=ZONE)  # its Sunday evening
+TITLES = {i: f"task {i}" for i in range(1, 10)}
 # A person who does the least important thing first: the defaults get them wrong.
 CONTRARIAN = dict(DEFAULT_WEIGHTS, **{"residual.importance": -3.0, "attn.bias×importance": -4.0})
-TITLES = {i: f"task {i}" for i in range(1, 10)}
+# A change of taste: from "importance above all" to "deadlines above all".
+# Strong enough to matter next to the many context weights random tokens light up.
+BY_IMPORTANCE = dict(DEFAULT_WEIGHTS, **{"residual.importance": 6.0, "residual.deadline": 0.0})
+BY_DEADLINE = dict(DEFAULT_WEIGHTS, **{"residual.importance": 0.0, "residual.deadline": 6.0})
+
+
+def week_times(offset: int, count: int) -> list[dt.datetime]:
+    """`count` choice times over Monday–Friday of the week `offset` weeks from WEEK."""
+    monday = dt.datetime.combine(WEEK + dt.timedelta(weeks=offset), dt.time(9), tzinfo=ZONE)
+    per_day = -(-count // 5)
+    return [
+        monday + dt.timedelta(days=k // per_day, minutes=50 * (k % per_day)) for k in range(count)
+    ]
+
+
+def history(
+    rng: np.random.Generator, weeks: Sequence[tuple[int, Mapping[str, float], int]]
+) -> tuple[learning.ChoiceBatch, list[dt.datetime]]:
+    """Choices of (week offset, taste, count) blocks, in time order."""
+    batches, times = [], []
+    for offset, taste, count in weeks:
+        batches.append(sample_batch(rng, taste, count))
+        times += week_times(offset, count)
+    return learning.concat_batches(batches), times
 
 
 def propose(
-    fit_taste: dict[str, float],
-    heldout_taste: dict[str, float],
-    fit: int = 200,
-    heldout: int = 60,
+    batch: learning.ChoiceBatch,
+    times: Sequence[dt.datetime],
+    current: Mapping[str, float] = DEFAULT_WEIGHTS,
     policy: ReweightPolicy | None = None,
+    reference: dt.datetime = REFERENCE,
 ) -> tuple[LearningSummary, Suggestion | None]:
-    rng = np.random.default_rng(11)
     return propose_reweighting(
-        sample_batch(rng, fit_taste, fit),
-        sample_batch(rng, heldout_taste, heldout),
-        DEFAULT_WEIGHTS,
+        batch,
+        times,
+        current,
         week_start=WEEK,
+        reference=reference,
         fit_from=FIT_FROM,
         titles=TITLES,
         policy=policy or ReweightPolicy(),
     )
 
 
-def test_a_fit_that_predicts_the_week_better_is_suggested() -> None:
-    summary, suggestion = propose(CONTRARIAN, CONTRARIAN)
+def steady(
+    taste: Mapping[str, float], seed: int = 11, per_week: int = 40
+) -> tuple[learning.ChoiceBatch, list[dt.datetime]]:
+    """Five weeks (the reviewed one and four before) of one unchanging taste."""
+    rng = np.random.default_rng(seed)
+    return history(rng, [(offset, taste, per_week) for offset in range(-4, 1)])
+
+
+# --- rolling-origin folds -------------------------------------------------------------------
+
+
+def test_folds_are_the_last_weeks_each_fitted_on_what_came_before() -> None:
+    times = [t for offset in range(-4, 1) for t in week_times(offset, 20)]
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=3)
+    assert [fold.origin.date() for fold in folds] == [
+        WEEK,
+        WEEK - dt.timedelta(weeks=1),
+        WEEK - dt.timedelta(weeks=2),
+    ]
+    for fold in folds:
+        assert len(fold.test) == 20
+        assert fold.fit == tuple(range(min(fold.test)))
+
+
+def test_in_a_first_week_the_folds_are_its_days() -> None:
+    folds = rolling_folds(week_times(0, 40), WEEK, zone=ZONE, folds=3)
+    assert [fold.origin.date() for fold in folds] == [
+        WEEK + dt.timedelta(days=4),
+        WEEK + dt.timedelta(days=3),
+        WEEK + dt.timedelta(days=2),
+    ]
+    assert [len(fold.fit) for fold in folds] == [32, 24, 16]
+
+
+def test_too_few_choices_give_no_fold() -> None:
+    assert rolling_folds(week_times(0, 9), WEEK, zone=ZONE) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gaps=st.lists(st.integers(0, 3 * 24 * 60), min_size=0, max_size=60),
+    folds=st.integers(1, 4),
+    min_fit=st.integers(1, 12),
+)
+def test_every_fold_tests_only_on_choices_after_all_it_was_fitted_on(
+    gaps: list[int], folds: int, min_fit: int
+) -> None:
+    start = dt.datetime.combine(FIT_FROM, dt.time(8), tzinfo=ZONE)
+    times = []
+    for gap in gaps:
+        start += dt.timedelta(minutes=gap)
+        times.append(start)
+    found = rolling_folds(times, WEEK, zone=ZONE, folds=folds, min_fit=min_fit)
+    assert len(found) <= folds
+    tested: set[int] = set()
+    for fold in found:
+        assert len(fold.fit) >= min_fit
+        assert fold.test
+        assert max(times[i] for i in fold.fit) < min(times[i] for i in fold.test)
+        assert all(times[i] >= fold.origin for i in fold.test)
+        assert not tested & set(fold.test)
+        tested |= set(fold.test)
+
+
+def test_folds_need_choices_in_time_order() -> None:
+    times = week_times(0, 2)
+    with pytest.raises(ValueError, match="time order"):
+        rolling_folds(times[::-1], WEEK, zone=ZONE)
+
+
+# --- what gets suggested ---------------------------------------------------------------------
+
+
+def test_a_taste_the_defaults_miss_is_suggested() -> None:
+    summary, suggestion = propose(*steady(CONTRARIAN))
     assert suggestion is not None
     assert suggestion.after.mrr >= suggestion.before.mrr + 0.02
     assert suggestion.changes["residual.importance"][0] == DEFAULT_WEIGHTS["residual.importance"]
     assert suggestion.changes["residual.importance"][1] < 0
-    assert suggestion.reason == (
-        f"review of week 2026-11-16: MRR {suggestion.before.mrr:.2f} → {suggestion.after.mrr:.2f}"
-    )
     assert summary.before == suggestion.before
     assert summary.after == suggestion.after
+    assert (summary.fit_choices, summary.week_choices, summary.folds) == (200, 40, 2)
+    assert summary.heldout_choices == 80
+
+
+def test_the_reason_and_verdict_speak_in_choices_not_metrics() -> None:
+    summary, suggestion = propose(*steady(CONTRARIAN))
+    assert suggestion is not None
+    before, after = suggestion.before, suggestion.after
+    assert suggestion.reason == (
+        f"review of week 2026-11-16: top pick for {top_picks(before)} → {top_picks(after)}"
+        f" of your last {before.choices} choices"
+    )
+    assert choices_in_words(before, after) in summary.verdict
+    for jargon in ("MRR", "hit@", "mrr"):
+        assert jargon not in suggestion.reason
+        assert jargon not in summary.verdict
+
+
+def test_the_first_week_gives_a_suggestion_when_choices_are_clear() -> None:
+    # Least important and latest deadline first: the defaults are wrong twice over.
+    clear = dict(CONTRARIAN, **{"residual.importance": -6.0, "residual.deadline": -3.0})
+    rng = np.random.default_rng(21)
+    summary, suggestion = propose(*history(rng, [(0, clear, 40)]))
+    assert suggestion is not None
+    assert summary.folds == 2  # its last two days
+    assert suggestion.changes["residual.importance"][1] < 0
+
+
+def test_an_unchanged_taste_is_not_disturbed() -> None:
+    # The person's taste is what the active weights already say: nothing to suggest.
+    for taste in (DEFAULT_WEIGHTS, BY_IMPORTANCE):
+        summary, suggestion = propose(*steady(taste, seed=5), current=taste)
+        assert suggestion is None, summary.verdict
+
+
+def test_a_change_of_taste_is_followed_within_two_weeks() -> None:
+    # Four weeks by importance (which the active weights know), then deadlines.
+    rng = np.random.default_rng(31)
+    old = [(offset, BY_IMPORTANCE, 40) for offset in range(-5, -1)]
+    batch, times = history(rng, [*old, (-1, BY_DEADLINE, 40), (0, BY_DEADLINE, 40)])
+    summary, suggestion = propose(batch, times, current=BY_IMPORTANCE)
+    assert suggestion is not None, summary.verdict
+    old_importance, new_importance = suggestion.changes["residual.importance"]
+    old_deadline, new_deadline = suggestion.changes["residual.deadline"]
+    assert new_importance < old_importance - 1.0
+    assert new_deadline > old_deadline + 0.5
+
+
+def test_recent_choices_outweigh_old_ones() -> None:
+    # The same mixed history: with decay the fit follows the recent taste; with a very
+    # long half-life (no decay to speak of) it stays between the two.
+    rng = np.random.default_rng(32)
+    old = [(offset, BY_IMPORTANCE, 40) for offset in range(-4, -1)]
+    batch, times = history(rng, [*old, (-1, BY_DEADLINE, 40), (0, BY_DEADLINE, 40)])
+    loose = ReweightPolicy(min_mrr_gain=-1.0)
+    _, decayed = propose(batch, times, current=BY_IMPORTANCE, policy=loose)
+    flat = ReweightPolicy(min_mrr_gain=-1.0, half_life_days=1e6)
+    _, undecayed = propose(batch, times, current=BY_IMPORTANCE, policy=flat)
+    assert decayed is not None
+    assert undecayed is not None
+    assert decayed.params["residual.deadline"] > undecayed.params["residual.deadline"]
+
+
+def test_the_prior_pulls_toward_the_defaults_not_the_active_weights() -> None:
+    # Active weights far from both the defaults and the (default-like) choices: the
+    # fit goes back toward the defaults, which the rolling origin confirms.
+    current = dict(DEFAULT_WEIGHTS, **{"residual.importance": -3.0, "residual.deadline": -2.0})
+    _, suggestion = propose(*steady(DEFAULT_WEIGHTS, seed=8), current=current)
+    assert suggestion is not None
+    assert suggestion.params["residual.importance"] > 0.0
 
 
 def test_the_suggestion_changes_only_the_weights_it_lists() -> None:
-    _, suggestion = propose(CONTRARIAN, CONTRARIAN)
+    _, suggestion = propose(*steady(CONTRARIAN))
     assert suggestion is not None
     for name, value in suggestion.params.items():
         if name in suggestion.changes:
@@ -65,23 +238,17 @@ def test_the_suggestion_changes_only_the_weights_it_lists() -> None:
 
 
 def test_the_suggestion_names_the_tasks_that_move_most() -> None:
-    # The same five tasks at every held-out choice, so each keeps its identity.
+    # The same five tasks at every choice of the reviewed week, so each keeps its identity.
     rng = np.random.default_rng(12)
     tokens = random_tokens(rng, 5)
     tokens[:, FEATURE_INDEX["importance"]] = [-1.0, -0.5, 0.0, 0.5, 1.0]
     ids = np.arange(1, 6)
-    weights_p = forward(tokens, CONTRARIAN).logits
-    p = np.exp(weights_p - weights_p.max())
+    logits = forward(tokens, CONTRARIAN).logits
+    p = np.exp(logits - logits.max())
     p /= p.sum()
-    heldout = learning.pack_choices([(tokens, ids, int(rng.choice(5, p=p))) for _ in range(40)])
-    _, suggestion = propose_reweighting(
-        sample_batch(rng, CONTRARIAN, 200),
-        heldout,
-        DEFAULT_WEIGHTS,
-        week_start=WEEK,
-        fit_from=FIT_FROM,
-        titles=TITLES,
-    )
+    week = learning.pack_choices([(tokens, ids, int(rng.choice(5, p=p))) for _ in range(40)])
+    earlier, times = history(rng, [(offset, CONTRARIAN, 40) for offset in range(-4, 0)])
+    _, suggestion = propose(learning.concat_batches([earlier, week]), times + week_times(0, 40))
     assert suggestion is not None
     assert suggestion.movers
     shifts = [abs(m.rank_after - m.rank_before) for m in suggestion.movers]
@@ -92,25 +259,25 @@ def test_the_suggestion_names_the_tasks_that_move_most() -> None:
     assert suggestion.movers[0].title == f"task {suggestion.movers[0].task_id}"
 
 
-def test_a_fit_that_does_not_improve_the_held_out_week_is_not_suggested() -> None:
-    # The earlier weeks pull one way, the reviewed week behaves like the current weights.
-    summary, suggestion = propose(CONTRARIAN, DEFAULT_WEIGHTS)
-    assert suggestion is None
-    assert summary.after is not None
-    assert summary.before is not None
-    assert summary.after.mrr < summary.before.mrr + 0.02
-    assert "MRR" in summary.verdict
-
-
 def test_a_small_gain_below_the_margin_is_not_suggested() -> None:
-    summary, suggestion = propose(CONTRARIAN, CONTRARIAN, policy=ReweightPolicy(min_mrr_gain=1.0))
+    summary, suggestion = propose(*steady(CONTRARIAN), policy=ReweightPolicy(min_mrr_gain=1.0))
     assert suggestion is None
     assert summary.after is not None
 
 
-@pytest.mark.parametrize(("fit", "heldout", "word"), [(5, 60, "before"), (200, 3, "this week")])
-def test_too_few_choices_make_no_suggestion(fit: int, heldout: int, word: str) -> None:
-    summary, suggestion = propose(CONTRARIAN, CONTRARIAN, fit=fit, heldout=heldout)
+@pytest.mark.parametrize(
+    ("count", "policy", "word"),
+    [(9, ReweightPolicy(), "so far"), (40, ReweightPolicy(min_heldout_choices=100), "test")],
+)
+def test_too_few_choices_make_no_suggestion(count: int, policy: ReweightPolicy, word: str) -> None:
+    rng = np.random.default_rng(3)
+    summary, suggestion = propose(*history(rng, [(0, CONTRARIAN, count)]), policy=policy)
     assert suggestion is None
     assert word in summary.verdict
-    assert (summary.fit_choices, summary.heldout_choices) == (fit, heldout)
+    assert summary.fit_choices == count
+
+
+def test_one_time_per_choice_is_required() -> None:
+    batch, times = history(np.random.default_rng(4), [(0, CONTRARIAN, 12)])
+    with pytest.raises(ValueError, match="one time per choice"):
+        propose(batch, times[:-1])

@@ -4,7 +4,9 @@ Attributes down: the screen calls `show(...)` with the review, whether the
 suggestion was dismissed this session and whether an accept is under way.
 Messages up: `Accepted` / `Rejected` carry the exact suggestion shown, so what
 gets stored is what the person read. Without a suggestion the panel says why
-(the learning summary's verdict) and how the current weights did on the week.
+(the learning summary's verdict) and how the current ranking did on recent choices.
+Everything is in words ("of your last 30 choices, 12 were its top pick";
+weights named by what they favour), never metric or weight names.
 """
 
 from __future__ import annotations
@@ -21,26 +23,27 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from focusplan.review import LearningSummary, Metrics, Suggestion, WeekReview
+from focusplan.review.words import change_in_words, weight_in_words
 from focusplan.tui.widgets.cells import score_bar, signed_bar, truncate
-from focusplan.tui.widgets.contributions import contribution_label
 
-NAME_WIDTH = 22
+NAME_WIDTH = 26
+CHANGE_WIDTH = 12
 TITLE_WIDTH = 30
-HALF_BAR = 6
+HALF_BAR = 4
 METRIC_BAR = 10
 
 
 def metric_rows(before: Metrics, after: Metrics | None) -> list[tuple[str, float, float | None]]:
-    """(label, before, after) for MRR, hit@1 and hit@3; `after` None when nothing was fitted."""
+    """(label, before, after) shares of the choices that were the ranking's top pick and in
+    its top three; `after` None when nothing was fitted."""
     return [
-        ("MRR", before.mrr, after.mrr if after else None),
-        ("hit@1", before.hit_at_1, after.hit_at_1 if after else None),
-        ("hit@3", before.hit_at_3, after.hit_at_3 if after else None),
+        ("top pick", before.hit_at_1, after.hit_at_1 if after else None),
+        ("in top 3", before.hit_at_3, after.hit_at_3 if after else None),
     ]
 
 
-def _value(label: str, value: float) -> str:
-    return f"{value:.2f}" if label == "MRR" else f"{value:.0%}"
+def _count(share: float, choices: int) -> str:
+    return f"{round(share * choices)}"
 
 
 class SuggestionPanel(Vertical):
@@ -117,7 +120,7 @@ class SuggestionPanel(Vertical):
             button.disabled = applying
         learning = review.learning
         self.border_title = (
-            f"Reweighting · learnt from {learning.fit_choices} earlier choices,"
+            f"Reweighting · learnt from your last {learning.fit_choices} choices,"
             f" tested on {learning.heldout_choices}"
         )
         self.border_subtitle = weights_label
@@ -130,13 +133,16 @@ class SuggestionPanel(Vertical):
     def _suggestion_text(self, suggestion: Suggestion, applying: bool) -> Text:
         heading, dim = self._style("heading"), self._style("dim")
         text = Text()
-        text.append("Suggested: these weights change", style=heading)
-        text.append("   old → new\n", style=dim)
+        text.append("Suggested: give more or less weight to", style=heading)
+        text.append("   now → new\n", style=dim)
         scale = max((abs(new - old) for old, new in suggestion.changes.values()), default=1.0)
         for name, (old, new) in suggestion.changes.items():
-            label = truncate(contribution_label(name), NAME_WIDTH).ljust(NAME_WIDTH)
+            label = truncate(weight_in_words(name), NAME_WIDTH).ljust(NAME_WIDTH + 1)
             text.append(label)
-            text.append(f"{old:>6.2f} → {new:<6.2f} ")
+            # "counts more" → "more": the heading already says what is counted.
+            change = change_in_words(old, new).replace("counts ", "")
+            text.append(change.ljust(CHANGE_WIDTH), style=dim)
+            text.append(f"{old:>5.2f} → {new:<5.2f} ")
             text.append_text(
                 # A weight going up is not "better": both directions in one colour.
                 signed_bar(
@@ -152,7 +158,7 @@ class SuggestionPanel(Vertical):
         text.append_text(self._metrics_text(suggestion.before, suggestion.after))
         if suggestion.movers:
             text.append("Tasks that move most", style=heading)
-            text.append("   mean rank before → after\n", style=dim)
+            text.append("   average place now → new\n", style=dim)
             for mover in suggestion.movers:
                 up = mover.rank_after < mover.rank_before
                 text.append(f"#{mover.task_id:<4}")
@@ -168,24 +174,24 @@ class SuggestionPanel(Vertical):
 
     def _metrics_text(self, before: Metrics, after: Metrics | None) -> Text:
         heading, dim = self._style("heading"), self._style("dim")
+        choices = before.choices
         text = Text()
-        text.append(f"On this week's {before.choices} choices", style=heading)
-        text.append("   before → after\n", style=dim)
+        text.append(f"Of your last {choices} choices", style=heading)
+        text.append("   ranking now → learnt\n" if after else "   ranking now\n", style=dim)
         for label, old, new in metric_rows(before, after):
-            text.append(f"{label:<6}")
+            text.append(f"{label:<9}")
             text.append_text(score_bar(old, METRIC_BAR, self._style("before")))
-            text.append(f" {_value(label, old):>4}")
+            text.append(f" {_count(old, choices):>3}")
             if new is None:
                 text.append("\n")
                 continue
             text.append(" → ")
             text.append_text(score_bar(new, METRIC_BAR, self._style("after")))
-            text.append(f" {_value(label, new):>4}")
-            delta = new - old
-            if abs(delta) >= 0.005:
+            text.append(f" {_count(new, choices):>3}")
+            delta = round(new * choices) - round(old * choices)
+            if delta:
                 style = self._style("better" if delta > 0 else "worse")
-                shown = f"{delta:+.2f}" if label == "MRR" else f"{delta * 100:+.0f} pts"
-                text.append(f"  {shown}", style=style)
+                text.append(f"  {delta:+d}", style=style)
             text.append("\n")
         return text
 

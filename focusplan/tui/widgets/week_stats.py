@@ -43,7 +43,7 @@ def stat_values(figures: WeekFigures) -> dict[str, tuple[str, str]]:
 
 
 def choice_values(heldout_choices: int) -> tuple[str, str]:
-    return str(heldout_choices), "choices\nto learn"
+    return str(heldout_choices), "choices\ntested"
 
 
 class WeekStats(Horizontal):
