@@ -67,6 +67,7 @@ person.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -94,6 +95,7 @@ from focusplan.attention.features import eligible_tasks
 from focusplan.attention.learning import quality_of_scores, rank_quality
 from focusplan.domain import Choice, ContextEvent, ContextEventDraft, EnergyLog, NewTask, Task
 from focusplan.review import ReweightPolicy, reconstruct_choices, week_bounds
+from focusplan.review.reweighting import REVIEW_POLICY
 from focusplan.services.energy_log import log_energy
 from focusplan.services.focus import start_focus, stop_focus
 from focusplan.services.reviewing import choice_batch, review_week
@@ -727,16 +729,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prior", type=float, help="the review's prior strength (tuning)")
     parser.add_argument("--min-gain", type=float, help="the review's margin (tuning)")
     args = parser.parse_args(argv)
-    tuned: dict[str, float] = {}
+    tuned: dict[str, object] = {}
     if args.half_life is not None:
+        # One fixed memory instead of the review's choice among several.
         tuned["half_life_days"] = args.half_life
+        tuned["half_lives"] = ()
     if args.folds is not None:
         tuned["validation_folds"] = args.folds
     if args.prior is not None:
         tuned["prior_strength"] = args.prior
     if args.min_gain is not None:
         tuned["min_mrr_gain"] = args.min_gain
-    policy = ReweightPolicy(**tuned)  # type: ignore[arg-type]
+    policy = dataclasses.replace(REVIEW_POLICY, **tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]
     began = time.perf_counter()

@@ -22,7 +22,11 @@ counts. A suggestion is made when the folds hold at least `MIN_FIT_CHOICES`
 test on, and the mean reciprocal rank gains at least `MIN_MRR_GAIN` (0.02
 absolute) over the active weights, averaged over the test blocks with recent
 ones weighted more (the same decay as the fit: a change of taste shows first
-in the latest block). The figures shown are pooled over the test blocks. The suggested weights are the fit on the whole window; those
+in the latest block). The figures shown are pooled over the test blocks.
+The memory (the half-life) is chosen the same way: the review's policy names a
+few (`HALF_LIVES`), each is judged by the same folds, and the one whose fits
+predicted the next choices best is used. The suggested weights are the fit on
+the whole window with that memory; those
 that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the others
 are rounded, and the suggestion lists exactly those (old, new).
 
@@ -47,6 +51,10 @@ if TYPE_CHECKING:
 
 FIT_WEEKS = 4
 HALF_LIFE_DAYS = 7.0
+# The memories the review chooses among, by rolling origin: a person whose taste just
+# changed is followed best by a short memory, a steady weekly rhythm by a long one
+# (on bench/learning.py a fixed 5 days helped the first and hurt the second).
+HALF_LIVES = (3.5, 7.0, 14.0)
 # κ of the prior, in (decayed) choices. The decay leaves a few dozen effective choices
 # for some sixty weights, and κ = 0.3 predicted the next week best on bench/learning.py
 # (fits on 5 weeks, tested on the week after, 10 simulated people; κ = 1 and 3 were
@@ -73,10 +81,17 @@ class ReweightPolicy:
     min_mrr_gain: float = MIN_MRR_GAIN
     material_change: float = MATERIAL_CHANGE
     half_life_days: float = HALF_LIFE_DAYS
+    # Memories to choose among by rolling origin; empty: `half_life_days` alone. The
+    # test blocks are always weighted with `half_life_days`, so the choice is fair.
+    half_lives: tuple[float, ...] = ()
     validation_folds: int = VALIDATION_FOLDS
     prior_strength: float = PRIOR_STRENGTH
     budget: int | None = None  # None: learning.DEFAULT_BUDGET
     names: tuple[str, ...] | None = None  # the weights to fit; None: learning.FIT_NAMES
+
+
+# What the weekly review uses: the memory is chosen by rolling origin.
+REVIEW_POLICY = ReweightPolicy(half_lives=HALF_LIVES)
 
 
 def _metrics(quality: Any) -> Metrics:
@@ -159,6 +174,7 @@ def _fit_settled(
     ages: Sequence[float],
     base: Mapping[str, float],
     policy: ReweightPolicy,
+    half_life_days: float | None = None,
 ) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
     """The review's procedure on one set of choices: decayed fit, prior on the defaults,
     small moves put back, the rest rounded. Returns the full weights and the changes."""
@@ -172,7 +188,9 @@ def _fit_settled(
         prior_strength=policy.prior_strength,
         budget=learning.DEFAULT_BUDGET if policy.budget is None else policy.budget,
         names=learning.FIT_NAMES if policy.names is None else policy.names,
-        choice_weights=learning.decay_weights(ages, policy.half_life_days),
+        choice_weights=learning.decay_weights(
+            ages, policy.half_life_days if half_life_days is None else half_life_days
+        ),
     )
     proposed = dict(base)
     changes: dict[str, tuple[float, float]] = {}
@@ -243,12 +261,17 @@ def propose_reweighting(
             f"only {len(tested)} choices to test a change on"
             f" (at least {policy.min_heldout_choices} needed)"
         ), None
+    memories = policy.half_lives or (policy.half_life_days,)
+    judged = [
+        (_validate(batch, times, folds, base, reference, policy, days), days) for days in memories
+    ]
+    # The best-predicting memory; on a tie the longer one, which moves the weights less.
+    (after, gain), memory = max(judged, key=lambda item: (item[0][1], item[1]))
     proposed, changes = _fit_settled(
-        batch, _ages(times, range(len(batch)), reference), base, policy
+        batch, _ages(times, range(len(batch)), reference), base, policy, memory
     )
     if not changes:
         return summary("your choices fit the current weights; nothing to change"), None
-    after, gain = _validate(batch, times, folds, base, reference, policy)
     assert before is not None
     if gain < policy.min_mrr_gain:
         return summary(
@@ -283,6 +306,7 @@ def _validate(
     base: Mapping[str, float],
     reference: dt.datetime,
     policy: ReweightPolicy,
+    half_life_days: float | None = None,
 ) -> tuple[Metrics, float]:
     """Each fold's fit scored on its own test block: the figures pooled over the blocks,
     and the mean reciprocal rank gain over `base` with recent blocks weighted more.
@@ -300,7 +324,11 @@ def _validate(
     gains, weights = [], []
     for fold in folds:
         fitted, _ = _fit_settled(
-            _subset(batch, fold.fit), _ages(times, fold.fit, fold.origin), base, policy
+            _subset(batch, fold.fit),
+            _ages(times, fold.fit, fold.origin),
+            base,
+            policy,
+            half_life_days,
         )
         test = _subset(batch, fold.test)
         logits = learning.batch_logits(test, fitted)

@@ -21,7 +21,7 @@ from focusplan.review import (
     week_bounds,
     week_figures,
 )
-from focusplan.review.reweighting import FIT_WEEKS
+from focusplan.review.reweighting import FIT_WEEKS, REVIEW_POLICY
 from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, ranking_context
 from focusplan.services.source import DataSource
@@ -153,7 +153,7 @@ def review_week(
             reference=window_end.astimezone(zone),
             fit_from=fit_start.date(),
             titles={task.id: task.title for task in tasks},
-            policy=policy or ReweightPolicy(),
+            policy=policy or REVIEW_POLICY,
         )
         applied = None
         if apply and suggestion is not None:

@@ -217,6 +217,29 @@ def test_recent_choices_outweigh_old_ones() -> None:
     assert decayed.params["residual.deadline"] > undecayed.params["residual.deadline"]
 
 
+def test_the_memory_is_the_one_that_predicted_the_next_choices_best() -> None:
+    # After a change of taste, a short memory predicts the following weeks better than
+    # one that barely forgets: given both, the review uses the short one, and its
+    # suggestion is exactly the short memory's.
+    rng = np.random.default_rng(32)
+    old = [(offset, BY_IMPORTANCE, 40) for offset in range(-4, -1)]
+    batch, times = history(rng, [*old, (-1, BY_DEADLINE, 40), (0, BY_DEADLINE, 40)])
+    loose = dict(min_mrr_gain=-1.0)
+    _, chosen = propose(batch, times, BY_IMPORTANCE, ReweightPolicy(half_lives=(3.5, 1e6), **loose))
+    _, short = propose(batch, times, BY_IMPORTANCE, ReweightPolicy(half_life_days=3.5, **loose))
+    _, long = propose(batch, times, BY_IMPORTANCE, ReweightPolicy(half_life_days=1e6, **loose))
+    assert chosen is not None and short is not None and long is not None
+    assert short.after.mrr > long.after.mrr
+    assert chosen.params == short.params
+
+
+def test_the_weekly_review_chooses_its_memory() -> None:
+    from focusplan.review.reweighting import HALF_LIFE_DAYS, HALF_LIVES, REVIEW_POLICY
+
+    assert len(REVIEW_POLICY.half_lives) > 1
+    assert HALF_LIFE_DAYS in HALF_LIVES  # the blocks' weighting is one of the memories
+
+
 def test_the_prior_pulls_toward_the_defaults_not_the_active_weights() -> None:
     # Active weights far from both the defaults and the (default-like) choices: the
     # fit goes back toward the defaults, which the rolling origin confirms.
