@@ -100,8 +100,8 @@ _VALUE_NOUNS: Final[dict[str, str]] = {
     "window_fit": "time fit",
     "due_soon": "urgency",
     "quick_due": "quick dues",
-    "same_project": "continuity",
-    "shared_tags": "continuity",
+    "same_project": "same project",
+    "shared_tags": "shared tags",
     "fits_gap": "gap fit",
 }
 _SCALAR_LABELS: Final[dict[str, str]] = {

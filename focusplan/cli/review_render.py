@@ -9,6 +9,8 @@ from focusplan.review.models import PARTS_OF_DAY, Accuracy, Metrics, TaskNote, W
 from focusplan.review.words import (
     change_in_words,
     choices_in_words,
+    main_changes,
+    smaller_changes,
     top_picks,
     top_three,
     weight_in_words,
@@ -207,12 +209,15 @@ def review_text(report: WeekReview) -> str:
             lines.append("  nothing to apply; the weights are unchanged")
     else:
         lines.append("  suggestion, what to give more or less weight to:")
-        labels = {name: weight_in_words(name) for name in suggestion.changes}
+        shown, hidden = main_changes(suggestion.changes)
+        labels = {name: weight_in_words(name) for name, _, _ in shown}
         width = max(len(label) for label in labels.values())
         lines += [
             f"    {labels[name]:<{width}}  {change_in_words(old, new):<19} {old:+.2f} → {new:+.2f}"
-            for name, (old, new) in suggestion.changes.items()
+            for name, old, new in shown
         ]
+        if hidden:
+            lines.append(f"    {smaller_changes(hidden)} (review --json lists every one)")
         if suggestion.movers:
             lines.append("  tasks that move most (average place in the list, before → after):")
             lines += [

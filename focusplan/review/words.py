@@ -8,6 +8,7 @@ switched to the attention package's own labels.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from focusplan.review.models import Metrics
@@ -41,6 +42,22 @@ def weight_in_words(name: str) -> str:
             label = label.replace(old, new)
         return label
     return _OWN[name]
+
+
+# A person reads the biggest changes; the rest are named by count (JSON keeps them all).
+SHOWN_CHANGES: Final[int] = 8
+
+
+def main_changes(
+    changes: Mapping[str, tuple[float, float]], shown: int = SHOWN_CHANGES
+) -> tuple[list[tuple[str, float, float]], int]:
+    """The `shown` largest changes, largest first, and how many smaller ones there are."""
+    ordered = sorted(changes.items(), key=lambda item: (-abs(item[1][1] - item[1][0]), item[0]))
+    return [(name, old, new) for name, (old, new) in ordered[:shown]], max(0, len(ordered) - shown)
+
+
+def smaller_changes(count: int) -> str:
+    return f"and {count} smaller adjustment{'s' if count != 1 else ''}"
 
 
 def change_in_words(old: float, new: float) -> str:

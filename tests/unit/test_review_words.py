@@ -42,3 +42,24 @@ def test_choices_are_counted_not_scored() -> None:
     )
     one = Metrics(mrr=0.1, hit_at_1=0.1, hit_at_3=0.2, choices=10)
     assert choices_in_words(one) == "of your last 10 choices, 1 was its top pick"
+
+
+def test_a_person_reads_the_biggest_changes_and_a_count_of_the_rest() -> None:
+    from focusplan.review.words import main_changes, smaller_changes
+
+    changes = {f"w{k}": (0.0, float(k) * (-1) ** k) for k in range(1, 12)}
+    shown, hidden = main_changes(changes, shown=3)
+    assert [name for name, _, _ in shown] == ["w11", "w10", "w9"]
+    assert hidden == 8
+    assert smaller_changes(1) == "and 1 smaller adjustment"
+    assert main_changes({"a": (1.0, 2.0)}) == ([("a", 1.0, 2.0)], 0)
+
+
+def test_no_two_weights_share_a_label() -> None:
+    from collections import Counter
+
+    from focusplan.attention.weights import WEIGHT_NAMES
+    from focusplan.review.words import weight_in_words
+
+    counts = Counter(weight_in_words(name) for name in WEIGHT_NAMES)
+    assert [label for label, count in counts.items() if count > 1] == []

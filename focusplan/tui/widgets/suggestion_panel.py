@@ -23,7 +23,12 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from focusplan.review import LearningSummary, Metrics, Suggestion, WeekReview
-from focusplan.review.words import change_in_words, weight_in_words
+from focusplan.review.words import (
+    change_in_words,
+    main_changes,
+    smaller_changes,
+    weight_in_words,
+)
 from focusplan.tui.widgets.cells import score_bar, signed_bar, truncate
 
 NAME_WIDTH = 26
@@ -135,8 +140,9 @@ class SuggestionPanel(Vertical):
         text = Text()
         text.append("Suggested: give more or less weight to", style=heading)
         text.append("   now → new\n", style=dim)
-        scale = max((abs(new - old) for old, new in suggestion.changes.values()), default=1.0)
-        for name, (old, new) in suggestion.changes.items():
+        shown, hidden = main_changes(suggestion.changes)
+        scale = max((abs(new - old) for _, old, new in shown), default=1.0)
+        for name, old, new in shown:
             label = truncate(weight_in_words(name), NAME_WIDTH).ljust(NAME_WIDTH + 1)
             text.append(label)
             # "counts more" → "more": the heading already says what is counted.
@@ -155,6 +161,8 @@ class SuggestionPanel(Vertical):
                 )
             )
             text.append("\n")
+        if hidden:
+            text.append(f"{smaller_changes(hidden)}\n", style=dim)
         text.append_text(self._metrics_text(suggestion.before, suggestion.after))
         if suggestion.movers:
             text.append("Tasks that move most", style=heading)
