@@ -145,10 +145,13 @@ def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
 
 
 def print_weights(version: WeightsVersion) -> None:
+    from focusplan.attention.explanation import weight_label
+
     click.echo(f"weights version {version.version} ({version.reason or 'no reason given'})")
     width = max(len(name) for name in version.params) if version.params else 10
     for name, value in sorted(version.params.items()):
-        click.echo(f"  {name:<{width}}  {value:+.4f}")
+        # The name is what scripts and `review --json` use; the label is what it means.
+        click.echo(f"  {name:<{width}}  {value:+8.4f}  {weight_label(name)}")
 
 
 def print_history(history: Iterable[WeightsVersion]) -> None:

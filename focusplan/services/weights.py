@@ -21,8 +21,13 @@ if TYPE_CHECKING:
 
 
 def active_weights(source: DataSource) -> WeightsVersion:
+    """The active version with every weight the ranking uses: a version stored before a
+    weight existed ranks with that weight's default, so it is shown with it too."""
+    from focusplan.attention.weights import DEFAULT_WEIGHTS
+
     with source.read_only() as uow:
-        return uow.weights.active()
+        active = uow.weights.active()
+    return active.model_copy(update={"params": {**DEFAULT_WEIGHTS, **active.params}})
 
 
 def weights_history(source: DataSource) -> list[WeightsVersion]:

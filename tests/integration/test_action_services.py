@@ -81,3 +81,14 @@ def test_rollback_returns_the_step_back_to_the_version_active_before(source: Dat
     undo(source, step)
     assert active_weights(source).version == 2
     assert [version.version for version in weights_history(source)] == [1, 2]
+
+
+def test_a_version_stored_before_a_weight_existed_shows_its_default(source: DataSource) -> None:
+    from focusplan.attention.weights import DEFAULT_WEIGHTS
+
+    with source.unit_of_work() as uow:
+        uow.weights.add({"residual.importance": 2.0}, "old version", NINE)
+    params = active_weights(source).params
+    assert params["residual.importance"] == 2.0
+    assert params["residual.due_soon"] == DEFAULT_WEIGHTS["residual.due_soon"]
+    assert set(params) == set(DEFAULT_WEIGHTS)
