@@ -1,79 +1,5 @@
-"""The day plan: single-task focus blocks and breaks laid around the day's fixed events.
-
-Planning is decoding, one slot at a time. At each free slot the ranking is
-computed with that slot's context (time of day, the energy predicted then, the
-meeting load of the next two hours) and, after the day-wide checks below, the
-best task that fits the free time becomes one focus block, followed by a break
-(except the day's last block: a day ends with work, not a rest). Tasks longer than a block continue
-in later blocks with their remaining minutes; a task placed in full counts as
-done at the end of its last block, so a task that depends on it becomes
-eligible from then on (the ranking's own eligibility rule, applied to the plan
-as if it were followed).
-
-Decisions worth knowing:
-
-- Time is whole minutes from the start of the working window, in UTC, so DST
-  and mixed offsets cannot bend the arithmetic; blocks come back in the
-  person's zone.
-- Timed events inside the working window become `event` blocks, clipped to the
-  window (an 08:30–09:30 meeting shows as 09:00–09:30); events that overlap each
-  other are merged into one block titled "A / B", because two blocks on one
-  stretch of time would overlap. All-day events are context only: a note.
-- Lunch is a `break` block titled "Lunch" (the part of it no event covers).
-- Blocks are never shorter than `min_block_minutes`: a task with less left than
-  that reserves a minimum block, a split never leaves a remainder shorter than
-  one, and a gap too short for a block after a break joins the break.
-- "Fits" means the free stretch holds the task's next natural piece (all that
-  is left, or a full-length block). When no ranked task fits, the best one
-  fills the stretch and continues later rather than leaving it empty.
-- The ranking sees one moment; the planner also sees the rest of the day, and
-  adjusts the ranking's order at each slot (`_decide`), in this order:
-  1. a short overdue task (at most 30 min) goes first, earliest due first, up to
-     an hour a day: it has waited long enough and costs little of the fresh hours;
-  2. when the rest of the day cannot hold every eligible task, importance 1–2
-     tasks with nothing pressing (not due before the next working day, not
-     overdue, not started) wait behind importance 4–5 ones;
-  3. "today's share" is the head of that order the free time can hold; its
-     high-demand tasks need H minutes (breaks included), and the best H free
-     minutes by predicted energy are their place: in one of them the best
-     high-demand task goes now ("your best hours for demanding work"), in any
-     other the best lighter task goes, cut short of the peak ("lighter work ·
-     demanding work waits for 11:05"). This is what keeps a 3-hour proposal in
-     the morning peak instead of half of it in the afternoon dip, whatever the
-     ranking's weights.
-- Due today: at each slot the planner checks whether, after the ranking's
-  choice, the due-today tasks could still all finish in time if they went next
-  (earliest due first, laid out with the planner's own block and break rules);
-  if not, the earliest-due task goes now ("due today 11:00 · placed here to
-  finish in time"). A task due before the next working day leaves room for it
-  (09:00 tomorrow, Monday 09:00 on a Friday) counts as due at the end of today:
-  today is its last chance, and if it cannot fit, today's plan says so, not the
-  next day's. Due tasks that cannot all make it are given up lowest-ranked
-  first, and the plan names every one that does not finish before its due time
-  in `DayPlan.notes`.
-- Important tasks (importance 4–5) that get no block are named in the notes
-  with the reason (waits for another task, cannot start yet, or the time went
-  to work due sooner or ranked higher), at most three and a count of the rest.
-- Reasons are true of their block: "long task early in the day" only in the
-  first 40% of the window, "waiting a while" only after a week, "fits high
-  energy" only at 3 or more, "N min more later" for what is left after it.
-- Planning from `now`: before `now` the plan is history, the blocks of `kept`
-  (a block still running at `now` is cut at `now`); from `now` on the day is
-  laid out again and nothing new starts before `now` (so events before `now`
-  appear only through `kept`; an event or lunch running at `now` is shown
-  once, whole). Minutes of kept focus
-  blocks count as work done on their task (the earlier plan is taken as
-  followed), but a task that is still open keeps at least one minimum block.
-- Energy comes from an `EnergyModel` fitted on the logs recorded up to the plan
-  time (`now`, or the start of the working window), never on later logs; as in
-  `energy_at`, a log less than two hours old stands for the energy until then.
-  A short night (`sleep_hours`) lowers the curve. A focus block records the
-  energy predicted at its start; it earns the long break when the energy
-  predicted at its end is below `low_energy_below`.
-- Each slot is ranked once (about ten rankings a day). Tasks the plan finishes,
-  and closed tasks, leave the ranking's input: an absent dependency blocks
-  nothing, just like a done one.
-"""
+"""Building one day: slot-by-slot decoding with the ranking, day-wide decisions (the
+best hours for demanding work, quick overdue tasks first, due times), breaks, notes."""
 
 from __future__ import annotations
 
@@ -82,216 +8,25 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from focusplan import clock
 from focusplan.attention.layer import LayerParams, params_from_named
 from focusplan.attention.ranking import RankInput, rank_tasks
-from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
+from focusplan.domain import ContextEvent, EnergyLog, PlanBlock, Task
 from focusplan.energy import EnergyModel
-
-__all__ = ["WorkingDay", "plan_day", "tasks_after"]
+from focusplan.planner.reasons import HIGH_ENERGY, QUICK_MINUTES, contribution_phrases
+from focusplan.planner.working_day import WEEKDAY_NAMES, WorkingDay
 
 _UTC = dt.UTC
 _MEETING_HORIZON_MINUTES = 120
 _RECENT_LOG_MINUTES = 120  # as `energy_at`: a log this recent is the energy, not the curve
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class WorkingDay(BaseModel):
-    """When a person works, and how the planner cuts that time into blocks.
-
-    Times are wall-clock times in `zone` (an IANA name; None means the person's
-    zone, `focusplan.clock.local_zone()`). `weekdays` uses Monday = 0.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    start: dt.time = dt.time(9, 0)
-    end: dt.time = dt.time(17, 30)
-    lunch_start: dt.time | None = dt.time(12, 30)
-    lunch_end: dt.time | None = dt.time(13, 15)
-    weekdays: frozenset[int] = frozenset(range(5))
-    zone: str | None = None
-    max_block_minutes: int = Field(default=90, ge=5, le=8 * 60)
-    min_block_minutes: int = Field(default=15, ge=1, le=4 * 60)
-    break_minutes: int = Field(default=10, ge=0, le=120)
-    long_break_minutes: int = Field(default=20, ge=0, le=240)
-    # Predicted energy (1..5) below which a focus block earns the long break.
-    low_energy_below: float = Field(default=2.5, ge=1, le=5)
-    # Planning from `now` starts on this grid (10:07 -> 10:10), not at odd minutes.
-    step_minutes: int = Field(default=5, ge=1, le=60)
-
-    @field_validator("start", "end", "lunch_start", "lunch_end")
-    @classmethod
-    def _naive_time(cls, value: dt.time | None) -> dt.time | None:
-        if value is not None and value.tzinfo is not None:
-            raise ValueError("working times are wall-clock times; give the zone in `zone`")
-        return value
-
-    @field_validator("weekdays")
-    @classmethod
-    def _weekdays(cls, value: frozenset[int]) -> frozenset[int]:
-        if any(day < 0 or day > 6 for day in value):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
-        return value
-
-    @field_validator("zone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> WorkingDay:
-        if self.end <= self.start:
-            raise ValueError("the working day must end after it starts")
-        if (self.lunch_start is None) != (self.lunch_end is None):
-            raise ValueError("give both lunch_start and lunch_end, or neither")
-        if self.lunch_start is not None and self.lunch_end is not None:
-            if self.lunch_end <= self.lunch_start:
-                raise ValueError("lunch must end after it starts")
-            if self.lunch_start < self.start or self.lunch_end > self.end:
-                raise ValueError("lunch must lie inside the working hours")
-        if self.min_block_minutes > self.max_block_minutes:
-            raise ValueError("min_block_minutes cannot exceed max_block_minutes")
-        if self.long_break_minutes < self.break_minutes:
-            raise ValueError("long_break_minutes cannot be shorter than break_minutes")
-        return self
-
-    @classmethod
-    def from_settings(cls, settings: object, zone: str | None = None) -> WorkingDay:
-        """The working day described by `focusplan.settings.Settings` (read by attribute
-        name, so this module need not import pydantic-settings).
-
-        Lunch is `lunch_start` + `lunch_minutes`, clipped to the working hours; no
-        lunch when either is unset or zero.
-        """
-        default = cls()
-        start: dt.time = getattr(settings, "work_start", default.start)
-        end: dt.time = getattr(settings, "work_end", default.end)
-        lunch_start: dt.time | None = getattr(settings, "lunch_start", default.lunch_start)
-        lunch_minutes: int = getattr(settings, "lunch_minutes", 45)
-        lunch_end: dt.time | None = None
-        if lunch_start is not None and lunch_minutes > 0:
-            anchor = dt.date(2000, 1, 3)
-            lunch_end = (
-                dt.datetime.combine(anchor, lunch_start) + dt.timedelta(minutes=lunch_minutes)
-            ).time()
-            # A lunch that runs past midnight wraps to a small time and is dropped here.
-            lunch_start, lunch_end = max(lunch_start, start), min(lunch_end, end)
-            if lunch_end <= lunch_start:
-                lunch_start = lunch_end = None
-        else:
-            lunch_start = None
-        fields: dict[str, object] = {
-            "start": start,
-            "end": end,
-            "lunch_start": lunch_start,
-            "lunch_end": lunch_end,
-            "weekdays": frozenset(getattr(settings, "work_days", default.weekdays)),
-            "zone": zone,
-        }
-        for name in ("max_block_minutes", "break_minutes", "long_break_minutes"):
-            if hasattr(settings, name):
-                fields[name] = getattr(settings, name)
-        return cls.model_validate(fields)
-
-    def tzinfo(self) -> dt.tzinfo:
-        return ZoneInfo(self.zone) if self.zone is not None else clock.local_zone()
-
-    def works_on(self, day: dt.date) -> bool:
-        return day.weekday() in self.weekdays
-
-    def window(self, day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-        return (
-            dt.datetime.combine(day, self.start, tzinfo=zone),
-            dt.datetime.combine(day, self.end, tzinfo=zone),
-        )
-
-
-def plan_day(
-    day: dt.date,
-    tasks: Sequence[Task],
-    events: Sequence[ContextEvent],
-    energy_logs: Sequence[EnergyLog],
-    weights: Mapping[str, float],
-    working: WorkingDay,
-    now: dt.datetime | None = None,
-    kept: Sequence[PlanBlock] = (),
-    *,
-    sleep_hours: float | None = None,
-) -> DayPlan:
-    """The plan for `day`: focus blocks, breaks and event blocks in time order.
-
-    `tasks` may hold every task (done ones serve as finished dependencies);
-    `events` may reach beyond the day (those near the working window still count
-    for meeting load). With `now`, the part of the day before `now` comes from
-    `kept` and the rest is planned from `now`. `sleep_hours` (the night before,
-    from `DayContext`) lowers the predicted energy after a short night. Pure: same
-    inputs, same plan. Raises `ValueError` for invalid weights.
-    """
-    zone = working.tzinfo()
-    created = now.astimezone(zone) if now is not None else None
-    if not working.works_on(day):
-        note = f"{_WEEKDAY_NAMES[day.weekday()]} {day.isoformat()} is not a working day"
-        return DayPlan(date=day, notes=(note,), created_at=created)
-    builder = _DayBuilder.create(
-        day, tasks, events, energy_logs, weights, working, zone, now, kept, sleep_hours
-    )
-    blocks, notes = builder.build()
-    return DayPlan(date=day, blocks=tuple(blocks), notes=tuple(notes), created_at=created)
-
-
-def tasks_after(
-    plan: DayPlan, tasks: Sequence[Task], since: dt.datetime | None = None
-) -> list[Task]:
-    """The tasks as they would stand if `plan` were followed, to plan a later day.
-
-    Planning days one by one from the same open tasks would give every day the
-    same best tasks; chaining `tasks_after` between days spreads the work. A task
-    whose focus blocks cover its estimate is done at the end of its last block
-    (which also unblocks its dependents); one planned in part keeps the minutes
-    still left as its estimate; the others are returned as they are, in order.
-
-    With `since`, only the part of the plan from `since` on is taken as followed:
-    what was planned before it is past, and the tasks already say what of it was
-    done (a task planned this morning and still open goes on to tomorrow).
-    """
-    planned: dict[int, float] = {}
-    last_end: dict[int, dt.datetime] = {}
-    for block in plan.blocks:
-        if since is not None:
-            if block.end <= since:
-                continue
-            if block.start < since:
-                block = block.model_copy(update={"start": since})
-        if block.kind == "focus" and block.task_id is not None:
-            planned[block.task_id] = planned.get(block.task_id, 0.0) + block.minutes
-            if block.task_id not in last_end or block.end > last_end[block.task_id]:
-                last_end[block.task_id] = block.end
-    after: list[Task] = []
-    for task in tasks:
-        minutes = planned.get(task.id)
-        if minutes is None or task.status != "open":
-            after.append(task)
-            continue
-        left = math.ceil(task.estimate_minutes - minutes)
-        if left <= 0:
-            after.append(
-                task.model_copy(update={"status": "done", "completed_at": last_end[task.id]})
-            )
-        else:
-            after.append(task.model_copy(update={"estimate_minutes": left}))
-    return after
-
+_LEFT_OUT_NOTES: Final[int] = 3
+_OVERDUE_FIRST_MINUTES: Final[int] = 60
+# Importance at or above which a task left out of the day is named in the notes, and
+# at or below which a task with nothing pressing waits behind those when time is short.
+_IMPORTANT: Final[int] = 4
+_MINOR: Final[int] = 2
+# Energies this close count as equal when deciding whether a minute is among the best.
+_ENERGY_TIE: Final[float] = 1e-6
 
 # --------------------------------------------------------------------------- internals
 
@@ -356,7 +91,7 @@ class _Choice:
 
 
 @dataclass
-class _DayBuilder:
+class DayBuilder:
     day: dt.date
     working: WorkingDay
     params: LayerParams  # the weights, converted once for every slot's ranking
@@ -398,7 +133,7 @@ class _DayBuilder:
         now: dt.datetime | None,
         kept: Sequence[PlanBlock],
         sleep_hours: float | None,
-    ) -> _DayBuilder:
+    ) -> DayBuilder:
         window_start, window_end = working.window(day, zone)
         clk = _Clock(base=window_start.astimezone(_UTC), zone=zone)
         day_end = clk.floor(window_end)
@@ -496,7 +231,7 @@ class _DayBuilder:
         )
         ahead = now is not None and now.astimezone(zone).date() < day
         return cls(
-            day_word=f"on {_WEEKDAY_NAMES[day.weekday()]}" if ahead else "today",
+            day_word=f"on {WEEKDAY_NAMES[day.weekday()]}" if ahead else "today",
             day=day,
             working=working,
             params=params_from_named(weights),
@@ -665,7 +400,7 @@ class _DayBuilder:
         quick = [
             t
             for t in overdue  # eligible now: not blocked, not waiting for not_before
-            if self.remaining[t] <= _QUICK_MINUTES and (t in share or self.world[t].importance >= 3)
+            if self.remaining[t] <= QUICK_MINUTES and (t in share or self.world[t].importance >= 3)
         ]
         quick.sort(key=lambda t: (self.world[t].due, t))
         for task_id in quick:
@@ -700,7 +435,7 @@ class _DayBuilder:
         levels = sorted((self._energy(m) for m in minutes_left), reverse=True)
         threshold = levels[min(need, len(levels)) - 1]
         if self._energy(slot) >= threshold - _ENERGY_TIE:
-            fresh = self._energy(slot) >= _HIGH_ENERGY
+            fresh = self._energy(slot) >= HIGH_ENERGY
             why = (
                 "your best hours for demanding work" if fresh else "the best energy left in the day"
             )
@@ -890,7 +625,7 @@ class _DayBuilder:
         early = slot * 5 < self.day_end * 2  # the first 40% of the working window
         phrases.extend(
             phrase
-            for phrase in _contribution_phrases(
+            for phrase in contribution_phrases(
                 choice.contributions,
                 task,
                 energy,
@@ -1038,7 +773,7 @@ def _when(when: dt.datetime, day: dt.date, zone: dt.tzinfo) -> str:
         return local.strftime("%H:%M")
     if local.date() == day + dt.timedelta(days=1):
         return f"tomorrow {local:%H:%M}"
-    return f"{_WEEKDAY_NAMES[local.weekday()][:3]} {local:%H:%M}"
+    return f"{WEEKDAY_NAMES[local.weekday()][:3]} {local:%H:%M}"
 
 
 def _next_working_start(working: WorkingDay, day: dt.date, zone: dt.tzinfo) -> dt.datetime:
@@ -1112,100 +847,3 @@ def _join_at_cut(blocks: list[PlanBlock], cut: dt.datetime) -> list[PlanBlock]:
         else:
             joined.append(block)
     return joined
-
-
-def _contribution_phrases(
-    contributions: Mapping[str, float],
-    task: Task,
-    energy: float,
-    slot: dt.datetime,
-    early: bool,
-    in_progress: bool,
-) -> list[str]:
-    """The largest positive contributions to the task's score, in words (at most three).
-
-    Contributions are keyed by weight name; several weights can say the same thing
-    (`residual.deadline` and `attn.bias×deadline`), so amounts add up per phrase.
-    """
-    amounts: dict[str, float] = {}
-    for name, value in contributions.items():
-        if value <= 0:
-            continue
-        phrase = _phrase(name, task, energy, slot, early, in_progress)
-        if phrase is not None:
-            amounts[phrase] = amounts.get(phrase, 0.0) + value
-    ranked = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
-    return [phrase for phrase, _ in ranked[:3]]
-
-
-def _phrase(
-    name: str, task: Task, energy: float, slot: dt.datetime, early: bool, in_progress: bool
-) -> str | None:
-    """What a positive contribution of weight `name` means for `task` in this block, or
-    None when the plain words would not be true of it (a weight can push a little in a
-    situation its phrase does not describe: "long task early in the day" at 14:20)."""
-    kind, _, term = name.partition(".")
-    query, _, key = term.partition("×")
-    feature = key or query
-    if kind == "value":
-        # Tasks share in what their project-mates carry; without a project or tags the
-        # "mates" are just every other loose task, which is not worth a phrase.
-        return _VALUE_PHRASES.get(feature) if task.project or task.tags else None
-    if feature == "importance":
-        return "important" if task.importance >= 3 else None
-    if feature == "deadline":
-        if task.due is None:
-            return None
-        if task.due <= slot:
-            return "overdue"
-        if task.due.date() == slot.date():
-            return "due today"
-        return "deadline near" if task.due - slot <= _NEAR_DEADLINE else None
-    if feature == "demand":
-        if task.demand == "high":
-            return "fits high energy" if energy >= _HIGH_ENERGY else None
-        if task.demand == "low":
-            return "light work for low energy" if energy < _HIGH_ENERGY else None
-        return None
-    if feature == "estimate":
-        if query == "meeting_load":
-            return "fits before the next meeting"
-        if query == "day_left":
-            return "long task early in the day" if early else None
-        if query == "energy":
-            if task.estimate_minutes <= _QUICK_MINUTES:
-                short = energy < _HIGH_ENERGY and not in_progress
-                return "short task for low energy" if short else None
-            return "long task for fresh hours" if energy >= _HIGH_ENERGY else None
-        # The estimate the ranking sees is what is left: the end of a long task is no win.
-        quick = task.estimate_minutes <= _QUICK_MINUTES and not in_progress
-        return "quick win" if quick else None
-    if feature == "window_fit":
-        return f"its {task.window} window" if task.window else None
-    if feature == "age":
-        return "waiting a while" if slot - task.created_at >= _LONG_WAIT else None
-    return _TASK_PHRASES.get(feature)
-
-
-_QUICK_MINUTES: Final[int] = 30
-_HIGH_ENERGY: Final[float] = 3.0  # predicted level from which "fresh" is true
-_NEAR_DEADLINE: Final[dt.timedelta] = dt.timedelta(days=3)
-_LONG_WAIT: Final[dt.timedelta] = dt.timedelta(days=7)
-_LEFT_OUT_NOTES: Final[int] = 3
-_OVERDUE_FIRST_MINUTES: Final[int] = 60
-# Importance at or above which a task left out of the day is named in the notes, and
-# at or below which a task with nothing pressing waits behind those when time is short.
-_IMPORTANT: Final[int] = 4
-_MINOR: Final[int] = 2
-# Energies this close count as equal when deciding whether a minute is among the best.
-_ENERGY_TIE: Final[float] = 1e-6
-_TASK_PHRASES: Final[dict[str, str]] = {
-    "unblocks": "unblocks other tasks",
-    "in_progress": "continues",
-}
-_VALUE_PHRASES: Final[dict[str, str]] = {
-    "importance": "important project",
-    "deadline": "project deadline",
-    "unblocks": "key project",
-    "in_progress": "same project as work in progress",
-}
