@@ -56,9 +56,6 @@ def _source(ctx: click.Context) -> DataSource:
     return source
 
 
-pass_source = click.make_pass_decorator(dict, ensure=True)
-
-
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",

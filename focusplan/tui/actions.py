@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from focusplan.domain import FocusSession, NewTask, TaskPatch
 from focusplan.services.source import DataSource
@@ -18,8 +18,6 @@ from focusplan.services.undo import UndoStep
 
 if TYPE_CHECKING:
     from focusplan.review import Suggestion
-
-Severity = Literal["information", "warning", "error"]
 
 
 @dataclass(frozen=True)
