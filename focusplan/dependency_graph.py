@@ -29,6 +29,24 @@ def find_cycle(edges: Mapping[int, Iterable[int]], start: int) -> list[int] | No
     return None
 
 
+def waits_for(edges: Mapping[int, Iterable[int]], start: int, target: int) -> bool:
+    """Whether `start` depends on `target`, directly or through others.
+
+    The task form asks it before saving, so a cycle is refused under the field
+    where it was typed rather than by the store on save.
+    """
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return False
+
+
 def format_cycle(path: Sequence[int]) -> str:
     """The refusal a person reads: `dependency cycle: 3 → 5 → 3`."""
     return "dependency cycle: " + " → ".join(str(task_id) for task_id in path)

@@ -34,3 +34,13 @@ def test_a_long_chain_does_not_hit_the_recursion_limit() -> None:
 
 def test_the_refusal_names_the_path() -> None:
     assert format_cycle([3, 5, 3]) == "dependency cycle: 3 → 5 → 3"
+
+
+def test_waits_for_follows_dependencies_transitively() -> None:
+    from focusplan.dependency_graph import waits_for
+
+    edges = {1: [2], 2: [3], 4: [1]}
+    assert waits_for(edges, 1, 3)
+    assert waits_for(edges, 4, 3)
+    assert not waits_for(edges, 3, 1)
+    assert not waits_for({1: [2], 2: [1]}, 1, 9)  # a cycle elsewhere does not loop forever

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
+from focusplan.dependency_graph import waits_for
 from focusplan.domain import NewTask, Task, TaskPatch
 from focusplan.messages import error_phrase
 from focusplan.settings import load_settings
@@ -212,23 +213,9 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 errors["depends_on"] = "a task cannot wait for itself"
             elif dep not in self.dependencies:
                 errors["depends_on"] = f"no task {dep}"
-            elif own is not None and self._reaches(dep, own):
+            elif own is not None and waits_for(self.dependencies, dep, own):
                 errors["depends_on"] = f"#{dep} already waits for #{own}: that would be a cycle"
         return tuple(dict.fromkeys(ids))
-
-    def _reaches(self, start: int, target: int) -> bool:
-        """Whether `start` (transitively) depends on `target`."""
-        seen: set[int] = set()
-        stack = [start]
-        while stack:
-            node = stack.pop()
-            if node == target:
-                return True
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(self.dependencies.get(node, ()))
-        return False
 
     def _validate(self) -> tuple[TaskFormResult | None, dict[str, str]]:
         errors: dict[str, str] = {}
