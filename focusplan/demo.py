@@ -111,7 +111,7 @@ def _morning_person(hour: float) -> float:
 
 
 def build_demo(source: DataSource, *, now: dt.datetime | None = None, seed: int = 7) -> None:
-    """Fill an empty database with the sample fortnight ending at `now`."""
+    """Fill an empty database with the sample history ending at `now`."""
     from focusplan.services.focus import start_focus, stop_focus
     from focusplan.services.tasks import complete_task
 

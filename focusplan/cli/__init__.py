@@ -594,7 +594,7 @@ def review(
 )
 @click.option("--no-app", is_flag=True, help="Only build the database and print its path.")
 def demo(path: Path | None, no_app: bool) -> None:
-    """Open the app on a fresh database filled with a realistic sample week."""
+    """Open the app on a fresh database: a sample person's last five weeks and backlog."""
     import tempfile
 
     from focusplan.demo import build_demo
