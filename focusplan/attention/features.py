@@ -15,8 +15,8 @@ the last task done or focused on today: 1/0, and the Jaccard overlap of tags),
 ``fits_gap`` (tanh((minutes to the next meeting − estimate)/15 min), 0 without
 one). Context features: the clock as one harmonic and as twelve two-hour bins,
 the weekday (one-hot) and weekend, energy, the share of the working day left,
-the meeting load of the next two hours, and ``after_meeting`` (exp(-minutes
-since the last meeting ended today / 45)).
+the meeting load of the next two hours, and ``after_meeting`` (the hour after
+the last meeting of today: ~1 up to ~40 minutes after it ended, ½ at 50, ~0 by 75).
 """
 
 from __future__ import annotations
@@ -84,8 +84,12 @@ QUICK_NONE_MINUTES: Final[float] = 60.0
 # `fits_gap` = tanh((minutes to the next meeting - estimate) / S): ±1 a quarter hour away
 # from an exact fit, so "just fits" and "just does not" differ clearly.
 FIT_SLACK_MINUTES: Final[float] = 15.0
-# `after_meeting` = exp(-minutes since the last meeting ended / T).
-AFTER_MEETING_MINUTES: Final[float] = 45.0
+# `after_meeting`: "the hour after a meeting", a smooth window that is ~1 for the
+# first three quarters of an hour and fades through the hour's end:
+# σ((T - minutes since the last meeting ended) / W), scaled to be exactly 1 at its end.
+AFTER_MEETING_MINUTES: Final[float] = 50.0
+AFTER_MEETING_FADE: Final[float] = 8.0
+_AFTER_MEETING_AT_END: Final[float] = 1.0 + math.exp(-AFTER_MEETING_MINUTES / AFTER_MEETING_FADE)
 HOUR_BIN_WIDTH: Final[float] = 2.0
 WINDOW_CENTRES: Final[dict[str, float]] = {"morning": 10.0, "afternoon": 15.0, "evening": 19.0}
 _DEMAND: Final[dict[str, float]] = {"low": -1.0, "medium": 0.0, "high": 1.0}
@@ -365,7 +369,8 @@ def context_vector(ctx: RankInput) -> FloatArray:
     after_meeting = 0.0
     if ctx.last_meeting_end is not None:
         minutes = (at - ctx.last_meeting_end).total_seconds() / 60.0
-        after_meeting = math.exp(-minutes / AFTER_MEETING_MINUTES)
+        fade = (minutes - AFTER_MEETING_MINUTES) / AFTER_MEETING_FADE
+        after_meeting = _AFTER_MEETING_AT_END / (1.0 + math.exp(min(fade, 700.0)))
     return np.array(
         [
             math.sin(angle),

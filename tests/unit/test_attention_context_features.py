@@ -155,6 +155,19 @@ def test_after_meeting_is_one_at_its_end_and_fades() -> None:
     assert none == 0.0
 
 
+def test_after_meeting_covers_the_hour_after_it() -> None:
+    def after(minutes: int) -> float:
+        ended = AT - minutes * MIN
+        return float(context(RankInput(at=AT, energy=3, last_meeting_end=ended))["after_meeting"])
+
+    # Most of the hour counts fully; by its end it fades, and later it is gone.
+    assert after(30) > 0.9
+    assert 0.3 < after(50) < 0.7
+    assert after(90) < 0.01
+    values = [after(m) for m in range(0, 180, 5)]
+    assert values == sorted(values, reverse=True)
+
+
 def test_fits_gap_says_which_tasks_fit_before_the_next_meeting() -> None:
     tasks = [
         make_task(1, estimate_minutes=20),
