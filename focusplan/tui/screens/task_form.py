@@ -25,7 +25,6 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from focusplan.dependency_graph import waits_for
 from focusplan.domain import NewTask, Task, TaskPatch
 from focusplan.messages import error_phrase
-from focusplan.settings import load_settings
 from focusplan.timeparse import (
     TimeParseError,
     format_duration,
@@ -192,7 +191,12 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 continue
             try:
                 parse = parse_due if field == "due" else parse_when
-                work = load_settings().work_week() if needs_work_week(text) else None
+                work = None
+                if needs_work_week(text):
+                    # Only eod/eow need the working week; settings stay off the start-up path.
+                    from focusplan.settings import load_settings
+
+                    work = load_settings().work_week()
                 values[field] = parse(text, now=self.now, work=work)
             except TimeParseError as exc:
                 errors[field] = str(exc)
