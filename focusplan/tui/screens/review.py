@@ -5,9 +5,9 @@ The figures come from `services.reviewing.review_week` (the same report as
 `t`) or the board reloads (any change, here or elsewhere), and come back as a
 `ReviewScreen.Loaded` message. Writes go through the app's `run_change`: a
 dropped stale task is undone with `u`; an accepted suggestion is stored exactly
-as shown (`accept_suggestion`), and only if the weights it was measured
-against are still the active ones. Reject and Keep only hide things for this
-session.
+as shown by `services.weights.accept_suggestion`, only if the weights it was
+measured against are still the active ones (Reject checks the same, writes
+nothing). Reject and Keep only hide things for this session.
 """
 
 from __future__ import annotations
