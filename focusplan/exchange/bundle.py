@@ -16,6 +16,7 @@ from focusplan.domain import (
     ChoiceKind,
     ContextEventDraft,
     DayContext,
+    DayPlan,
     EnergyLogDraft,
     NewTask,
     WeightsVersion,
@@ -42,6 +43,9 @@ class ImportedTask(_Frozen):
     key: str
     task: NewTask
     depends_on_keys: tuple[str, ...] = ()
+    # A backup's own task id (kept on restore when it is free) and last edit time.
+    original_id: int | None = None
+    updated_at: AwareDatetime | None = None
 
     def resolved(self, ids: Mapping[str, int]) -> NewTask:
         """The draft with `depends_on` set from the ids the earlier tasks got when stored.
@@ -86,6 +90,11 @@ class ImportBundle(_Frozen):
     weights: list[WeightsVersion] = Field(default_factory=list)
     sessions: list[ImportedSession] = Field(default_factory=list)
     choices: list[ImportedChoice] = Field(default_factory=list)
+    # Stored day plans; a focus block's task_id is the key of a task of this bundle.
+    plans: list[DayPlan] = Field(default_factory=list)
+    # The highest task id the backed-up database ever handed out: ids of tasks deleted
+    # there are not handed out again after a restore.
+    highest_task_id: int = 0
     # What was deliberately left out, by reason ("recurring templates": 2); not an error.
     skipped: dict[str, int] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -100,6 +109,7 @@ class ImportBundle(_Frozen):
             "weights": len(self.weights),
             "sessions": len(self.sessions),
             "choices": len(self.choices),
+            "plans": len(self.plans),
             "skipped": sum(self.skipped.values()),
         }
 
@@ -113,6 +123,7 @@ class ImportBundle(_Frozen):
             "weights": ("weights version", "weights versions"),
             "sessions": ("focus session", "focus sessions"),
             "choices": ("choice", "choices"),
+            "plans": ("plan", "plans"),
         }
         counts = self.counts()
         parts = [

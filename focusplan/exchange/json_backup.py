@@ -3,9 +3,13 @@
 The shape is CLI.md's public contract: `{"tasks": [...], "energy": [{at, level, note}],
 "events": [{start, end, title}]}`, with sibling keys added here and never renamed: a format
 marker and version, `days`, `weights` (the versions history), `sessions` and `choices` (the
-learning data). Task items carry their `id`, which other items use to refer to them; it is the
-key of the imported task, not the id it will get. Plans are not in the backup: they are
-derived from everything else and are made again on demand.
+learning data), `plans` (what was planned each day: the review of a past week reads them) and
+`highest_task_id`. Task items carry their `id`, which other items use to refer to them; a
+restore keeps it when the database has it free.
+
+`BACKUP_SECTIONS` names the section that carries each table of the schema; a test walks the
+migrated schema and fails for a table it does not name, so a new table cannot be left out of
+the backup by accident.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from focusplan.domain import (
     Choice,
     ContextEventDraft,
     DayContext,
+    DayPlan,
     EnergyLogDraft,
     FocusSession,
     NewTask,
+    PlanBlock,
     Task,
     WeightsVersion,
 )
@@ -48,6 +54,29 @@ from .fields import (
 
 BACKUP_FORMAT = "focusplan-backup"
 BACKUP_VERSION = 1
+
+# Every table of the schema → the backup section that carries its rows. To back up a new
+# table: write its section in `export_backup`, read it in `parse_backup` (a bundle field),
+# store it in services.exchange with an identity so a second import adds nothing, and add
+# it here (tests/integration/test_backup_restore.py then checks the round trip).
+BACKUP_SECTIONS: Mapping[str, str] = {
+    "tasks": "tasks",
+    "task_tags": "tasks",
+    "task_dependencies": "tasks",
+    "energy_logs": "energy",
+    "context_events": "events",
+    "day_context": "days",
+    "focus_sessions": "sessions",
+    "choices": "choices",
+    "weight_versions": "weights",
+    "plans": "plans",
+    "plan_blocks": "plans",
+    "sqlite_sequence": "highest_task_id",
+}
+# Tables deliberately not in a backup, with the reason.
+NOT_BACKED_UP: Mapping[str, str] = {
+    "alembic_version": "the schema version of the file itself; the restored database has its own",
+}
 
 _TASK_TIME_FIELDS = ("due", "not_before", "completed_at", "dropped_at")
 _TASK_PLAIN_FIELDS = (
@@ -100,12 +129,13 @@ def export_backup(
     *,
     sessions: Sequence[FocusSession] = (),
     choices: Sequence[Choice] = (),
+    plans: Sequence[DayPlan] = (),
+    highest_task_id: int = 0,
     now: dt.datetime | None = None,
 ) -> str:
     """The full backup as JSON text; `parse_import(..., "json")` reads it back to equal data.
 
-    `updated_at` and the ids of energy logs, events and sessions are written for people but not
-    read back: the store sets them.
+    The ids of energy logs, events and sessions are not written: nothing refers to them.
     """
     document: dict[str, Any] = {"format": BACKUP_FORMAT, "version": BACKUP_VERSION}
     if now is not None:
@@ -158,8 +188,31 @@ def export_backup(
         }
         for choice in choices
     ]
+    document["plans"] = [_plan_to_json(plan) for plan in plans]
+    document["highest_task_id"] = max([highest_task_id, *(task.id for task in tasks)])
     # allow_nan=False: NaN is not JSON; a non-finite weight is a bug better seen here.
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _plan_to_json(plan: DayPlan) -> dict[str, Any]:
+    return {
+        "date": plan.date.isoformat(),
+        "created_at": _iso(plan.created_at),
+        "notes": list(plan.notes),
+        "inputs": plan.inputs,
+        "blocks": [
+            {
+                "start": block.start.isoformat(),
+                "end": block.end.isoformat(),
+                "kind": block.kind,
+                "task_id": block.task_id,
+                "title": block.title,
+                "energy": block.energy,
+                "reason": block.reason,
+            }
+            for block in plan.blocks
+        ],
+    }
 
 
 def _refuse_constant(name: str) -> object:
@@ -230,7 +283,19 @@ def _task(item: Mapping[str, Any], key: str, ctx: ReadContext, where: str) -> Im
     if not isinstance(raw_deps, list):
         fail(where, f"depends_on must be a list of ids, not {show(raw_deps)}")
     depends = tuple(dict.fromkeys(_key(dep, where) for dep in raw_deps))
-    return ImportedTask(key=key, task=build(NewTask, fields, where), depends_on_keys=depends)
+    raw_id = item.get("id")
+    original_id = (
+        raw_id
+        if isinstance(raw_id, int) and not isinstance(raw_id, bool) and 1 <= raw_id <= 2**62
+        else None
+    )
+    return ImportedTask(
+        key=key,
+        task=build(NewTask, fields, where),
+        depends_on_keys=depends,
+        original_id=original_id,
+        updated_at=optional_iso_time(item.get("updated_at"), ctx, where, "updated_at"),
+    )
 
 
 def _number(value: object) -> float | None:
@@ -391,6 +456,66 @@ def _read_choices(
     return choices, dangling
 
 
+def _read_plans(document: Mapping[str, Any], ctx: ReadContext) -> list[DayPlan]:
+    """Plans as stored; a focus block keeps its task's backup id (the key), mapped on store.
+    A block whose task is not in the file keeps the number: a plan is a record with titles."""
+    plans = []
+    seen: set[dt.date] = set()
+    for number, raw in enumerate(_items(document, "plans", ctx.fmt), start=1):
+        where = f"{ctx.fmt} plan {number}"
+        item = _object(raw, where)
+        date_text = item.get("date")
+        if not isinstance(date_text, str):
+            fail(where, f"bad date {show(date_text)} (expected YYYY-MM-DD)")
+        day = iso_date(date_text, where, "date")
+        if day in seen:
+            fail(where, f"a second plan for {day.isoformat()}")
+        seen.add(day)
+        raw_notes = item.get("notes") or []
+        if not isinstance(raw_notes, list) or not all(isinstance(n, str) for n in raw_notes):
+            fail(where, "notes must be a list of text")
+        inputs = item.get("inputs")
+        if inputs is not None and (not isinstance(inputs, str) or len(inputs) > 64):
+            fail(where, f"bad inputs fingerprint {show(inputs)}")
+        raw_blocks = item.get("blocks") or []
+        if not isinstance(raw_blocks, list):
+            fail(where, "blocks must be a list")
+        check_count(len(raw_blocks), where, "blocks")
+        blocks = []
+        for index, raw_block in enumerate(raw_blocks, start=1):
+            block_where = f"{where} block {index}"
+            block = _object(raw_block, block_where)
+            task_id = block.get("task_id")
+            if task_id is not None and (isinstance(task_id, bool) or not isinstance(task_id, int)):
+                fail(block_where, f"task_id must be a task's id, not {show(task_id)}")
+            fields = {
+                "start": iso_time(block.get("start"), ctx, block_where, "start"),
+                "end": iso_time(block.get("end"), ctx, block_where, "end"),
+                "kind": block.get("kind"),
+                "task_id": task_id,
+                "title": clean_line(_text(block, "title", block_where)),
+                "energy": block.get("energy"),
+                "reason": clean_notes(_text(block, "reason", block_where)),
+            }
+            blocks.append(build(PlanBlock, fields, block_where))
+        fields = {
+            "date": day,
+            "created_at": optional_iso_time(item.get("created_at"), ctx, where, "created_at"),
+            "notes": tuple(clean_line(note) for note in raw_notes),
+            "inputs": inputs,
+            "blocks": tuple(blocks),
+        }
+        plans.append(build(DayPlan, fields, where))
+    return plans
+
+
+def _highest_task_id(document: Mapping[str, Any], ctx: ReadContext) -> int:
+    value = document.get("highest_task_id", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**62:
+        fail(ctx.fmt, f"bad highest_task_id {show(value)} (expected a whole number)")
+    return value
+
+
 def parse_backup(text: str, ctx: ReadContext) -> ImportBundle:
     document = load_json(text, ctx.fmt)
     if isinstance(document, list):
@@ -428,5 +553,7 @@ def parse_backup(text: str, ctx: ReadContext) -> ImportBundle:
         weights=_read_weights(document, ctx),
         sessions=sessions,
         choices=choices,
+        plans=_read_plans(document, ctx),
+        highest_task_id=_highest_task_id(document, ctx),
         notes=tuple(notes),
     )

@@ -6,16 +6,11 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from focusplan import clock
-from focusplan.domain import Choice, DayPlan, DomainModel, Task, WeightsVersion
+from focusplan.domain import DayPlan, DomainModel, Task
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
-
-if TYPE_CHECKING:
-    from focusplan.exchange import ImportedTask
-    from focusplan.store import UnitOfWork
 
 
 def import_file(
@@ -26,95 +21,33 @@ def import_file(
     filename: str | None = None,
     now: dt.datetime,
 ) -> ImportSummary:
-    """Import a file in one transaction: everything in it, or nothing."""
+    """Import a file in one transaction: everything in it, or nothing. Records already
+    stored (by the identities of `import_store`) are not stored again."""
     from focusplan.exchange import guess_format, parse_import
+    from focusplan.services.import_store import store_bundle
 
     chosen = fmt or guess_format(data, filename)
     bundle = parse_import(data, chosen, now=now)
     with source.unit_of_work() as uow:
-        ids, created = _store_tasks(uow, bundle.tasks, now)
-        for log in bundle.energy:
-            uow.energy.add(log)
-        for event in bundle.events:
-            uow.events.upsert(event)
-        for day in bundle.days:
-            uow.days.put(day)
-        for session in bundle.sessions:
-            uow.sessions.start(ids[session.task_key], session.start)
-            if session.end is not None:
-                uow.sessions.stop(session.end, interrupted=session.interrupted)
-        for choice in bundle.choices:
-            uow.choices.add(
-                Choice(
-                    at=choice.at,
-                    task_id=ids[choice.task_key],
-                    candidates=tuple(ids[key] for key in choice.candidate_keys if key in ids),
-                    kind=choice.kind,
-                )
-            )
-        _restore_weights(uow, bundle.weights)
+        counts = store_bundle(uow, bundle, now)
+    skipped = dict(bundle.skipped)
+    for why, count in counts.skipped.items():
+        skipped[why] = skipped.get(why, 0) + count
     return ImportSummary(
         format=chosen,
-        tasks=len(created),
-        updated=len(bundle.tasks) - len(created),
-        energy=len(bundle.energy),
-        events=len(bundle.events),
-        days=len(bundle.days),
-        sessions=len(bundle.sessions),
-        skipped=sum(bundle.skipped.values()),
+        tasks=counts.added["tasks"],
+        updated=counts.updated,
+        energy=counts.added["energy"],
+        events=counts.added["events"],
+        days=counts.added["days"],
+        sessions=counts.added["sessions"],
+        choices=counts.added["choices"],
+        weights=counts.added["weights"],
+        plans=counts.added["plans"],
+        unchanged=counts.unchanged,
+        skipped=sum(skipped.values()),
         notes=bundle.notes,
     )
-
-
-def _store_tasks(
-    uow: UnitOfWork, items: Sequence[ImportedTask], now: dt.datetime
-) -> tuple[dict[str, int], set[str]]:
-    """Insert new tasks in bulk and update the ones an earlier import brought in.
-
-    Returns the id of every key and the keys that were created. New tasks are
-    stored without dependencies and linked once all of them have ids.
-    """
-    known = uow.tasks.ids_by_external_id(
-        [item.task.external_id for item in items if item.task.external_id]
-    )
-    fresh = [item for item in items if item.task.external_id not in known]
-    created = {item.key for item in fresh}
-    new_ids = uow.tasks.add_many(
-        [item.task.model_copy(update={"depends_on": ()}) for item in fresh]
-    )
-    ids = dict(zip((item.key for item in fresh), new_ids, strict=True))
-    for item in items:
-        if item.key not in created:
-            ids[item.key] = known[item.task.external_id or ""]
-    uow.tasks.link_many(
-        {ids[item.key]: [ids[key] for key in item.depends_on_keys] for item in fresh}
-    )
-    # Re-importing the same export updates instead of duplicating.
-    replaced = []
-    for item in items:
-        if item.key not in created:
-            values = item.resolved(ids).model_dump()
-            values.update(id=ids[item.key], updated_at=now)
-            replaced.append(Task.model_validate(values))
-    uow.tasks.replace_many(replaced)
-    return ids, created
-
-
-def _restore_weights(uow: UnitOfWork, versions: Sequence[WeightsVersion]) -> None:
-    """Versions from a backup join this database's history; the one active there becomes active."""
-    restored_active: int | None = None
-    for version in sorted(versions, key=lambda v: v.version):
-        if version.version == 1:
-            # Every database already has the defaults as version 1.
-            restored_active = 1 if version.active else restored_active
-            continue
-        added = uow.weights.add(
-            version.params, f"restored v{version.version}: {version.reason}", version.created_at
-        )
-        if version.active:
-            restored_active = added.version
-    if restored_active is not None:
-        uow.weights.activate(restored_active)
 
 
 class ImportSummary(DomainModel):
@@ -125,6 +58,11 @@ class ImportSummary(DomainModel):
     events: int
     days: int = 0
     sessions: int = 0
+    choices: int = 0
+    weights: int = 0
+    plans: int = 0
+    # Records the database already held as the file has them (a second import: all).
+    unchanged: int = 0
     skipped: int = 0
     notes: tuple[str, ...] = ()
 
@@ -135,25 +73,34 @@ class ImportSummary(DomainModel):
             f"{self.energy} energy log{'s' if self.energy != 1 else ''}",
             f"{self.events} event{'s' if self.events != 1 else ''}",
         ]
-        if self.days:
-            counts.append(f"{self.days} day notes")
-        if self.sessions:
-            counts.append(f"{self.sessions} focus sessions")
-        if self.skipped:
-            counts.append(f"{self.skipped} skipped")
+        extra = (
+            (self.days, "day note", "day notes"),
+            (self.sessions, "focus session", "focus sessions"),
+            (self.choices, "choice", "choices"),
+            (self.weights, "weights version", "weights versions"),
+            (self.plans, "plan", "plans"),
+            (self.unchanged, "already there", "already there"),
+            (self.skipped, "skipped", "skipped"),
+        )
+        counts += [f"{n} {one if n == 1 else many}" for n, one, many in extra if n]
         return f"imported {', '.join(counts)} ({self.format})"
 
 
 def export_backup(source: DataSource) -> str:
     from focusplan.exchange import export_backup as render_backup
 
+    # One read transaction: every table as of one moment, every date (1965 included).
     with source.read_only() as uow:
         return render_backup(
             tasks=uow.tasks.list(),
             energy=uow.energy.list(),
-            events=uow.events.between(
-                dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
-            ),
+            events=uow.events.all(),
+            days=uow.days.all(),
+            weights_history=uow.weights.history(),
+            sessions=uow.sessions.all(),
+            choices=uow.choices.all(),
+            plans=uow.plans.all(),
+            highest_task_id=uow.tasks.id_high_water(),
         )
 
 

@@ -51,6 +51,11 @@ class ChoiceRepository:
         )
         return [_choice_from(record) for record in self._session.scalars(query)]
 
+    def all(self) -> list[Choice]:
+        """Every choice, oldest first."""
+        query = select(ChoiceRecord).order_by(ChoiceRecord.at, ChoiceRecord.id)
+        return [_choice_from(record) for record in self._session.scalars(query)]
+
     def delete(self, task_id: int, at: dt.datetime) -> int:
         """Remove the choices of `task_id` made at exactly `at` (undo); returns how many."""
         result = self._session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from focusplan.domain import DayContext
@@ -30,3 +31,11 @@ class DayContextRepository:
         record.notes = context.notes
         self._session.flush()
         return context
+
+    def all(self) -> list[DayContext]:
+        """Every day's context, by date."""
+        query = select(DayContextRecord).order_by(DayContextRecord.date)
+        return [
+            DayContext(date=record.date, sleep_hours=record.sleep_hours, notes=record.notes)
+            for record in self._session.scalars(query)
+        ]

@@ -59,6 +59,13 @@ class EventRepository:
         )
         return [_event_from(record) for record in self._session.scalars(query)]
 
+    def all(self) -> list[ContextEvent]:
+        """Every event of any date, by start time."""
+        query = select(ContextEventRecord).order_by(
+            ContextEventRecord.start_at, ContextEventRecord.id
+        )
+        return [_event_from(record) for record in self._session.scalars(query)]
+
     def delete(self, event_id: int) -> None:
         record = self._session.get(ContextEventRecord, event_id)
         if record is None:

@@ -91,3 +91,8 @@ class PlanRepository:
                 ),
             }
         )
+
+    def all(self) -> list[DayPlan]:
+        """Every stored plan, by date."""
+        days = self._session.scalars(select(_PLANS.c.date).order_by(_PLANS.c.date)).all()
+        return [plan for day in days if (plan := self.get(day)) is not None]

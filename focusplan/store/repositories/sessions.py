@@ -58,6 +58,31 @@ class FocusSessionRepository:
         self._session.flush()
         return _session_from(record)
 
+    def record(
+        self, task_id: int, start: dt.datetime, end: dt.datetime | None, interrupted: bool
+    ) -> FocusSession:
+        """Store a session as it happened (a backup restored), ended or still running."""
+        require_storable(start, end)
+        if end is None:
+            return self.start(task_id, start)
+        if end < start:
+            raise ValueError("a focus session cannot end before it starts")
+        if self._session.get(TaskRecord, task_id) is None:
+            raise NotFound(f"no task {task_id}")
+        record = FocusSessionRecord(
+            task_id=task_id, start_at=start, end_at=end, interrupted=interrupted
+        )
+        self._session.add(record)
+        self._session.flush()
+        return _session_from(record)
+
+    def all(self) -> list[FocusSession]:
+        """Every session, by start time."""
+        query = select(FocusSessionRecord).order_by(
+            FocusSessionRecord.start_at, FocusSessionRecord.id
+        )
+        return [_session_from(record) for record in self._session.scalars(query)]
+
     def active(self) -> FocusSession | None:
         record = self._active_record()
         return None if record is None else _session_from(record)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from focusplan import clock
@@ -169,6 +169,79 @@ class TaskRepository:
             [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)],
         )
         return ids
+
+    def insert_with_ids(self, tasks: Sequence[Task]) -> None:
+        """Store tasks under the ids they carry, with their tags but no dependencies
+        (a backup restored: `list --json` must read back the same ids). The ids must be
+        free; dependencies are added with `link_many` once every task exists."""
+        if not tasks:
+            return
+        for task in tasks:
+            require_storable(task.due, task.not_before, task.created_at, task.completed_at)
+            require_storable(task.dropped_at, task.updated_at)
+        self._session.execute(
+            insert(_TASKS),
+            [
+                {
+                    "id": task.id,
+                    **{name: getattr(task, name) for name in _TASK_COLUMNS},
+                    "time_window": task.window,
+                    "updated_at": task.updated_at,
+                }
+                for task in tasks
+            ],
+        )
+        tag_rows = [
+            {"task_id": task.id, "position": index, "tag": tag}
+            for task in tasks
+            for index, tag in enumerate(task.tags)
+        ]
+        if tag_rows:
+            self._session.execute(insert(_TAGS), tag_rows)
+        self._follow_explicit_ids()
+
+    def id_high_water(self) -> int:
+        """The highest task id ever handed out (deleted ones included)."""
+        if self._session.get_bind().dialect.name != "sqlite":
+            return int(self._session.scalar(select(func.max(TaskRecord.id))) or 0)
+        high = self._session.scalar(
+            text(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tasks'), 0),"
+                " coalesce((SELECT max(id) FROM tasks), 0))"
+            )
+        )
+        return int(high or 0)
+
+    def raise_id_high_water(self, floor: int) -> None:
+        """Never hand out ids up to `floor` (a restored backup's deleted tasks keep theirs)."""
+        if floor <= self.id_high_water():
+            return
+        if self._session.get_bind().dialect.name == "sqlite":
+            updated = self._session.execute(
+                text("UPDATE sqlite_sequence SET seq = :floor WHERE name = 'tasks'"),
+                {"floor": floor},
+            )
+            if not getattr(updated, "rowcount", 0):
+                self._session.execute(
+                    text("INSERT INTO sqlite_sequence (name, seq) VALUES ('tasks', :floor)"),
+                    {"floor": floor},
+                )
+        else:
+            self._session.execute(
+                text("SELECT setval(pg_get_serial_sequence('tasks', 'id'), :floor)"),
+                {"floor": floor},
+            )
+
+    def _follow_explicit_ids(self) -> None:
+        # PostgreSQL's sequence does not see ids written explicitly; SQLite's AUTOINCREMENT
+        # mark does.
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('tasks', 'id'),"
+                    " (SELECT coalesce(max(id), 1) FROM tasks))"
+                )
+            )
 
     def replace_many(self, tasks: Sequence[Task]) -> None:
         """Write many stored tasks back as given (re-imports), in bulk.

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from focusplan.domain import WeightsVersion
@@ -70,6 +70,29 @@ class WeightsRepository:
         record.active = True
         self._session.flush()
         return _weights_from(record)
+
+    def restore_history(self, versions: list[WeightsVersion]) -> None:
+        """Replace the whole history with `versions` as they were (a backup restored into a
+        database that has only its defaults): same numbers, times, reasons, active flag."""
+        if sum(version.active for version in versions) != 1:
+            raise ValueError("a weights history needs exactly one active version")
+        for version in versions:
+            require_storable(version.created_at)
+        self._session.execute(
+            delete(WeightVersionRecord).execution_options(synchronize_session="fetch")
+        )
+        self._session.flush()
+        for version in sorted(versions, key=lambda v: v.version):
+            self._session.add(
+                WeightVersionRecord(
+                    version=version.version,
+                    params={name: float(value) for name, value in version.params.items()},
+                    created_at=version.created_at,
+                    reason=version.reason,
+                    active=version.active,
+                )
+            )
+        self._session.flush()
 
     def _deactivate_all(self) -> None:
         # Clear the flag first and flush, so the one-active unique index never sees two.
