@@ -23,10 +23,11 @@ from .bundle import MAX_ITEMS, ImportedTask, ImportFormatError
 
 M = TypeVar("M", bound=BaseModel)
 
-# Times outside these years are typos or junk, and near the ends of the calendar converting
-# between zones overflows in the caller.
-MIN_YEAR = 1900
-MAX_YEAR = 2999
+# What the store holds (UTC ISO text, years 1–9999): a todo.txt `due:3000-01-01` or a 1965
+# calendar is real data. Times whose instant, in UTC or in the person's zone, falls off
+# the ends of the calendar are refused by `check_range`.
+MIN_YEAR = 1
+MAX_YEAR = 9999
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,16 @@ def _clean_tags(tags: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(tag for tag in cleaned if tag)
 
 
-def check_range(value: dt.datetime, where: str, raw: object) -> dt.datetime:
+def check_range(
+    value: dt.datetime, where: str, raw: object, zone: dt.tzinfo | None = None
+) -> dt.datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         fail(where, f"time {show(raw)} is outside the years {MIN_YEAR}–{MAX_YEAR}")
     try:
         value.astimezone(dt.UTC)
+        value.astimezone(zone or dt.UTC)
     except (OverflowError, ValueError):
-        fail(where, f"time {show(raw)} is out of range")
+        fail(where, f"time {show(raw)} is out of range (too near the year 1 or 9999)")
     return value
 
 
@@ -159,7 +163,7 @@ def iso_time(value: object, ctx: ReadContext, where: str, what: str) -> dt.datet
         fail(where, f"bad {what} {show(value)} (expected ISO 8601, like 2026-11-23T09:00)")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ctx.zone)
-    return check_range(parsed, where, value)
+    return check_range(parsed, where, value, ctx.zone)
 
 
 def optional_iso_time(value: object, ctx: ReadContext, where: str, what: str) -> dt.datetime | None:
@@ -168,8 +172,9 @@ def optional_iso_time(value: object, ctx: ReadContext, where: str, what: str) ->
     return iso_time(value, ctx, where, what)
 
 
-def day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone)
+def day_start(day: dt.date, zone: dt.tzinfo, where: str = "") -> dt.datetime:
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone)
+    return check_range(start, where, day.isoformat(), zone)
 
 
 def iso_date(text: str, where: str, what: str) -> dt.date:

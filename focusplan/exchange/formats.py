@@ -74,15 +74,19 @@ def normalise_format(fmt: str) -> str:
     return name
 
 
-def _json_flavour(head: str) -> str:
-    """Taskwarrior writes an array (or objects one per line); a backup is one object."""
+def _json_flavour(head: str, data: bytes) -> str:
+    """Taskwarrior writes an array (or objects one per line, or one task over several lines,
+    as people write for `task import`); a backup is one object."""
     if head.startswith("["):
         return "taskwarrior"
     first_line = head.split("\n", 1)[0].strip().rstrip(",")
     try:
         item = json.loads(first_line)
     except (ValueError, RecursionError):
-        return "json"
+        try:
+            item = json.loads(data.decode("utf-8-sig", errors="replace"))
+        except (ValueError, RecursionError):
+            return "json"
     if isinstance(item, dict) and "description" in item and "tasks" not in item:
         return "taskwarrior"
     return "json"
@@ -103,7 +107,7 @@ def guess_format(data: bytes, filename: str | None = None) -> str:
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     if head.startswith(("[", "{")):
-        return _json_flavour(head)
+        return _json_flavour(head, data)
     first_line = next((line for line in head.splitlines() if line.strip()), "")
     if _CSV_ROW.match(first_line) or _CSV_HEADER.match(first_line):
         return "energy-csv"

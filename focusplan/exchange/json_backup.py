@@ -73,6 +73,9 @@ BACKUP_SECTIONS: Mapping[str, str] = {
     "plan_blocks": "plans",
     "sqlite_sequence": "highest_task_id",
 }
+_SECTIONS = frozenset(
+    {"tasks", "energy", "events", "days", "weights", "sessions", "choices", "plans"}
+)
 # Tables deliberately not in a backup, with the reason.
 NOT_BACKED_UP: Mapping[str, str] = {
     "alembic_version": "the schema version of the file itself; the restored database has its own",
@@ -530,8 +533,19 @@ def parse_backup(text: str, ctx: ReadContext) -> ImportBundle:
     if marker is not None and marker != BACKUP_FORMAT:
         fail(ctx.fmt, f"unknown format marker {show(marker)}")
     version = document.get("version", BACKUP_VERSION)
-    if isinstance(version, bool) or not isinstance(version, int) or version > BACKUP_VERSION:
+    whole_number = isinstance(version, int) and not isinstance(version, bool)
+    if whole_number and version > BACKUP_VERSION:
         fail(ctx.fmt, f"backup version {show(version)} is newer than this focusplan understands")
+    if not _SECTIONS.intersection(document) and marker is None:
+        # Someone else's JSON (a package.json, a single Taskwarrior task): importing it as
+        # nothing, with exit 0, would hide that the wrong file was given.
+        hint = (
+            " (a Taskwarrior task? use --format taskwarrior)" if "description" in document else ""
+        )
+        found = ", ".join(sorted(str(key) for key in document)[:5]) or "an empty object"
+        fail(ctx.fmt, f"not a focusplan backup: no tasks/energy/events in it ({found}){hint}")
+    if not whole_number:
+        fail(ctx.fmt, f"bad backup version {show(version)} (expected a whole number)")
 
     tasks, dangling_deps = _read_tasks(document, ctx)
     known = {item.key for item in tasks}

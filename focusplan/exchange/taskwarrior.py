@@ -14,8 +14,12 @@ Mapping, per item:
   estimates longer than a day are capped at 24 h, a zero estimate counts as none;
 - `until`, `urgency`, `id`, `mask`… are not used.
 
-Dates are Taskwarrior's `20261121T100000Z` (ISO 8601 extended forms are accepted too).
-The export is a JSON array; with `rc.json.array=off` it is one object per line, also read.
+Dates are Taskwarrior's `20261121T100000Z` (ISO 8601 extended forms are accepted too), or
+seconds since 1970 (`"1234567889"` or a number), which `task import` accepts as well.
+The export is a JSON array; with `rc.json.array=off` it is one object per line, also read,
+and so is a single task object over several lines (what `task import` reads from a person).
+An item without a description is refused: it is not a task, and importing it as nothing
+would hide that the file is something else.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from .fields import (
     ReadContext,
     build,
     check_count,
+    check_range,
     clean_line,
     fail,
     label,
@@ -61,10 +66,19 @@ _DURATION = re.compile(
 _MINUTES = re.compile(r"^(?P<n>\d{1,7}(?:\.\d+)?)\s*(?:m|min|mins|minutes)?$")
 
 
+_EPOCH = re.compile(r"^\d{1,11}$")
+
+
 def _tw_time(value: object, ctx: ReadContext, where: str, what: str) -> dt.datetime:
     # fromisoformat (C) reads Taskwarrior's basic form `20261121T100000Z` and the extended
     # ISO forms, ten times faster than slicing the digits: it matters at 10,000 tasks.
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return _epoch(value, ctx, where, what)
     if isinstance(value, str) and 0 < len(value) <= 40:
+        if _EPOCH.match(value):
+            # Eight digits is a date (20261121), as Taskwarrior reads it; longer is epoch.
+            if len(value) != 8:
+                return _epoch(int(value), ctx, where, what)
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
@@ -73,8 +87,16 @@ def _tw_time(value: object, ctx: ReadContext, where: str, what: str) -> dt.datet
             parsed = parsed.replace(tzinfo=ctx.zone)
         if not MIN_YEAR <= parsed.year <= MAX_YEAR:
             fail(where, f"{what} date {show(value)} is outside the years {MIN_YEAR}–{MAX_YEAR}")
-        return parsed
+        return check_range(parsed, where, value, ctx.zone)
     fail(where, f"bad {what} date {show(value)}")
+
+
+def _epoch(seconds: int, ctx: ReadContext, where: str, what: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        fail(where, f"{what} date {show(seconds)} is out of range")
+    return check_range(moment, where, seconds, ctx.zone)
 
 
 def _optional_time(
@@ -184,6 +206,14 @@ def _items(text: str, ctx: ReadContext) -> list[Any]:
             fail(ctx.fmt, "expected the JSON array that `task export` writes")
         return document
     if stripped.startswith("{"):
+        whole = _one_document(stripped)
+        if isinstance(whole, dict):
+            if "tasks" in whole and "description" not in whole:
+                fail(
+                    ctx.fmt,
+                    "this is a focusplan backup, not a Taskwarrior export (use --format json)",
+                )
+            return [whole]  # one task, maybe written over several lines
         # rc.json.array=off, and Taskwarrior before 2.4: one object per line, maybe with commas.
         items: list[Any] = []
         for number, line in enumerate(stripped.splitlines(), start=1):
@@ -201,6 +231,16 @@ def _items(text: str, ctx: ReadContext) -> list[Any]:
     fail(ctx.fmt, "expected the JSON array that `task export` writes")
 
 
+def _one_document(text: str) -> Any:
+    """The text as one JSON value, or None when it is not (objects one per line)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> ImportedTask | None:
     status_text = item.get("status", "pending")
     if not isinstance(status_text, str) or status_text not in _STATUSES:
@@ -211,7 +251,8 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
 
     description = item.get("description")
     if not isinstance(description, str):
-        fail(where, "no description")
+        keys = ", ".join(sorted(str(key) for key in item)[:5])
+        fail(where, f"no description: not a Taskwarrior task (keys: {show(keys, 60)})")
     annotations = _annotations(item.get("annotations"), ctx, where)
     title, notes = title_and_notes(description, "\n".join(annotations), where)
     if not title:

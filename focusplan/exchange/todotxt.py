@@ -13,12 +13,18 @@
   `key:value` words (and URLs) stay in the title.
 - A missing creation date is the completion date for done tasks, else the import time; a
   done task without a completion date is completed at its creation date.
-The key of each task is its line number.
+- A line of only `+project` and `@context` words (todo.txt tools keep it as a task) is a task
+  titled by those words.
+The key of each task is its line number. Its identity (`external_id`) is `todo.txt:` and a
+digest of its creation date, text, projects and contexts: what stays when the line is marked
+done, reprioritised or given a due date, so importing the file again updates the same tasks.
+Identical lines are told apart by how many came before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Any
 
@@ -102,9 +108,11 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
         if not colon or key not in _KEYS or not value:
             title_words.append(word)
         elif key == "due":
-            fields["due"] = day_start(iso_date(value, where, "due date"), ctx.zone)
+            fields["due"] = day_start(iso_date(value, where, "due date"), ctx.zone, where)
         elif key == "t":
-            fields["not_before"] = day_start(iso_date(value, where, "threshold date"), ctx.zone)
+            fields["not_before"] = day_start(
+                iso_date(value, where, "threshold date"), ctx.zone, where
+            )
         elif key == "est":
             estimate = _estimate(value, where)
             if estimate is not None:
@@ -120,13 +128,16 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
         else:  # rec: focusplan has no recurring tasks
             recurs = True
 
+    if not title_words:
+        # Only +project/@context words: todo.txt keeps the line as a task, so do we.
+        title_words = [word for word in words[index:] if word[:1] in "+@" and len(word) > 1]
     title, notes = title_and_notes(" ".join(title_words), "", where)
     if not title:
         fail(where, "no task text")
     if projects:
         fields["project"] = projects[0]
-    created_at = day_start(created, ctx.zone) if created else None
-    completed_at = day_start(completed, ctx.zone) if completed else None
+    created_at = day_start(created, ctx.zone, where) if created else None
+    completed_at = day_start(completed, ctx.zone, where) if completed else None
     fields.update(
         title=title,
         notes=notes,
@@ -137,18 +148,38 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
     )
     if done:
         fields["completed_at"] = completed_at or fields["created_at"]
+    fields["external_id"] = _identity(created, title, projects, tags)
     task = build(NewTask, fields, where)
     return ImportedTask(key=str(number), task=task), recurs
+
+
+def _identity(created: dt.date | None, title: str, projects: list[str], contexts: list[str]) -> str:
+    text = "\x1f".join(
+        [created.isoformat() if created else "", title, " ".join(projects), " ".join(contexts)]
+    )
+    return "todo.txt:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def parse_todotxt(text: str, ctx: ReadContext) -> ImportBundle:
     tasks: list[ImportedTask] = []
     recurring = 0
+    repeats: dict[str, int] = {}
     for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         check_count(len(tasks) + 1, ctx.fmt, "tasks")
         task, recurs = _line(line, number, ctx, f"{ctx.fmt} line {number}")
+        identity = task.task.external_id or ""
+        repeats[identity] = repeats.get(identity, 0) + 1
+        if repeats[identity] > 1:
+            # The same line twice is two tasks (two calls to make), each with its identity.
+            task = task.model_copy(
+                update={
+                    "task": task.task.model_copy(
+                        update={"external_id": f"{identity}#{repeats[identity]}"}
+                    )
+                }
+            )
         tasks.append(task)
         recurring += recurs
     notes: tuple[str, ...] = ()

@@ -46,7 +46,7 @@ def dump(path: Path, *, keep_ids: bool = False) -> dict[str, list[tuple[Any, ...
         for table in tables_of(path):
             if table in NOT_BACKED_UP:
                 continue
-            cursor = connection.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - our names
+            cursor = connection.execute(f'SELECT * FROM "{table}"')
             names = [column[0] for column in cursor.description]
             skip = set() if keep_ids else SURROGATE.get(table, set())
             rows = []
@@ -131,7 +131,7 @@ def test_the_fixture_fills_every_column_of_every_table(original: tuple[Path, Pat
     connection = sqlite3.connect(db)
     try:
         for table in tables_of(db):
-            cursor = connection.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - our names
+            cursor = connection.execute(f'SELECT * FROM "{table}"')
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
             assert rows, f"the fixture has no row in {table}"

@@ -128,7 +128,7 @@ def test_missing_creation_date_is_now() -> None:
         ("Thing due:2026-02-30", r"^todotxt line 2: bad due date '2026-02-30'"),
         ("Thing due:tomorrow", r"^todotxt line 2: bad due date 'tomorrow'"),
         ("Thing est:soon", r"^todotxt line 2: bad est 'soon'"),
-        ("+project @context due:2026-11-23", r"^todotxt line 2: no task text$"),
+        ("x 2026-11-20", r"^todotxt line 2: no task text$"),
         ("Thing demand:extreme", r"^todotxt line 2: bad demand"),
         (f"Thing +{'p' * 70}", r"^todotxt line 2: project '.*' is longer than 64"),
     ],
