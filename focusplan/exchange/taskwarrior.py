@@ -75,10 +75,9 @@ def _tw_time(value: object, ctx: ReadContext, where: str, what: str) -> dt.datet
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return _epoch(value, ctx, where, what)
     if isinstance(value, str) and 0 < len(value) <= 40:
-        if _EPOCH.match(value):
-            # Eight digits is a date (20261121), as Taskwarrior reads it; longer is epoch.
-            if len(value) != 8:
-                return _epoch(int(value), ctx, where, what)
+        # Eight digits is a date (20261121), as Taskwarrior reads it; other digits are epoch.
+        if len(value) != 8 and _EPOCH.match(value):
+            return _epoch(int(value), ctx, where, what)
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
