@@ -6,12 +6,22 @@
 - Times with a TZID or in UTC keep their instant (shown in the person's zone); floating times
   and TZIDs nobody knows are read in the person's zone. All-day events keep whole days and
   are marked `all_day` (context for the day, never blocks).
-- The uid is the event's UID; each occurrence of a recurring event gets `UID/RECURRENCE-ID`
-  (the original start), so importing the same calendar again updates instead of duplicating,
-  even for a moved occurrence. Events without a UID get one derived from start and title.
+- The uid is the event's UID; each occurrence of a recurring event gets `UID/` and its
+  original start (its RECURRENCE-ID), so importing the same calendar again updates instead of
+  duplicating, even for a moved occurrence. An override with `RANGE=THISANDFUTURE` shifts
+  every later occurrence; each keeps its own original start (the override's RECURRENCE-ID
+  plus its distance from the override), never the override's one, which they all share.
+  (recurring-ical-events' own occurrence id holds the current start, which changes when
+  an occurrence is moved: stored, a moved occurrence would be imported twice.)
+  Events without a UID get one derived from start and title.
 - Cancelled events and occurrences are skipped, VTODO items are ignored; both are counted.
 - A rule that would make more than 50,000 occurrences in the range (every minute, every
-  second…) is refused instead of filling the memory.
+  second…) is refused, and so is a file whose rules together would make more than 100,000:
+  before anything is expanded, from an upper bound of each rule, so a 6 KB file cannot
+  fill the memory.
+- What calendar programs really write is read: Exchange's `BYDAY=MO, TU` (spaces in a
+  rule), vendor TZIDs (icalendar's guess is kept and said in a note, not printed as a
+  warning beside the result).
 """
 
 from __future__ import annotations
@@ -19,6 +29,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
+import warnings
 from typing import Any
 
 from focusplan.domain import ContextEventDraft
@@ -68,17 +80,24 @@ def _occurrence_bound(rule: Any, days: int) -> float:
     return bound
 
 
-def _check_series(component: Any, ctx: ReadContext) -> None:
+def _check_series(component: Any, ctx: ReadContext) -> float:
+    """At most how many occurrences the event makes in the range; refuses a series that
+    makes too many on its own."""
     days = max(0, (ctx.range_end - ctx.range_start).days)
     rules = component.get("RRULE")
-    if rules is None:
-        return
-    for rule in rules if isinstance(rules, list) else [rules]:
-        if _occurrence_bound(rule, days) > MAX_OCCURRENCES_PER_SERIES:
+    bound = 1.0
+    for rule in [] if rules is None else rules if isinstance(rules, list) else [rules]:
+        series = _occurrence_bound(rule, days)
+        if series > MAX_OCCURRENCES_PER_SERIES:
             fail(
                 f"{ctx.fmt} {_describe(component)}",
                 f"repeats too often (more than {MAX_OCCURRENCES_PER_SERIES:,} times in the range)",
             )
+        bound += series
+    dates = component.get("RDATE")
+    for rdate in [] if dates is None else dates if isinstance(dates, list) else [dates]:
+        bound += len(getattr(rdate, "dts", ()) or ())
+    return bound
 
 
 def _aware(value: dt.date | dt.datetime, ctx: ReadContext) -> dt.datetime:
@@ -97,19 +116,43 @@ def _instance_id(value: dt.date | dt.datetime) -> str:
     return value.strftime("%Y%m%d")
 
 
-def _uid(component: Any, recurring: set[str], start: dt.datetime, title: str) -> str:
+# (UID, RECURRENCE-ID of a THISANDFUTURE override) → the override's own start.
+_Ranges = dict[tuple[str, str], dt.date | dt.datetime]
+
+
+def _original_start(component: Any, ranges: _Ranges, uid: str) -> dt.date | dt.datetime:
+    """The start this occurrence had in the series before any override moved it."""
+    recurrence_id = component["RECURRENCE-ID"].dt
+    moved_from = ranges.get((uid, _instance_id(recurrence_id)))
+    if moved_from is None:
+        return recurrence_id
+    # Under a THISANDFUTURE override every later occurrence carries the override's
+    # RECURRENCE-ID; RFC 5545 shifts each by the override's own shift.
+    start = component.get("DTSTART")
+    if start is None or type(start.dt) is not type(moved_from):
+        return recurrence_id
+    with contextlib.suppress(TypeError, ValueError, OverflowError):
+        return recurrence_id + (start.dt - moved_from)
+    return recurrence_id
+
+
+def _uid(
+    component: Any, recurring: set[str], ranges: _Ranges, start: dt.datetime, title: str
+) -> str:
     uid = clean_line(str(component.get("UID", "")))
     if not uid:
         digest = hashlib.sha1(f"{start.isoformat()}|{title}".encode()).hexdigest()
         return f"focusplan-ics-{digest[:24]}"
     if uid in recurring and component.get("RECURRENCE-ID") is not None:
-        uid = f"{uid}/{_instance_id(component['RECURRENCE-ID'].dt)}"
+        uid = f"{uid}/{_instance_id(_original_start(component, ranges, uid))}"
     if len(uid) > MAX_UID_LENGTH:
         uid = "sha1:" + hashlib.sha1(uid.encode()).hexdigest()
     return uid
 
 
-def _event(component: Any, recurring: set[str], ctx: ReadContext) -> ContextEventDraft:
+def _event(
+    component: Any, recurring: set[str], ranges: _Ranges, ctx: ReadContext
+) -> ContextEventDraft:
     where = f"{ctx.fmt} {_describe(component)}"
     try:
         raw_start = component.start
@@ -117,14 +160,14 @@ def _event(component: Any, recurring: set[str], ctx: ReadContext) -> ContextEven
     except (ValueError, LookupError, TypeError) as exc:
         fail(where, f"bad start or end ({clean_line(str(exc))[:80]})")
     all_day = not isinstance(raw_start, dt.datetime)
-    start = check_range(_aware(raw_start, ctx), where, raw_start)
-    end = check_range(_aware(raw_end, ctx), where, raw_end)
+    start = check_range(_aware(raw_start, ctx), where, raw_start, ctx.zone)
+    end = check_range(_aware(raw_end, ctx), where, raw_end, ctx.zone)
     title = short_title(str(component.get("SUMMARY", "")))
     fields = {
         "start": start,
         "end": end,
         "title": title,
-        "uid": _uid(component, recurring, start, title),
+        "uid": _uid(component, recurring, ranges, start, title),
         "source": "ics",
         "all_day": all_day,
     }
@@ -139,7 +182,51 @@ def _cancelled(component: Any) -> bool:
     return str(component.get("STATUS", "")).strip().upper() == "CANCELLED"
 
 
+# Exchange writes `BYDAY=MO, TU`; RFC 5545 has no spaces in a rule, and icalendar refuses
+# the whole calendar for one. Unfolded first, so a rule folded over two lines is mended too.
+_FOLD = re.compile(r"\r?\n[ \t]")
+_RULE_LINE = re.compile(r"^((?:RRULE|EXRULE)[;:][^\r\n]*)", re.MULTILINE | re.IGNORECASE)
+_RULE_SPACE = re.compile(r"\s*([,;=])\s*")
+
+
+def _mend_rules(text: str) -> str:
+    if "RULE" not in text.upper():
+        return text
+    text = _FOLD.sub("", text)
+    return _RULE_LINE.sub(lambda match: _RULE_SPACE.sub(r"\1", match.group(1)).rstrip(), text)
+
+
+def _thisandfuture(component: Any) -> tuple[str, str, dt.date | dt.datetime] | None:
+    recurrence = component.get("RECURRENCE-ID")
+    if recurrence is None or str(recurrence.params.get("RANGE", "")).upper() != "THISANDFUTURE":
+        return None
+    start = component.get("DTSTART")
+    if start is None:
+        return None
+    uid = clean_line(str(component.get("UID", "")))
+    return uid, _instance_id(recurrence.dt), start.dt
+
+
 def parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
+    # What icalendar warns about (a guessed vendor TZID) becomes a note of the result: on
+    # stderr it would stand beside the one line the command prints.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bundle = _parse_ics(text, ctx)
+    said = list(dict.fromkeys(clean_line(str(warning.message))[:160] for warning in caught))
+    if said:
+        extra = f" (and {len(said) - 3} more)" if len(said) > 3 else ""
+        bundle = bundle.model_copy(
+            update={"notes": (*bundle.notes, *(f"calendar: {note}" for note in said[:3]))}
+        )
+        if extra:
+            bundle = bundle.model_copy(
+                update={"notes": (*bundle.notes[:-1], bundle.notes[-1] + extra)}
+            )
+    return bundle
+
+
+def _parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
     # Heavy imports (~100 ms) only when a calendar is actually read.
     import icalendar
     import recurring_ical_events
@@ -147,7 +234,7 @@ def parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
     if not text.strip():
         return ImportBundle(format=ctx.fmt)
     try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+        calendars = icalendar.Calendar.from_ical(_mend_rules(text), multiple=True)
     except Exception as exc:
         # icalendar's parser raises ValueError for most junk, but AttributeError and others
         # for some (a repeated TZID line): for our contract all of them mean "not a calendar".
@@ -160,17 +247,29 @@ def parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
     todos = 0
     start = ctx.range_start.astimezone(ctx.zone)
     end = ctx.range_end.astimezone(ctx.zone)
+    bound = 0.0
     for calendar in calendars:
         todos += len(calendar.walk("VTODO"))
         recurring: set[str] = set()
+        ranges: _Ranges = {}
         for component in calendar.walk("VEVENT"):
             try:
                 if any(component.get(name) is not None for name in _RECURRENCE):
                     recurring.add(clean_line(str(component.get("UID", ""))))
-                _check_series(component, ctx)
+                if (found := _thisandfuture(component)) is not None:
+                    ranges[found[:2]] = found[2]
+                bound += _check_series(component, ctx)
+            except ImportFormatError:
+                raise
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 # icalendar keeps broken properties and raises when they are read.
                 fail(f"{ctx.fmt} {_describe(component)}", _broken(exc))
+            if bound > MAX_EVENTS:
+                fail(
+                    ctx.fmt,
+                    f"its rules repeat more than {MAX_EVENTS:,} times in the range altogether; "
+                    "split the calendar or narrow the range",
+                )
         try:
             occurrences = recurring_ical_events.of(calendar).between(start, end)
         except Exception as exc:  # the library raises its own types and stdlib ones
@@ -182,10 +281,10 @@ def parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
                 if _cancelled(component):
                     cancelled += 1
                     continue
-                event = _event(component, recurring, ctx)
+                event = _event(component, recurring, ranges, ctx)
+            except ImportFormatError:
+                raise
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                if isinstance(exc, ImportFormatError):
-                    raise
                 fail(f"{ctx.fmt} {_describe(component)}", _broken(exc))
             # The same uid twice (a calendar exported twice into one file): the last one wins,
             # which is what re-importing would do anyway.

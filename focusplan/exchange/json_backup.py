@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -194,7 +195,17 @@ def export_backup(
     document["plans"] = [_plan_to_json(plan) for plan in plans]
     document["highest_task_id"] = max([highest_task_id, *(task.id for task in tasks)])
     # allow_nan=False: NaN is not JSON; a non-finite weight is a bug better seen here.
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    return _escape_controls(text) + "\n"
+
+
+# json.dumps escapes C0 controls but writes DEL and the C1 range (U+0080–U+009F; U+009B is
+# a terminal's CSI) as they are. Escaped, the backup stays lossless and safe to `cat`.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def _escape_controls(text: str) -> str:
+    return _RAW_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _plan_to_json(plan: DayPlan) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from focusplan.domain import DayPlan, PlanBlock
+from focusplan.text import clean_line, clean_notes
 
 PlanFormat = Literal["ics", "csv", "md", "json"]
 PLAN_FORMATS: tuple[PlanFormat, ...] = ("ics", "csv", "md", "json")
@@ -66,6 +67,7 @@ def export_plan(
     `now` is the DTSTAMP of the calendar events; the other formats do not use it.
     Raises ValueError for an unknown format.
     """
+    plans = [_shown(plan) for plan in plans]
     if fmt == "ics":
         return plans_to_ics(plans, zone=zone, now=now)
     if fmt == "csv":
@@ -75,6 +77,19 @@ def export_plan(
     if fmt == "json":
         return plans_to_json(plans, zone=zone)
     raise ValueError(f"unknown plan format {fmt!r}; expected one of {', '.join(PLAN_FORMATS)}")
+
+
+def _shown(plan: DayPlan) -> DayPlan:
+    """The plan with its text as it may reach a terminal or a calendar: no control
+    characters (CLI.md), whatever a database written by an older focusplan holds."""
+    blocks = tuple(
+        block.model_copy(
+            update={"title": clean_line(block.title), "reason": clean_notes(block.reason)}
+        )
+        for block in plan.blocks
+    )
+    notes = tuple(clean_line(note) for note in plan.notes)
+    return plan.model_copy(update={"blocks": blocks, "notes": notes})
 
 
 def block_uid(day: dt.date, number: int, task_id: int) -> str:
