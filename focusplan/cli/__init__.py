@@ -452,14 +452,12 @@ def weights_rollback(ctx: click.Context, version: int) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: bool) -> None:
     """Import a file, all or nothing."""
-    from focusplan.services.exchange import import_file
+    from focusplan.services.exchange import import_file, read_import
 
     if str(file) == "-":
-        data, name = sys.stdin.buffer.read(), "-"
+        data, name = read_import(None, sys.stdin.buffer), "-"
     else:
-        if not file.exists():
-            raise click.UsageError(f"no such file: {file}")
-        data, name = file.read_bytes(), file.name
+        data, name = read_import(file), file.name
     summary = import_file(_source(ctx), data, fmt, filename=name, now=_now())
     if as_json:
         from focusplan.cli.render import echo_json
@@ -496,10 +494,10 @@ def export(
         text: str | bytes = export_backup(source)
     else:
         text = export_plans(source, fmt, day=day, week_of=week_of, now=_now())
-    _write_output(text, output)
+    _write_output(text, output, source.path)
 
 
-def _write_output(text: str | bytes, output: Path | None) -> None:
+def _write_output(text: str | bytes, output: Path | None, database: Path | None) -> None:
     data = text.encode() if isinstance(text, str) else text
     if output is None:
         sys.stdout.buffer.write(data)
@@ -507,7 +505,7 @@ def _write_output(text: str | bytes, output: Path | None) -> None:
         return
     from focusplan.services.exchange import write_private
 
-    write_private(output, data)
+    write_private(output, data, database=database)
     click.echo(f"wrote {output}", err=True)
 
 

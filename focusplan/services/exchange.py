@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from focusplan import clock
 from focusplan.domain import DayPlan, DomainModel, Task
@@ -138,7 +140,116 @@ def _without_other_tasks(plan: DayPlan, tasks: Sequence[Task]) -> DayPlan:
     return plan if notes == plan.notes else plan.model_copy(update={"notes": notes})
 
 
-def write_private(path: Path, data: bytes) -> None:
+def read_import(path: Path | None, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of a file to import (None: `stdin`), refused before the work when too big.
+
+    A regular file is judged by its size before a byte is read (a 1 GB sparse file costs
+    nothing); a pipe or fifo (`-`, `<(cmd)`) is read up to the limit and one byte more, so
+    memory stays bounded whatever it streams; a device (`/dev/zero`), a directory or a
+    socket is refused at once.
+    """
+    from focusplan.exchange import MAX_IMPORT_BYTES
+
+    limit = MAX_IMPORT_BYTES
+    too_big = f"imports are limited to {limit // (1024 * 1024)} MB"
+    if path is None:
+        if stdin is None:
+            raise InvalidInput("no input to read")
+        return _read_capped(stdin, limit, f"the input is larger than that; {too_big}")
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the checks
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise InvalidInput(f"cannot read {path}: permission denied") from None
+    with handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISREG(mode):
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise InvalidInput(f"{path} is {size / 1e6:,.0f} MB; {too_big}")
+        elif not stat.S_ISFIFO(mode):
+            raise InvalidInput(
+                f"{path} is not a regular file (a device or socket); nothing to import"
+            )
+        # Capped even for a regular file: it may grow while it is read.
+        return _read_capped(handle, limit, f"{path} is larger than that; {too_big}")
+
+
+def _read_capped(stream: BinaryIO, limit: int, message: str) -> bytes:
+    chunks = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
+        raise InvalidInput(message)
+    return b"".join(chunks)
+
+
+def write_private(path: Path, data: bytes, *, database: Path | None = None) -> None:
+    """Write an export to `path`: a regular file, replaced atomically and privately; a fifo
+    or a character device (`/dev/stdout`, a terminal, `/dev/null`), written through as a
+    stream. Refused (InvalidInput): the database being used, or its -wal/-shm/-journal
+    (an export written over them destroys the data it came from); a block device, a folder,
+    a socket. A symlink is followed, never replaced: its target is what gets written.
+    """
+    target = Path(os.path.realpath(path))
+    _refuse_database(target, database)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except NotADirectoryError:
+        raise InvalidInput(f"folder does not exist: {path.parent}") from None
+    if mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        _write_stream(target, data)
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InvalidInput(f"{path} is not a regular file (a folder, device or socket)")
+    _replace_privately(target, data)
+
+
+def _refuse_database(target: Path, database: Path | None) -> None:
+    if database is None:
+        return
+    base = Path(os.path.realpath(database))
+    guarded = [base] + [base.with_name(base.name + suffix) for suffix in _SIDE_FILES]
+    for guarded_path in guarded:
+        same = target == guarded_path
+        if not same and target.exists() and guarded_path.exists():
+            try:
+                same = os.path.samefile(target, guarded_path)  # a hard link
+            except OSError:
+                same = False
+        if same:
+            raise InvalidInput(
+                f"refusing to write the export over the database {guarded_path.name}; "
+                "choose another file"
+            )
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    # O_NOCTTY: writing to a terminal must not make it ours; no O_CREAT: it exists.
+    descriptor = os.open(target, os.O_WRONLY | os.O_NOCTTY)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(descriptor, view)
+            view = view[written:]
+    finally:
+        os.close(descriptor)
+
+
+def _replace_privately(path: Path, data: bytes) -> None:
     """Write a file only its owner can read, atomically and durably.
 
     The data goes to a temporary file beside the target and replaces it only

@@ -379,7 +379,9 @@ class PlanScreen(MainScreen):
 
         try:
             data = export_plans(self.focusplan.source, request.fmt, day=day, week_of=None, now=now)
-            write_private(request.path, data.encode() if isinstance(data, str) else data)
+            source = self.focusplan.source
+            raw = data.encode() if isinstance(data, str) else data
+            write_private(request.path, raw, database=source.path)
         except Exception as exc:
             self.post_message(self.ExportFailed(describe_error(exc)))
             return
