@@ -46,6 +46,9 @@ class ImportedTask(_Frozen):
     # A backup's own task id (kept on restore when it is free) and last edit time.
     original_id: int | None = None
     updated_at: AwareDatetime | None = None
+    # The file gave no creation time (it stands in as the import's time): the task is
+    # known again by its title instead.
+    untimed: bool = False
 
     def resolved(self, ids: Mapping[str, int]) -> NewTask:
         """The draft with `depends_on` set from the ids the earlier tasks got when stored.

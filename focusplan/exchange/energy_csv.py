@@ -84,16 +84,11 @@ def parse_energy_csv(text: str, ctx: ReadContext) -> ImportBundle:
     return ImportBundle(format=ctx.fmt, energy=logs)
 
 
-def _cell(text: str) -> str:
-    # A spreadsheet runs a cell that starts like a formula.
-    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
-
-
 def export_energy_csv(logs: Sequence[EnergyLogDraft]) -> str:
     """Energy logs in the format `parse_import(..., "energy-csv")` reads back."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     for log in logs:
-        writer.writerow((log.at.isoformat(), log.level, _cell(clean_notes(log.note))))
+        writer.writerow((log.at.isoformat(), log.level, clean_notes(log.note)))
     return out.getvalue()

@@ -309,6 +309,7 @@ def _task(item: Mapping[str, Any], key: str, ctx: ReadContext, where: str) -> Im
         depends_on_keys=depends,
         original_id=original_id,
         updated_at=optional_iso_time(item.get("updated_at"), ctx, where, "updated_at"),
+        untimed=item.get("created_at") in (None, ""),
     )
 
 

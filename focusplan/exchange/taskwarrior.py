@@ -230,6 +230,14 @@ def _items(text: str, ctx: ReadContext) -> list[Any]:
     fail(ctx.fmt, "expected the JSON array that `task export` writes")
 
 
+def _content_identity(item: dict[str, Any]) -> str:
+    import hashlib
+
+    parts = [str(item.get(name) or "") for name in ("description", "entry", "project")]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return "taskwarrior:" + digest[:32]
+
+
 def _one_document(text: str) -> Any:
     """The text as one JSON value, or None when it is not (objects one per line)."""
     import json
@@ -261,6 +269,9 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
     if uuid is not None and (not isinstance(uuid, str) or not uuid.strip() or len(uuid) > 200):
         fail(where, f"bad uuid {show(uuid)}")
     key = uuid.strip() if uuid else f"#{number}"
+    # Without a uuid (a hand-written file; `task import` would invent one each time) the
+    # task is known again by what it says, so a second import does not duplicate it.
+    external_id = uuid.strip() if uuid else _content_identity(item)
 
     priority = item.get("priority") or ""
     if not isinstance(priority, str) or priority.strip().upper() not in _IMPORTANCE:
@@ -286,7 +297,7 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
         "tags": tag_list(item.get("tags"), where),
         "status": status,
         "created_at": entry or modified or ctx.now,
-        "external_id": uuid.strip() if uuid else None,
+        "external_id": external_id,
     }
     if item.get("project"):
         fields["project"] = label(item["project"], where, "project")

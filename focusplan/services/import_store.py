@@ -5,7 +5,8 @@ twice (changed values update it):
 
 - a task: its `external_id` (a Taskwarrior uuid, a todo.txt line's text); a backup's task
   is the stored task with its id and creation time, else one with its creation time and
-  title (each stored task answers for one imported task only);
+  title, or, when the file gives no creation time, one with its title (each stored task
+  answers for one imported task only);
 - an energy log: its moment, level, note and source — the same log twice in a file is kept
   twice, and a second import adds as many as are missing;
 - an event: its uid (iCalendar's UID and recurrence identity), else start, end, title,
@@ -100,10 +101,11 @@ def _store_tasks(
     stored = uow.tasks.list()
     by_id = {task.id: task for task in stored}
     by_external = {task.external_id: task for task in stored if task.external_id}
-    by_content: defaultdict[tuple[dt.datetime, str], list[int]] = defaultdict(list)
+    by_content: defaultdict[tuple[dt.datetime | None, str], list[int]] = defaultdict(list)
     for task in stored:
         if not task.external_id:
             by_content[(task.created_at, task.title)].append(task.id)
+            by_content[(None, task.title)].append(task.id)
 
     claimed: set[int] = set()
     ids: dict[str, int] = {}
@@ -155,7 +157,7 @@ def _match(
     item: ImportedTask,
     by_id: Mapping[int, Task],
     by_external: Mapping[str, Task],
-    by_content: Mapping[tuple[dt.datetime, str], list[int]],
+    by_content: Mapping[tuple[dt.datetime | None, str], list[int]],
     claimed: set[int],
 ) -> int | None:
     if item.task.external_id:
@@ -170,7 +172,12 @@ def _match(
             and same.created_at == item.task.created_at
         ):
             return same.id
-    for candidate in by_content.get((item.task.created_at, item.task.title), ()):
+    if item.untimed and item.original_id is not None:
+        same = by_id.get(item.original_id)
+        if same is not None and same.id not in claimed and same.title == item.task.title:
+            return same.id
+    moment = None if item.untimed else item.task.created_at
+    for candidate in by_content.get((moment, item.task.title), ()):
         if candidate not in claimed:
             return candidate
     return None
