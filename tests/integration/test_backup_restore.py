@@ -162,8 +162,8 @@ def test_a_restore_reads_back_the_same_through_the_cli(
     for args in (("list", "--all", "--json"), ("weights", "history", "--json")):
         assert new.ok(*args).out == old.ok(*args).out, args
     for week in WEEKS:
-        args = ("review", "--week-of", week, "--json")
-        assert new.ok(*args).json() == old.ok(*args).json(), week
+        review = ("review", "--week-of", week, "--json")
+        assert new.ok(*review).json() == old.ok(*review).json(), week
 
 
 def test_importing_the_backup_twice_changes_nothing(
