@@ -22,8 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("FOCUSPLAN_TZ", "Europe/Paris")
 
-from focusplan.services.exchange import export_backup, import_file  # noqa: E402
-from focusplan.services.source import DataSource  # noqa: E402
+from focusplan.services.exchange import export_backup, import_file
+from focusplan.services.source import DataSource
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -77,9 +77,7 @@ def main() -> None:
             def fresh() -> DataSource:
                 return DataSource(str(Path(folder) / f"db{next(counter)}.sqlite3"))
 
-            first = best_of(
-                args.runs, lambda: import_file(fresh(), data, "taskwarrior", now=NOW)
-            )
+            first = best_of(args.runs, lambda: import_file(fresh(), data, "taskwarrior", now=NOW))
             source = fresh()
             import_file(source, data, "taskwarrior", now=NOW)
             again = best_of(args.runs, lambda: import_file(source, data, "taskwarrior", now=NOW))

@@ -25,6 +25,8 @@ from .todotxt import parse_todotxt
 IMPORT_FORMATS = ("json", "taskwarrior", "todotxt", "ics", "energy-csv")
 DEFAULT_RANGE_BEFORE = dt.timedelta(days=7)
 DEFAULT_RANGE_AFTER = dt.timedelta(days=60)
+# Calendar expansion is bounded by the range: a caller may widen it, up to this.
+MAX_RANGE = dt.timedelta(days=2 * 366)
 
 _ALIASES = {
     "backup": "json",
@@ -150,6 +152,8 @@ def parse_import(
     end = _aware(range_end, zone) if range_end else now + DEFAULT_RANGE_AFTER
     if end <= start:
         raise ImportFormatError(f"{name}: the import range ends before it starts")
+    if end - start > MAX_RANGE:
+        raise ImportFormatError(f"{name}: the import range is longer than two years")
     ctx = ReadContext(fmt=name, now=now, zone=zone, range_start=start, range_end=end)
     try:
         return _READERS[name](decode_text(raw, name), ctx)

@@ -153,3 +153,15 @@ def test_our_own_plan_export_reads_back_through_icalendar_and_our_reader() -> No
     assert len(icalendar.Calendar.from_ical(text).walk("VEVENT")) == 1
     (event,) = parse(text).events
     assert event.title == "Write ]2;pwnedthe report" and event.start == start
+
+
+def test_the_expansion_window_is_bounded() -> None:
+    with pytest.raises(ImportFormatError, match=r"range is longer than two years"):
+        parse_import(
+            b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+            "ics",
+            now=NOW,
+            zone=PARIS,
+            range_start=NOW,
+            range_end=NOW + dt.timedelta(days=3650),
+        )
