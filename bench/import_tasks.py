@@ -63,6 +63,25 @@ def best_of(runs: int, action: object) -> float:
     return min(times)
 
 
+def measure(size: int, runs: int) -> tuple[float, float, float, float]:
+    """Seconds for: a first import, the same again, the backup, its restore."""
+    data = taskwarrior_export(size)
+    with tempfile.TemporaryDirectory() as folder:
+        counter = iter(range(10**6))
+
+        def fresh() -> DataSource:
+            return DataSource(str(Path(folder) / f"db{next(counter)}.sqlite3"))
+
+        first = best_of(runs, lambda: import_file(fresh(), data, "taskwarrior", now=NOW))
+        source = fresh()
+        import_file(source, data, "taskwarrior", now=NOW)
+        again = best_of(runs, lambda: import_file(source, data, "taskwarrior", now=NOW))
+        backup: list[str] = []
+        export = best_of(runs, lambda: backup.append(export_backup(source)))
+        restore = best_of(runs, lambda: import_file(fresh(), backup[-1].encode(), "json", now=NOW))
+    return first, again, export, restore
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -70,23 +89,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'tasks':>7} {'first':>9} {'again':>9} {'export':>9} {'restore':>9}")
     for size in args.sizes:
-        data = taskwarrior_export(size)
-        with tempfile.TemporaryDirectory() as folder:
-            counter = iter(range(10**6))
-
-            def fresh() -> DataSource:
-                return DataSource(str(Path(folder) / f"db{next(counter)}.sqlite3"))
-
-            first = best_of(args.runs, lambda: import_file(fresh(), data, "taskwarrior", now=NOW))
-            source = fresh()
-            import_file(source, data, "taskwarrior", now=NOW)
-            again = best_of(args.runs, lambda: import_file(source, data, "taskwarrior", now=NOW))
-            backup: list[str] = []
-            export = best_of(args.runs, lambda: backup.append(export_backup(source)))
-            restore = best_of(
-                args.runs, lambda: import_file(fresh(), backup[-1].encode(), "json", now=NOW)
-            )
-        print(f"{size:>7} {first:>8.2f}s {again:>8.2f}s {export:>8.2f}s {restore:>8.2f}s")
+        figures = measure(size, args.runs)
+        print(f"{size:>7} " + " ".join(f"{seconds:>8.2f}s" for seconds in figures))
 
 
 if __name__ == "__main__":
