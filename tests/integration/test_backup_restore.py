@@ -27,7 +27,9 @@ SURROGATE = {
     "plans": {"id"},
     "plan_blocks": {"id"},
 }
-WEEKS = ("2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23")
+# The demo's first week, one in the middle and the current one (with the suggestion the
+# fixture accepted): each review fits the learning, a few seconds apiece on CI.
+WEEKS = ("2026-10-19", "2026-11-09", "2026-11-23")
 
 
 def tables_of(path: Path) -> list[str]:
