@@ -49,7 +49,14 @@ from .fields import (
 BACKUP_FORMAT = "focusplan-backup"
 BACKUP_VERSION = 1
 
-_TASK_TIME_FIELDS = ("due", "not_before", "completed_at", "dropped_at")
+_TASK_TIME_FIELDS = (
+    "due",
+    "not_before",
+    "completed_at",
+    "dropped_at",
+    "recur_until",
+    "recur_anchor",
+)
 _TASK_PLAIN_FIELDS = (
     "importance",
     "demand",
@@ -59,6 +66,9 @@ _TASK_PLAIN_FIELDS = (
     "status",
     "actual_minutes",
     "external_id",
+    "recur",
+    "recur_from",
+    "series_id",
 )
 
 
@@ -88,6 +98,12 @@ def task_to_json(task: Task) -> dict[str, Any]:
         "window": task.window,
         "actual_minutes": task.actual_minutes,
         "external_id": task.external_id,
+        # A repeating task: its rule (canonical text, or null), and what ties its series.
+        "recur": task.recur,
+        "recur_from": task.recur_from,
+        "recur_until": _iso(task.recur_until),
+        "recur_anchor": _iso(task.recur_anchor),
+        "series_id": task.series_id,
     }
 
 

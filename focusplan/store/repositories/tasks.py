@@ -266,6 +266,15 @@ class TaskRepository:
             self._refuse_cycle(task_id, after.depends_on)
         return self._save(after, updated_at=clock.now())
 
+    def set_series(self, task_id: int, series_id: str, anchor: dt.datetime | None) -> Task:
+        """Make a task an instance of series `series_id`, counted from `anchor`."""
+        require_storable(anchor)
+        record = self._record(task_id)
+        record.series_id = series_id
+        record.recur_anchor = anchor
+        self._session.flush()
+        return self.get(task_id)
+
     def complete(self, task_id: int, at: dt.datetime, actual_minutes: int | None = None) -> Task:
         """Mark done at `at` with the minutes it took (None: unknown), replacing earlier ones."""
         before = self.get(task_id)
