@@ -206,8 +206,12 @@ def next_after_completion(
 
     Done Tuesday at 18:00 on a daily rule with a 09:00 due: next due Wednesday 09:00.
     """
-    base = dt.datetime.combine(_wall(completed, zone).date(), time_of_day)
-    return next_occurrence(rule, completed, _aware(base, zone), zone)
+    base = _aware(dt.datetime.combine(_wall(completed, zone).date(), time_of_day), zone)
+    # One step from the day of the completion, even when that day's time is still ahead.
+    following = next_occurrence(rule, base, base, zone)
+    while following <= completed:
+        following = next_occurrence(rule, following, base, zone)
+    return following
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,9 @@ class TaskRepository:
         """The instances of one repeating series, in id order (the order they were made)."""
         ids = builtins.list(
             self._session.scalars(
-                select(TaskRecord.id).where(TaskRecord.series_id == series_id).order_by(TaskRecord.id)
+                select(TaskRecord.id)
+                .where(TaskRecord.series_id == series_id)
+                .order_by(TaskRecord.id)
             )
         )
         tags = self._tags_of(ids)
