@@ -9,20 +9,27 @@
   These words are taken out of the title.
 - `due:YYYY-MM-DD` → due, `t:YYYY-MM-DD` (threshold) → not_before, both at the start of that
   day in the person's zone; `est:` the estimate in minutes (`90`, `45m`, `1h30m`), capped at
-  24 h; `demand:low|medium|high`; `rec:` is ignored and counted in the notes. Other
-  `key:value` words (and URLs) stay in the title.
+  24 h; `demand:low|medium|high`. Other `key:value` words (and URLs) stay in the title.
+- `rec:` (the recurrence extension of SimpleTask and topydo): `rec:1w` repeats counted from
+  the completion, `rec:+1w` ("strict") from the due (or `t:`) date; units d, w, m, y and
+  `1b` (business days: weekdays). The lines of one repeating task (its open line and the
+  done ones left behind) share a series id made from the title, the project and the rule;
+  a rule focusplan cannot follow (`rec:2b`) leaves the task one-off, noted.
 - A missing creation date is the completion date for done tasks, else the import time; a
   done task without a completion date is completed at its creation date.
-The key of each task is its line number.
+The key of each task is its line number; its external id is made from the line's text, so
+importing the same file again updates the tasks instead of adding them twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from typing import Any
 
 from focusplan.domain import MAX_ESTIMATE_MINUTES, NewTask
+from focusplan.recurrence import RecurrenceError, canonical
 
 from .bundle import ImportBundle, ImportedTask
 from .fields import (
@@ -45,6 +52,29 @@ _PRIORITY = re.compile(r"^\(([A-Z])\)$")
 _ESTIMATE = re.compile(r"^(?:(?P<h>\d{1,3})h)?(?:(?P<m>\d{1,5})(?:m|min)?)?$")
 _KEYS = frozenset({"due", "t", "est", "rec", "pri", "demand"})
 _DEMANDS = frozenset({"low", "medium", "high"})
+_REC = re.compile(r"^(?P<strict>\+)?(?P<n>\d{1,3})?(?P<unit>[dwmyb])$")
+
+
+def _rec(text: str) -> tuple[str, str] | None:
+    """(canonical rule, recur_from) of a `rec:` value, or None when it cannot be followed."""
+    match = _REC.match(text.lower())
+    if match is None:
+        return None
+    count = int(match["n"] or 1)
+    try:
+        if match["unit"] == "b":
+            if count != 1:
+                return None
+            rule = canonical("weekdays")
+        else:
+            rule = canonical(f"{count}{match['unit']}")
+    except RecurrenceError:
+        return None
+    return rule, "due" if match["strict"] else "done"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
 def importance_of(letter: str | None) -> int:
@@ -64,7 +94,7 @@ def _estimate(text: str, where: str) -> int | None:
 
 
 def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[ImportedTask, bool]:
-    """The task of one line, and whether the line had a `rec:` rule."""
+    """The task of one line, and whether it had a `rec:` rule focusplan cannot follow."""
     words = line.split()
     index = 0
     done = len(words) > 1 and words[0] == "x"
@@ -91,6 +121,7 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
     tags: list[str] = []
     fields: dict[str, Any] = {}
     recurs = False
+    rec: tuple[str, str] | None = None
     for word in words[index:]:
         if len(word) > 1 and word[0] == "+":
             projects.append(label(word[1:], where, "project"))
@@ -117,8 +148,9 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
             if value.lower() not in _DEMANDS:
                 fail(where, f"bad demand {show(value)} (expected low, medium or high)")
             fields["demand"] = value.lower()
-        else:  # rec: focusplan has no recurring tasks
-            recurs = True
+        else:  # rec:
+            rec = _rec(value)
+            recurs = rec is None
 
     title, notes = title_and_notes(" ".join(title_words), "", where)
     if not title:
@@ -137,24 +169,42 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
     )
     if done:
         fields["completed_at"] = completed_at or fields["created_at"]
+    if rec is not None:
+        rule, recur_from = rec
+        fields.update(
+            recur=rule,
+            recur_from=recur_from,
+            recur_anchor=fields.get("due") or fields.get("not_before"),
+            series_id="todo.txt:" + _digest(title, fields.get("project") or "", rule),
+        )
     task = build(NewTask, fields, where)
     return ImportedTask(key=str(number), task=task), recurs
 
 
 def parse_todotxt(text: str, ctx: ReadContext) -> ImportBundle:
     tasks: list[ImportedTask] = []
-    recurring = 0
+    unfollowed = 0
+    seen_lines: dict[str, int] = {}
     for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         check_count(len(tasks) + 1, ctx.fmt, "tasks")
-        task, recurs = _line(line, number, ctx, f"{ctx.fmt} line {number}")
-        tasks.append(task)
-        recurring += recurs
+        task, cannot_follow = _line(line, number, ctx, f"{ctx.fmt} line {number}")
+        # The same text twice is two tasks: the second gets the next occurrence number.
+        text_key = " ".join(line.split())
+        occurrence = seen_lines.get(text_key, 0)
+        seen_lines[text_key] = occurrence + 1
+        external = f"todo.txt:{_digest(text_key, str(occurrence))}"
+        tasks.append(task.model_copy(update={"task": _with_external_id(task.task, external)}))
+        unfollowed += cannot_follow
     notes: tuple[str, ...] = ()
-    if recurring:
+    if unfollowed:
         notes = (
-            f"rec: ignored on {recurring} task{'s' if recurring != 1 else ''} "
-            "(focusplan has no recurring tasks)",
+            f"rec: not followed on {unfollowed} task{'s' if unfollowed != 1 else ''} "
+            "(focusplan repeats by days, weeks, months, years or weekdays)",
         )
     return ImportBundle(format=ctx.fmt, tasks=tasks, notes=notes)
+
+
+def _with_external_id(task: NewTask, external_id: str) -> NewTask:
+    return task.model_copy(update={"external_id": external_id})

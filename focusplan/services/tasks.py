@@ -206,16 +206,19 @@ def _next_instance_in(uow: UnitOfWork, closed: Task, at: dt.datetime) -> Task | 
     from focusplan import clock
     from focusplan.recurrence import next_dates, parse_rule
 
-    if closed.series_id is not None and any(
-        other.status == "open" and other.id != closed.id
-        for other in uow.tasks.series(closed.series_id)
-    ):
-        return None
+    latest = closed
+    if closed.series_id is not None:
+        instances = uow.tasks.series(closed.series_id)
+        if any(other.status == "open" and other.id != closed.id for other in instances):
+            return None
+        # "After the previous due" is after the series' latest date: an import may bring
+        # several instances (Taskwarrior makes every missed one), closed in any order.
+        latest = max(instances, key=_series_position, default=closed)
     dates = next_dates(
         parse_rule(closed.recur),
         recur_from=closed.recur_from,
-        due=closed.due,
-        not_before=closed.not_before,
+        due=latest.due,
+        not_before=latest.not_before,
         anchor=closed.recur_anchor,
         until=closed.recur_until,
         closed_at=at,
@@ -248,6 +251,11 @@ def _next_instance_in(uow: UnitOfWork, closed: Task, at: dt.datetime) -> Task | 
         recur_anchor=dates.anchor,
     )
     return uow.tasks.add(following)
+
+
+def _series_position(task: Task) -> tuple[dt.datetime, int]:
+    moment = task.due or task.not_before or task.created_at
+    return moment, task.id
 
 
 def _refuse_second_open_instance(uow: UnitOfWork, task: Task) -> None:
