@@ -272,3 +272,10 @@ def test_upgrading_to_0004_keeps_ids_of_deleted_tasks_from_being_reused(tmp_path
     finally:
         database.close()
     assert added.id == 4
+
+
+def test_list_marks_a_repeating_task(fp: Focusplan) -> None:
+    fp.ok("add", "Plants", "--recur", "weekly", "--due", "fri")
+    fp.ok("add", "Once")
+    lines = fp.ok("list").out.splitlines()
+    assert "↻ Plants" in lines[1] and "↻" not in lines[2]
