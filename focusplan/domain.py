@@ -22,7 +22,6 @@ from pydantic import (
     model_validator,
 )
 
-from focusplan.recurrence import RecurFrom, RecurrenceError, canonical
 from focusplan.text import clean_line
 
 Demand = Literal["low", "medium", "high"]
@@ -31,6 +30,8 @@ Window = Literal["morning", "afternoon", "evening"]
 BlockKind = Literal["focus", "break", "event"]
 ChoiceKind = Literal["completion", "focus"]
 EnergySource = Literal["logged", "predicted", "override"]
+# Where a repeating task's next due counts from (focusplan.recurrence.RecurFrom).
+RecurFrom = Literal["due", "done"]
 
 DEMANDS: tuple[Demand, ...] = ("low", "medium", "high")
 
@@ -89,6 +90,9 @@ def _recur_rule(value: object) -> object:
     # Stored and shown in one canonical form ("2w" is "every 2 weeks"); "" stops a series.
     value = _blank_is_none(value)
     if isinstance(value, str):
+        # Imported here: rules are read only when a task is written, never on the quick read.
+        from focusplan.recurrence import RecurrenceError, canonical
+
         try:
             return canonical(value)
         except RecurrenceError as exc:

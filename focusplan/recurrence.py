@@ -13,7 +13,6 @@ months without a 31st instead of clipping, and it would be one more import on th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -138,6 +137,8 @@ def _aware(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 
 def _add_months(wall: dt.datetime, months: int, day: int) -> dt.datetime:
+    import calendar  # only month and year rules need it
+
     index = wall.year * 12 + (wall.month - 1) + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]

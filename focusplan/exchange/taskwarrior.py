@@ -34,7 +34,6 @@ from functools import lru_cache
 from typing import Any
 
 from focusplan.domain import MAX_ESTIMATE_MINUTES, NewTask
-from focusplan.recurrence import RecurrenceError, canonical
 
 from .bundle import ImportBundle, ImportedTask
 from .fields import (
@@ -288,6 +287,8 @@ def _series(
     item: dict[str, Any], parent: dict[str, Any] | None, key: str, ctx: ReadContext, where: str
 ) -> dict[str, Any] | None:
     """The series fields of an instance (or None when its rule cannot be followed)."""
+    from focusplan.recurrence import RecurrenceError, canonical  # only files with rules
+
     template = parent if parent is not None else item
     rule = template.get("recur", item.get("recur"))
     if not isinstance(rule, str):

@@ -29,7 +29,6 @@ import re
 from typing import Any
 
 from focusplan.domain import MAX_ESTIMATE_MINUTES, NewTask
-from focusplan.recurrence import RecurrenceError, canonical
 
 from .bundle import ImportBundle, ImportedTask
 from .fields import (
@@ -57,6 +56,8 @@ _REC = re.compile(r"^(?P<strict>\+)?(?P<n>\d{1,3})?(?P<unit>[dwmyb])$")
 
 def _rec(text: str) -> tuple[str, str] | None:
     """(canonical rule, recur_from) of a `rec:` value, or None when it cannot be followed."""
+    from focusplan.recurrence import RecurrenceError, canonical  # only files with rules
+
     match = _REC.match(text.lower())
     if match is None:
         return None
