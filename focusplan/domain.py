@@ -30,6 +30,8 @@ Window = Literal["morning", "afternoon", "evening"]
 BlockKind = Literal["focus", "break", "event"]
 ChoiceKind = Literal["completion", "focus"]
 EnergySource = Literal["logged", "predicted", "override"]
+# Where a repeating task's next due counts from (focusplan.recurrence.RecurFrom).
+RecurFrom = Literal["due", "done"]
 
 DEMANDS: tuple[Demand, ...] = ("low", "medium", "high")
 
@@ -84,6 +86,20 @@ def _blank_is_none(value: object) -> object:
     return value
 
 
+def _recur_rule(value: object) -> object:
+    # Stored and shown in one canonical form ("2w" is "every 2 weeks"); "" stops a series.
+    value = _blank_is_none(value)
+    if isinstance(value, str):
+        # Imported here: rules are read only when a task is written, never on the quick read.
+        from focusplan.recurrence import RecurrenceError, canonical
+
+        try:
+            return canonical(value)
+        except RecurrenceError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
 class TaskFields(DomainModel):
     """What a person says about a task; shared by new tasks and stored ones."""
 
@@ -98,11 +114,27 @@ class TaskFields(DomainModel):
     tags: tuple[Label, ...] = ()
     window: Window | None = None
     depends_on: tuple[int, ...] = ()
+    # A repeating task: the rule, whether the next due counts from the due or from the
+    # completion, and the last moment a next instance may fall on.
+    recur: str | None = None
+    recur_from: RecurFrom = "due"
+    recur_until: AwareDatetime | None = None
 
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, value: object) -> object:
         return _normalise_tags(value)
+
+    @field_validator("recur", mode="before")
+    @classmethod
+    def _recur(cls, value: object) -> object:
+        return _recur_rule(value)
+
+    @model_validator(mode="after")
+    def _until_needs_rule(self) -> TaskFields:
+        if self.recur_until is not None and self.recur is None:
+            raise ValueError("an end of repeats (until) needs a repeat rule (recur)")
+        return self
 
     @field_validator("depends_on", mode="before")
     @classmethod
@@ -128,6 +160,10 @@ class NewTask(TaskFields):
     dropped_at: AwareDatetime | None = None
     actual_minutes: ActualMinutes | None = None
     external_id: str | None = Field(default=None, max_length=200)
+    # The instances of one repeating series share this key; `recur_anchor` is the date the
+    # series counts from (its first due), so monthly on the 31st stays on month ends.
+    series_id: str | None = Field(default=None, max_length=200)
+    recur_anchor: AwareDatetime | None = None
 
     @model_validator(mode="after")
     def _status_times(self) -> NewTask:
@@ -146,6 +182,8 @@ class Task(TaskFields):
     dropped_at: AwareDatetime | None = None
     actual_minutes: ActualMinutes | None = None
     external_id: str | None = None
+    series_id: str | None = None
+    recur_anchor: AwareDatetime | None = None
 
     def open_at(self, at: dt.datetime) -> bool:
         """Whether the task was open at `at`, judged only by what was known then."""
@@ -183,11 +221,19 @@ class TaskPatch(DomainModel):
     tags: tuple[Label, ...] | None = None
     window: Window | None = None
     depends_on: tuple[int, ...] | None = None
+    recur: str | None = None
+    recur_from: RecurFrom | None = None
+    recur_until: AwareDatetime | None = None
 
     @field_validator("tags", mode="before")
     @classmethod
     def _tags(cls, value: object) -> object:
         return None if value is None else _normalise_tags(value)
+
+    @field_validator("recur", mode="before")
+    @classmethod
+    def _recur(cls, value: object) -> object:
+        return _recur_rule(value)
 
     @field_validator("project", mode="before")
     @classmethod
@@ -196,7 +242,13 @@ class TaskPatch(DomainModel):
         return _blank_is_none(value)
 
     def changes(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        changes = {name: getattr(self, name) for name in self.model_fields_set}
+        if changes.get("recur_from", "due") is None:
+            changes.pop("recur_from")  # None means "as it was": the field is never empty
+        if "recur" in changes and changes["recur"] is None:
+            # Stopping a series forgets when it would have ended.
+            changes.setdefault("recur_until", None)
+        return changes
 
     def apply_to(self, task: Task) -> Task:
         """The task as it would be after this patch (validated again as a whole)."""

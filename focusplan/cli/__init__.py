@@ -31,6 +31,8 @@ from focusplan.cli.params import (
     ID,
     IMPORTANCE,
     LEVEL,
+    RECUR,
+    RECUR_FROM,
     WHEN,
     WINDOW,
 )
@@ -107,6 +109,24 @@ def _task_options(func: Any) -> Any:
         ),
         click.option("--window", type=WINDOW, help="Preferred part of the day."),
         click.option("--notes", help="Free text."),
+        click.option(
+            "--recur",
+            type=RECUR,
+            help="Repeat: daily, weekdays, weekly, monthly, yearly, every N days|weeks|months"
+            ", 3d, 2w, 1m; done or dropped, it comes back on the next date (--recur '' stops).",
+        ),
+        click.option(
+            "--recur-from",
+            "recur_from",
+            type=RECUR_FROM,
+            help="Count the next due from the due (default) or from when it was done.",
+        ),
+        click.option(
+            "--until",
+            "recur_until",
+            type=DUE,
+            help="No repeat after this (WHEN; a day alone means its end).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -127,6 +147,8 @@ def add(
     from focusplan.services.tasks import add_task
 
     values = _task_values(fields)
+    if values.get("recur") is None and (fields.get("recur_until") or fields.get("recur_from")):
+        raise click.UsageError("--until and --recur-from are for a repeating task; add --recur")
     task = NewTask(title=" ".join(title), created_at=at or _now(), **values)
     created, _ = add_task(_source(ctx), task)
     if as_json:
@@ -169,6 +191,19 @@ def _task_values(fields: dict[str, Any], *, for_patch: bool = False) -> dict[str
     if fields.get("window"):
         window = fields["window"].lower()
         values["window"] = None if window == "none" else window
+    values.update(_recur_values(fields, for_patch=for_patch))
+    return values
+
+
+def _recur_values(fields: dict[str, Any], *, for_patch: bool) -> dict[str, Any]:
+    """`--recur`, `--recur-from`, `--until` as model fields; `--recur ""` stops a series."""
+    values: dict[str, Any] = {}
+    if fields.get("recur") is not None:
+        values["recur"] = None if fields["recur"] is CLEARED else fields["recur"]
+    if fields.get("recur_from"):
+        values["recur_from"] = fields["recur_from"].lower()
+    if fields.get("recur_until") is not None or (for_patch and fields.get("_recur_until_given")):
+        values["recur_until"] = fields.get("recur_until")
     return values
 
 
@@ -185,6 +220,7 @@ def edit(ctx: click.Context, task_id: int, title: str | None, as_json: bool, **f
 
     fields["_due_given"] = _given(ctx, "due")
     fields["_not_before_given"] = _given(ctx, "not_before")
+    fields["_recur_until_given"] = _given(ctx, "recur_until")
     values = _task_values(fields, for_patch=True)
     if title is not None:
         values["title"] = title
@@ -266,6 +302,10 @@ def done(
 
     completion = complete_task(_source(ctx), task_id, at or _now(), minutes)
     _print_task(completion.task, as_json)
+    following = completion.next_instance
+    if following is not None and not as_json:
+        due = f", due {following.due:%Y-%m-%d %H:%M}" if following.due else ""
+        click.echo(f"next: {following.id} ({following.recur}{due})")
 
 
 # --- energy and focus --------------------------------------------------------------------------

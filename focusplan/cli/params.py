@@ -107,3 +107,26 @@ class IdType(click.ParamType):
 
 
 ID = IdType()
+
+
+class RecurType(click.ParamType):
+    """A repeat rule, read and shown in its canonical form; an empty value stops a series."""
+
+    name = "RULE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is CLEARED:
+            return value
+        text = str(value).strip()
+        if text.lower() in CLEAR_WORDS:
+            return CLEARED
+        from focusplan.recurrence import RecurrenceError, canonical
+
+        try:
+            return canonical(text)
+        except RecurrenceError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+RECUR = RecurType()
+RECUR_FROM = click.Choice(["due", "done"], case_sensitive=False)

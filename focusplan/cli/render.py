@@ -138,10 +138,15 @@ def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
         mark = {"open": " ", "done": "✓", "dropped": "✗"}[task.status]
         overdue = "!" if task.due and task.status == "open" and task.due < now else " "
         click.echo(
-            f"{task.id:>5}{mark} {_cut(task.title, title_width):<{title_width}}  "
+            f"{task.id:>5}{mark} {_cut(_titled(task), title_width):<{title_width}}  "
             f"{task.importance:>3}  {task.demand:<6}  {format_duration(task.estimate_minutes):>6}  "
             f"{due:<16}{overdue} {task.project or ''}"
         )
+
+
+def _titled(task: Task) -> str:
+    # A repeating task is marked as in the app's Tasks table.
+    return f"↻ {task.title}" if task.recur else task.title
 
 
 def print_weights(version: WeightsVersion) -> None:

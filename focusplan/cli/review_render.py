@@ -89,6 +89,7 @@ def review_json(report: WeekReview) -> dict[str, Any]:
         },
         "overdue": [_note_json(note) for note in figures.overdue],
         "stale": [_note_json(note) for note in figures.stale],
+        "repeating": [week.model_dump() for week in figures.repeating],
         "learning": {
             "fit_from": learning.fit_from.isoformat(),
             "fit_choices": learning.fit_choices,
@@ -185,6 +186,13 @@ def review_text(report: WeekReview) -> str:
     if figures.overdue:
         lines += ["", "Overdue:"]
         lines += [f"  #{n.id} {n.title} (by {_days(n.days)})" for n in figures.overdue]
+    if figures.repeating:
+        lines += ["", "Repeating tasks:"]
+        lines += [
+            f"  {week.title} ({week.recur or 'stopped'}): {week.done} done"
+            + (f", {week.dropped} dropped" if week.dropped else "")
+            for week in figures.repeating
+        ]
     if figures.stale:
         lines += ["", "Stale, consider dropping (importance ≤ 2, untouched 3+ weeks):"]
         lines += [f"  #{n.id} {n.title} (untouched {_days(n.days)})" for n in figures.stale]

@@ -82,7 +82,14 @@ NOT_BACKED_UP: Mapping[str, str] = {
     "alembic_version": "the schema version of the file itself; the restored database has its own",
 }
 
-_TASK_TIME_FIELDS = ("due", "not_before", "completed_at", "dropped_at")
+_TASK_TIME_FIELDS = (
+    "due",
+    "not_before",
+    "completed_at",
+    "dropped_at",
+    "recur_until",
+    "recur_anchor",
+)
 _TASK_PLAIN_FIELDS = (
     "importance",
     "demand",
@@ -92,6 +99,9 @@ _TASK_PLAIN_FIELDS = (
     "status",
     "actual_minutes",
     "external_id",
+    "recur",
+    "recur_from",
+    "series_id",
 )
 
 
@@ -121,6 +131,12 @@ def task_to_json(task: Task) -> dict[str, Any]:
         "window": task.window,
         "actual_minutes": task.actual_minutes,
         "external_id": task.external_id,
+        # A repeating task: its rule (canonical text, or null), and what ties its series.
+        "recur": task.recur,
+        "recur_from": task.recur_from,
+        "recur_until": _iso(task.recur_until),
+        "recur_anchor": _iso(task.recur_anchor),
+        "series_id": task.series_id,
     }
 
 

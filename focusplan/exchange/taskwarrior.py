@@ -2,8 +2,15 @@
 
 Mapping, per item:
 - status pending/waiting → open, completed → done (`end` → completed_at), deleted → dropped
-  (`end` → dropped_at); recurring parent templates are skipped (their pending instances are
-  ordinary tasks and are imported);
+  (`end` → dropped_at);
+- a recurring parent (status "recurring": `recur`, `due`, `until`, `mask`) and its instances
+  (`parent`, `imask`) become one repeating series: the parent is not a task of its own, every
+  instance carries its rule, `until` and due (the anchor the series counts from), and the
+  parent's uuid is the series id; `rtype: chained` (Taskwarrior 3) counts from the
+  completion. Taskwarrior makes every missed instance, so a series may arrive with several
+  open ones; focusplan makes the next once the last of them is done. A rule focusplan cannot
+  follow (hourly) leaves the instances one-off tasks, and a parent with no instance in the
+  export is skipped; both are noted;
 - `entry` → created_at; `due` → due; the later of `scheduled` and `wait` → not_before;
 - priority H/M/L → importance 5/4/2, none → 3;
 - `project` → project, `tags` → tags, `annotations` → notes, one line each with its date;
@@ -12,7 +19,7 @@ Mapping, per item:
 - user-defined attributes: `estimate` (an ISO 8601 duration like PT1H30M, as Taskwarrior
   stores duration UDAs, or minutes) and `demand` (low/medium/high or L/M/H);
   estimates longer than a day are capped at 24 h, a zero estimate counts as none;
-- `until`, `urgency`, `id`, `mask`… are not used.
+- `until` of a task outside a series (an expiry), `urgency`, `id`… are not used.
 
 Dates are Taskwarrior's `20261121T100000Z` (ISO 8601 extended forms are accepted too), or
 seconds since 1970 (`"1234567889"` or a number), which `task import` accepts as well.
@@ -318,11 +325,55 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
     )
 
 
+def _parent_key(item: dict[str, Any], where: str) -> str | None:
+    parent = item.get("parent")
+    if parent is None or parent == "":
+        return None
+    if not isinstance(parent, str) or not parent.strip() or len(parent) > 200:
+        fail(where, f"bad parent uuid {show(parent)}")
+    return parent.strip()
+
+
+def _series(
+    item: dict[str, Any], parent: dict[str, Any] | None, key: str, ctx: ReadContext, where: str
+) -> dict[str, Any] | None:
+    """The series fields of an instance (or None when its rule cannot be followed)."""
+    from focusplan.recurrence import RecurrenceError, canonical  # only files with rules
+
+    template = parent if parent is not None else item
+    rule = template.get("recur", item.get("recur"))
+    if not isinstance(rule, str):
+        return None
+    try:
+        recur = canonical(rule)
+    except RecurrenceError:
+        return None
+    rtype = template.get("rtype", item.get("rtype"))
+    until_where = f"{where} (its recurring parent)" if parent is not None else where
+    return {
+        "recur": recur,
+        "recur_from": "done" if rtype == "chained" else "due",
+        "recur_until": _optional_time(template, "until", ctx, until_where),
+        "recur_anchor": _optional_time(template, "due", ctx, until_where)
+        or _optional_time(item, "due", ctx, where),
+        "series_id": key,
+    }
+
+
 def parse_taskwarrior(text: str, ctx: ReadContext) -> ImportBundle:
     tasks: list[ImportedTask] = []
     seen: set[str] = set()
+    items = _items(text, ctx)
+    parents: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if isinstance(item, dict) and item.get("status") == "recurring":
+            uuid = item.get("uuid")
+            if isinstance(uuid, str) and uuid.strip():
+                parents[uuid.strip()] = item
+    followed: set[str] = set()
+    unfollowed: set[str] = set()
     templates = 0
-    for number, item in enumerate(_items(text, ctx), start=1):
+    for number, item in enumerate(items, start=1):
         where = f"{ctx.fmt} item {number}"
         check_count(number, ctx.fmt, "items")
         if not isinstance(item, dict):
@@ -334,14 +385,34 @@ def parse_taskwarrior(text: str, ctx: ReadContext) -> ImportBundle:
         if imported.key in seen:
             fail(where, f"uuid {imported.key} appears twice")
         seen.add(imported.key)
+        parent_key = _parent_key(item, where)
+        if parent_key is not None:
+            series = _series(item, parents.get(parent_key), parent_key, ctx, where)
+            if series is None:
+                unfollowed.add(parent_key)
+            else:
+                followed.add(parent_key)
+                # The fields are checked together (an until needs a rule) as one draft.
+                draft = build(NewTask, {**imported.task.model_dump(), **series}, where)
+                imported = imported.model_copy(update={"task": draft})
         tasks.append(imported)
     ordered, dangling = order_by_dependencies(tasks, ctx.fmt, lambda key: f"uuid {key}")
-    skipped = {"recurring templates": templates} if templates else {}
+    lonely = templates - len(set(parents) & (followed | unfollowed))
+    skipped = {"recurring templates without instances": lonely} if lonely else {}
     notes = []
-    if templates:
+    if followed:
         notes.append(
-            f"{templates} recurring template{'s' if templates != 1 else ''} skipped; "
-            "their pending instances are imported"
+            f"{len(followed)} repeating series from recurring task"
+            f"{'s' if len(followed) != 1 else ''}"
+        )
+    if unfollowed:
+        notes.append(
+            f"{len(unfollowed)} recurring task{'s' if len(unfollowed) != 1 else ''} with a rule "
+            "focusplan cannot follow imported as one-off tasks"
+        )
+    if lonely:
+        notes.append(
+            f"{lonely} recurring template{'s' if lonely != 1 else ''} without instances skipped"
         )
     if dangling:
         notes.append(

@@ -9,8 +9,12 @@
   These words are taken out of the title.
 - `due:YYYY-MM-DD` → due, `t:YYYY-MM-DD` (threshold) → not_before, both at the start of that
   day in the person's zone; `est:` the estimate in minutes (`90`, `45m`, `1h30m`), capped at
-  24 h; `demand:low|medium|high`; `rec:` is ignored and counted in the notes. Other
-  `key:value` words (and URLs) stay in the title.
+  24 h; `demand:low|medium|high`. Other `key:value` words (and URLs) stay in the title.
+- `rec:` (the recurrence extension of SimpleTask and topydo): `rec:1w` repeats counted from
+  the completion, `rec:+1w` ("strict") from the due (or `t:`) date; units d, w, m, y and
+  `1b` (business days: weekdays). The lines of one repeating task (its open line and the
+  done ones left behind) share a series id made from the title, the project and the rule;
+  a rule focusplan cannot follow (`rec:2b`) leaves the task one-off, noted.
 - A missing creation date is the completion date for done tasks, else the import time; a
   done task without a completion date is completed at its creation date.
 - A line of only `+project` and `@context` words (todo.txt tools keep it as a task) is a task
@@ -51,6 +55,31 @@ _PRIORITY = re.compile(r"^\(([A-Z])\)$")
 _ESTIMATE = re.compile(r"^(?:(?P<h>\d{1,3})h)?(?:(?P<m>\d{1,5})(?:m|min)?)?$")
 _KEYS = frozenset({"due", "t", "est", "rec", "pri", "demand"})
 _DEMANDS = frozenset({"low", "medium", "high"})
+_REC = re.compile(r"^(?P<strict>\+)?(?P<n>\d{1,3})?(?P<unit>[dwmyb])$")
+
+
+def _rec(text: str) -> tuple[str, str] | None:
+    """(canonical rule, recur_from) of a `rec:` value, or None when it cannot be followed."""
+    from focusplan.recurrence import RecurrenceError, canonical  # only files with rules
+
+    match = _REC.match(text.lower())
+    if match is None:
+        return None
+    count = int(match["n"] or 1)
+    try:
+        if match["unit"] == "b":
+            if count != 1:
+                return None
+            rule = canonical("weekdays")
+        else:
+            rule = canonical(f"{count}{match['unit']}")
+    except RecurrenceError:
+        return None
+    return rule, "due" if match["strict"] else "done"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
 def importance_of(letter: str | None) -> int:
@@ -70,7 +99,7 @@ def _estimate(text: str, where: str) -> int | None:
 
 
 def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[ImportedTask, bool]:
-    """The task of one line, and whether the line had a `rec:` rule."""
+    """The task of one line, and whether it had a `rec:` rule focusplan cannot follow."""
     words = line.split()
     index = 0
     done = len(words) > 1 and words[0] == "x"
@@ -97,6 +126,7 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
     tags: list[str] = []
     fields: dict[str, Any] = {}
     recurs = False
+    rec: tuple[str, str] | None = None
     for word in words[index:]:
         if len(word) > 1 and word[0] == "+":
             projects.append(label(word[1:], where, "project"))
@@ -125,8 +155,9 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
             if value.lower() not in _DEMANDS:
                 fail(where, f"bad demand {show(value)} (expected low, medium or high)")
             fields["demand"] = value.lower()
-        else:  # rec: focusplan has no recurring tasks
-            recurs = True
+        else:  # rec:
+            rec = _rec(value)
+            recurs = rec is None
 
     if not title_words:
         # Only +project/@context words: todo.txt keeps the line as a task, so do we.
@@ -149,6 +180,14 @@ def _line(line: str, number: int, ctx: ReadContext, where: str) -> tuple[Importe
     if done:
         fields["completed_at"] = completed_at or fields["created_at"]
     fields["external_id"] = _identity(created, title, projects, tags)
+    if rec is not None:
+        rule, recur_from = rec
+        fields.update(
+            recur=rule,
+            recur_from=recur_from,
+            recur_anchor=fields.get("due") or fields.get("not_before"),
+            series_id="todo.txt:" + _digest(title, fields.get("project") or "", rule),
+        )
     task = build(NewTask, fields, where)
     return ImportedTask(key=str(number), task=task), recurs
 
@@ -162,7 +201,7 @@ def _identity(created: dt.date | None, title: str, projects: list[str], contexts
 
 def parse_todotxt(text: str, ctx: ReadContext) -> ImportBundle:
     tasks: list[ImportedTask] = []
-    recurring = 0
+    unfollowed = 0
     repeats: dict[str, int] = {}
     for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
@@ -181,11 +220,11 @@ def parse_todotxt(text: str, ctx: ReadContext) -> ImportBundle:
                 }
             )
         tasks.append(task)
-        recurring += recurs
+        unfollowed += recurs
     notes: tuple[str, ...] = ()
-    if recurring:
+    if unfollowed:
         notes = (
-            f"rec: ignored on {recurring} task{'s' if recurring != 1 else ''} "
-            "(focusplan has no recurring tasks)",
+            f"rec: not followed on {unfollowed} task{'s' if unfollowed != 1 else ''} "
+            "(focusplan repeats by days, weeks, months, years or weekdays)",
         )
     return ImportBundle(format=ctx.fmt, tasks=tasks, notes=notes)

@@ -23,7 +23,9 @@ Definitions (each figure is for one Monday–Sunday week in the person's zone):
   longer than estimated);
 - overdue: open tasks due before `now`;
 - stale: open tasks of importance ≤ 2 untouched for at least three weeks
-  (created, edited or focused on), proposed for dropping.
+  (created, edited or focused on), proposed for dropping;
+- repeating: for each repeating series, its instances completed and dropped in the
+  week (each instance is also an ordinary completion above).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from focusplan.review.models import (
     DayFigures,
     EstimateAccuracy,
     PartOfDay,
+    SeriesWeek,
     TaskNote,
     WeekFigures,
 )
@@ -198,7 +201,39 @@ def week_figures(
         estimate_accuracy=accuracy,
         overdue=overdue_tasks(tasks, now),
         stale=stale_tasks(tasks, sessions, now),
+        repeating=series_weeks(tasks, start, end),
     )
+
+
+def series_weeks(
+    tasks: Sequence[Task], start: dt.datetime, end: dt.datetime
+) -> tuple[SeriesWeek, ...]:
+    """Instances of each repeating series closed in [start, end), most done first."""
+    done: dict[str, int] = defaultdict(int)
+    dropped: dict[str, int] = defaultdict(int)
+    latest: dict[str, Task] = {}
+    for task in tasks:
+        if task.series_id is None:
+            continue
+        key = task.series_id
+        if key not in latest or task.id > latest[key].id:
+            latest[key] = task
+        if task.completed_at is not None and start <= task.completed_at < end:
+            done[key] += 1
+        elif task.dropped_at is not None and start <= task.dropped_at < end:
+            dropped[key] += 1
+    weeks = [
+        SeriesWeek(
+            series_id=key,
+            title=latest[key].title,
+            recur=latest[key].recur,
+            done=done[key],
+            dropped=dropped[key],
+        )
+        for key in latest
+        if done[key] or dropped[key]
+    ]
+    return tuple(sorted(weeks, key=lambda week: (-week.done, week.title, week.series_id)))
 
 
 def _rounded_desc(values: Mapping[str, float]) -> dict[str, float]:

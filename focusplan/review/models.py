@@ -49,6 +49,16 @@ class TaskNote(ReviewModel):
     days: float  # overdue by, or untouched for
 
 
+class SeriesWeek(ReviewModel):
+    """One repeating task's week: how many of its instances were done and dropped."""
+
+    series_id: str
+    title: str
+    recur: str | None
+    done: int
+    dropped: int
+
+
 class WeekFigures(ReviewModel):
     week_start: dt.date
     week_end: dt.date  # the Sunday
@@ -65,6 +75,7 @@ class WeekFigures(ReviewModel):
     estimate_accuracy: EstimateAccuracy
     overdue: tuple[TaskNote, ...]
     stale: tuple[TaskNote, ...]
+    repeating: tuple[SeriesWeek, ...] = ()
 
 
 class Metrics(ReviewModel):

@@ -21,11 +21,13 @@ class Completion(DomainModel):
     task: Task
     stopped_session: FocusSession | None
     undo: UndoStep
+    # The next instance of a repeating task, created by this completion (undo removes it).
+    next_instance: Task | None = None
 
 
 def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
-        created = uow.tasks.add(task)
+        created = uow.tasks.add(_starting_series(task))
     return created, UndoStep(description=f"add '{created.title}'", delete_task_id=created.id)
 
 
@@ -33,6 +35,7 @@ def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task,
     with source.unit_of_work() as uow:
         before = uow.tasks.get(task_id)
         after = uow.tasks.update(task_id, patch)
+        after = _series_after_edit(uow, before, after)
     return after, UndoStep(description=f"edit '{before.title}'", restore_task=before)
 
 
@@ -71,6 +74,7 @@ def complete_in(
     if minutes is None and stopped is not None:
         minutes = round(stopped.minutes(at)) + (before.actual_minutes or 0)
     done = uow.tasks.complete(task_id, at, minutes)
+    following = _next_instance_in(uow, done, at)
     choice = None
     if stopped is None:
         # A session's start already recorded the choice of this task.
@@ -85,8 +89,9 @@ def complete_in(
         restore_task=before,
         resume_session=running if stopped is not None else None,
         delete_choice=(task_id, choice.at.isoformat()) if choice is not None else None,
+        delete_task_id=following.id if following is not None else None,
     )
-    return Completion(task=done, stopped_session=stopped, undo=step)
+    return Completion(task=done, stopped_session=stopped, undo=step, next_instance=following)
 
 
 def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, UndoStep]:
@@ -95,7 +100,12 @@ def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, 
         if before.status == "dropped":
             raise InvalidInput(f"task {task_id} is already dropped")
         dropped = uow.tasks.drop(task_id, at)
-    return dropped, UndoStep(description=f"drop '{before.title}'", restore_task=before)
+        following = _next_instance_in(uow, dropped, at)
+    return dropped, UndoStep(
+        description=f"drop '{before.title}'",
+        restore_task=before,
+        delete_task_id=following.id if following is not None else None,
+    )
 
 
 def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
@@ -103,6 +113,7 @@ def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
         before = uow.tasks.get(task_id)
         if before.status == "open":
             raise InvalidInput(f"task {task_id} is already open")
+        _refuse_second_open_instance(uow, before)
         reopened = uow.tasks.reopen(task_id)
     return reopened, UndoStep(description=f"reopen '{before.title}'", restore_task=before)
 
@@ -151,3 +162,108 @@ def _choice_for(
     if task_id not in candidates:
         return None
     return Choice(at=at, task_id=task_id, candidates=tuple(candidates), kind=kind)
+
+
+# --- repeating tasks ----------------------------------------------------------------------------
+
+
+def _starting_series(task: NewTask) -> NewTask:
+    """A new repeating task starts its own series, counted from its due (or not-before)."""
+    if task.recur is None or task.series_id is not None:
+        return task
+    return task.model_copy(
+        update={"series_id": _new_series_id(), "recur_anchor": task.due or task.not_before}
+    )
+
+
+def _new_series_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def _series_after_edit(uow: UnitOfWork, before: Task, after: Task) -> Task:
+    """A rule given to a one-off task starts a series; a changed rule counts from the due now.
+
+    Stopping a series (`recur` emptied) keeps `series_id`: the instances done so far stay
+    one series in the review.
+    """
+    if after.recur is None or (after.recur == before.recur and after.series_id is not None):
+        return after
+    return uow.tasks.set_series(
+        after.id, after.series_id or _new_series_id(), after.due or after.not_before
+    )
+
+
+def _next_instance_in(uow: UnitOfWork, closed: Task, at: dt.datetime) -> Task | None:
+    """Store the instance that follows `closed` (just completed or dropped at `at`), if any.
+
+    None for a one-off task, after the series' `until`, or while another instance of the
+    series is open (one open instance at a time).
+    """
+    if closed.recur is None:
+        return None
+    from focusplan import clock
+    from focusplan.recurrence import next_dates, parse_rule
+
+    latest = closed
+    if closed.series_id is not None:
+        instances = uow.tasks.series(closed.series_id)
+        if any(other.status == "open" and other.id != closed.id for other in instances):
+            return None
+        # "After the previous due" is after the series' latest date: an import may bring
+        # several instances (Taskwarrior makes every missed one), closed in any order.
+        latest = max(instances, key=_series_position, default=closed)
+    dates = next_dates(
+        parse_rule(closed.recur),
+        recur_from=closed.recur_from,
+        due=latest.due,
+        not_before=latest.not_before,
+        anchor=closed.recur_anchor,
+        until=closed.recur_until,
+        closed_at=at,
+        zone=clock.local_zone(),
+    )
+    if dates is None:
+        return None
+    carried = closed.model_dump(
+        include={
+            "title",
+            "notes",
+            "importance",
+            "demand",
+            "estimate_minutes",
+            "project",
+            "tags",
+            "window",
+            "depends_on",
+            "recur",
+            "recur_from",
+            "recur_until",
+        }
+    )
+    following = NewTask(
+        **carried,
+        due=dates.due,
+        not_before=dates.not_before,
+        created_at=at,
+        series_id=closed.series_id or _new_series_id(),
+        recur_anchor=dates.anchor,
+    )
+    return uow.tasks.add(following)
+
+
+def _series_position(task: Task) -> tuple[dt.datetime, int]:
+    moment = task.due or task.not_before or task.created_at
+    return moment, task.id
+
+
+def _refuse_second_open_instance(uow: UnitOfWork, task: Task) -> None:
+    if task.series_id is None or task.recur is None:
+        return
+    for other in uow.tasks.series(task.series_id):
+        if other.status == "open" and other.id != task.id:
+            raise InvalidInput(
+                f"task {other.id} is the open instance of this repeating task; "
+                f"drop it (or undo the completion) before reopening task {task.id}"
+            )

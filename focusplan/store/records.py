@@ -81,6 +81,8 @@ class TaskRecord(Base):
             "actual_minutes IS NULL OR actual_minutes BETWEEN 0 AND 10080",
             name="actual_minutes_range",
         ),
+        CheckConstraint("recur_from IN ('due', 'done')", name="recur_from_known"),
+        CheckConstraint("recur_until IS NULL OR recur IS NOT NULL", name="until_needs_recur"),
         # A deleted task's id is never handed out again: notes and exports that say
         # "task 12" keep meaning the task they meant.
         {"sqlite_autoincrement": True},
@@ -103,6 +105,13 @@ class TaskRecord(Base):
     dropped_at: Mapped[dt.datetime | None]
     actual_minutes: Mapped[int | None] = mapped_column(Integer)
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Repeating tasks (0004): every instance carries its series' rule; `series_id` is shared
+    # by the instances, `recur_anchor` is the date the series counts its months from.
+    recur: Mapped[str | None] = mapped_column(String(64))
+    recur_from: Mapped[str] = mapped_column(String(4), server_default="due")
+    recur_until: Mapped[dt.datetime | None]
+    recur_anchor: Mapped[dt.datetime | None]
+    series_id: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class TaskTagRecord(Base):

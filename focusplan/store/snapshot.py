@@ -146,12 +146,18 @@ def _read(
                 "dropped_at": maybe(row["dropped_at"]),
                 "actual_minutes": row["actual_minutes"],
                 "external_id": row["external_id"],
+                "recur": row["recur"],
+                "recur_from": row["recur_from"],
+                "recur_until": maybe(row["recur_until"]),
+                "recur_anchor": maybe(row["recur_anchor"]),
+                "series_id": row["series_id"],
             },
         )
         for row in rows(
             "SELECT id, title, notes, importance, demand, estimate_minutes, due, not_before,"
             " project, time_window, status, created_at, updated_at, completed_at, dropped_at,"
-            " actual_minutes, external_id FROM tasks ORDER BY id"
+            " actual_minutes, external_id, recur, recur_from, recur_until, recur_anchor,"
+            " series_id FROM tasks ORDER BY id"
         )
     ]
 

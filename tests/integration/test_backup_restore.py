@@ -101,6 +101,19 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
         fp.ok("drop", str(gone))
         fp.ok("done", str(new["id"]), "--minutes", "25")
         fp.ok("energy", "4", "--note", "after lunch")
+        # A series, with its until, and one instance done so the next one exists.
+        weekly = fp.ok(
+            "add",
+            "Water the plants",
+            "--recur",
+            "weekly",
+            "--due",
+            "2026-11-16 09:00",
+            "--until",
+            "2027-06-30",
+            "--json",
+        ).json()["id"]
+        fp.ok("done", str(weekly))
         for day in ("2026-11-19", "2026-11-20", "2026-11-23"):
             fp.ok("plan", "--date", day)
         fp.ok("review", "--week-of", "2026-11-23", "--apply")

@@ -58,10 +58,12 @@ def bundle() -> ImportBundle:
     return parse(FIXTURE.read_bytes())
 
 
-def test_fixture_yields_every_task_but_the_recurring_template(bundle: ImportBundle) -> None:
-    assert len(bundle.tasks) == len(raw_items()) - 1
-    assert bundle.skipped == {"recurring templates": 1}
-    assert "recurring template" in bundle.summary()
+def test_fixture_yields_every_task_and_the_recurring_parent_becomes_a_series(
+    bundle: ImportBundle,
+) -> None:
+    assert len(bundle.tasks) == len(raw_items()) - 1  # the parent is the series, not a task
+    assert bundle.skipped == {}
+    assert "1 repeating series" in " ".join(bundle.notes)
 
 
 def test_uuid_is_key_and_external_id(bundle: ImportBundle) -> None:
@@ -142,8 +144,18 @@ def test_deleted_is_dropped_at_end(bundle: ImportBundle) -> None:
     assert task.dropped_at is not None
 
 
-def test_recurring_instance_is_an_ordinary_task(bundle: ImportBundle) -> None:
-    assert by_title(bundle, "Water the plants").task.due is not None
+def test_recurring_instance_is_the_open_instance_of_its_series(bundle: ImportBundle) -> None:
+    task = by_title(bundle, "Water the plants").task
+    assert task.due is not None and task.status == "open"
+    assert (task.recur, task.series_id) == ("weekly", uuid_of_parent("Water the plants"))
+
+
+def uuid_of_parent(title: str) -> str:
+    return next(
+        item["uuid"]
+        for item in raw_items()
+        if item["description"] == title and item["status"] == "recurring"
+    )
 
 
 def test_depends_as_a_comma_string_reads_like_a_list(bundle: ImportBundle) -> None:

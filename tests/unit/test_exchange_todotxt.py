@@ -51,11 +51,12 @@ def test_fixture_first_line(bundle: ImportBundle) -> None:
     assert task.due == midnight(2026, 11, 24)
 
 
-def test_fixture_rec_is_ignored_and_noted(bundle: ImportBundle) -> None:
+def test_fixture_rec_makes_a_repeating_task(bundle: ImportBundle) -> None:
     task = bundle.tasks[2].task
     assert task.title == "Water the plants"
     assert task.not_before == midnight(2026, 11, 23)
-    assert any("rec:" in note for note in bundle.notes)
+    assert (task.recur, task.recur_from) == ("weekly", "done")  # not strict: from completion
+    assert task.series_id is not None and task.recur_anchor == midnight(2026, 11, 23)
 
 
 def test_fixture_url_stays_in_the_title(bundle: ImportBundle) -> None:

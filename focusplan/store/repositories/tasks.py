@@ -41,6 +41,11 @@ _TASK_COLUMNS = (
     "dropped_at",
     "actual_minutes",
     "external_id",
+    "recur",
+    "recur_from",
+    "recur_until",
+    "recur_anchor",
+    "series_id",
 )
 
 
@@ -66,6 +71,11 @@ def _task_from(record: TaskRecord, tags: Sequence[str], depends_on: Sequence[int
             "dropped_at": local_time(record.dropped_at),
             "actual_minutes": record.actual_minutes,
             "external_id": record.external_id,
+            "recur": record.recur,
+            "recur_from": record.recur_from,
+            "recur_until": local_time(record.recur_until),
+            "recur_anchor": local_time(record.recur_anchor),
+            "series_id": record.series_id,
         }
     )
 
@@ -88,6 +98,19 @@ class TaskRepository:
         tags = self._tags_of(None)
         deps = self._deps_of(None)
         return [_task_from(record, tags[record.id], deps[record.id]) for record in records]
+
+    def series(self, series_id: str) -> builtins.list[Task]:
+        """The instances of one repeating series, in id order (the order they were made)."""
+        ids = builtins.list(
+            self._session.scalars(
+                select(TaskRecord.id)
+                .where(TaskRecord.series_id == series_id)
+                .order_by(TaskRecord.id)
+            )
+        )
+        tags = self._tags_of(ids)
+        deps = self._deps_of(ids)
+        return [_task_from(self._record(task_id), tags[task_id], deps[task_id]) for task_id in ids]
 
     # writing
 
@@ -113,7 +136,7 @@ class TaskRepository:
             return []
         for task in tasks:
             require_storable(task.due, task.not_before, task.created_at, task.completed_at)
-            require_storable(task.dropped_at)
+            require_storable(task.dropped_at, task.recur_until, task.recur_anchor)
         external = [task.external_id for task in tasks if task.external_id]
         if len(set(external)) != len(external):
             raise ValueError("two imported tasks share one external id")
@@ -253,7 +276,7 @@ class TaskRepository:
             return
         for task in tasks:
             require_storable(task.due, task.not_before, task.created_at, task.completed_at)
-            require_storable(task.dropped_at, task.updated_at)
+            require_storable(task.dropped_at, task.updated_at, task.recur_until, task.recur_anchor)
         ids = [task.id for task in tasks]
         self._require_tasks(set(ids))
         self._session.execute(
@@ -318,6 +341,15 @@ class TaskRepository:
             self._refuse_cycle(task_id, after.depends_on)
         return self._save(after, updated_at=clock.now())
 
+    def set_series(self, task_id: int, series_id: str, anchor: dt.datetime | None) -> Task:
+        """Make a task an instance of series `series_id`, counted from `anchor`."""
+        require_storable(anchor)
+        record = self._record(task_id)
+        record.series_id = series_id
+        record.recur_anchor = anchor
+        self._session.flush()
+        return self.get(task_id)
+
     def complete(self, task_id: int, at: dt.datetime, actual_minutes: int | None = None) -> Task:
         """Mark done at `at` with the minutes it took (None: unknown), replacing earlier ones."""
         before = self.get(task_id)
@@ -371,7 +403,7 @@ class TaskRepository:
 
     def _save(self, task: Task, *, updated_at: dt.datetime | None, create: bool = False) -> Task:
         require_storable(updated_at, task.due, task.not_before, task.created_at, task.completed_at)
-        require_storable(task.dropped_at)
+        require_storable(task.dropped_at, task.recur_until, task.recur_anchor)
         record = self._session.get(TaskRecord, task.id)
         if record is None:
             if not create:

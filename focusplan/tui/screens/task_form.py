@@ -43,13 +43,16 @@ INPUT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("title", "Title", "what needs doing (Enter saves with defaults)"),
     ("importance", "Importance", "1 trivial … 5 vital"),
     ("estimate", "Estimate", "90, 45m, 1h30m"),
-    ("due", "Due", "fri 17:00, tomorrow, +3d, 2026-12-01 — blank for none"),
+    ("due", "Due", "fri 17:00, +3d — blank for none"),
     ("not_before", "Not before", "when it becomes possible — blank for now"),
     ("project", "Project", ""),
     ("tags", "Tags", "space or comma separated"),
     ("depends_on", "After tasks", "ids it waits for, e.g. 12 15"),
     ("notes", "Notes", ""),
 )
+# Repeat shares the Due row: a rule goes with a date, and the form must fit 24 rows' worth.
+RECUR_FIELD = ("recur", "Repeat", "weekly, 2w…")
+RECUR_WIDTH = 18
 DEMAND_OPTIONS = [("low", "low"), ("medium", "medium"), ("high", "high")]
 WINDOW_OPTIONS = [("morning", "morning"), ("afternoon", "afternoon"), ("evening", "evening")]
 
@@ -114,7 +117,11 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
                     yield FormInput(self._initial(field), placeholder=hint, id=field, compact=True)
+                    if field == "due":
+                        yield from self._recur_inputs()
                 yield Static("", id=f"{field}-error", classes="field-error")
+                if field == "due":
+                    yield Static("", id="recur-error", classes="field-error")
                 if field == "importance":
                     yield from self._select_row(
                         "demand", "Demand", DEMAND_OPTIONS, task.demand if task else "medium", False
@@ -127,6 +134,15 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save  ⏎", id="save", variant="primary", compact=True)
                 yield Button("Cancel  Esc", id="cancel", compact=True)
+
+    def _recur_inputs(self) -> ComposeResult:
+        field, label, hint = RECUR_FIELD
+        caption = Label(f" {label} ")
+        caption.styles.width = len(label) + 2
+        rule = FormInput(self._initial(field), placeholder=hint, id=field, compact=True)
+        rule.styles.width = RECUR_WIDTH
+        yield caption
+        yield rule
 
     def _select_row(
         self, field: str, label: str, options: list[tuple[str, str]], value: str | None, blank: bool
@@ -154,6 +170,7 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
             "estimate": format_duration(task.estimate_minutes),
             "due": _local_text(task.due, zone),
             "not_before": _local_text(task.not_before, zone),
+            "recur": task.recur or "",
             "project": task.project or "",
             "tags": " ".join(task.tags),
             "depends_on": " ".join(str(d) for d in task.depends_on),
@@ -174,6 +191,8 @@ class TaskFormScreen(ModalScreen[TaskFormResult | None]):
             "project": self._text("project"),
             "tags": self._text("tags"),
             "notes": self._text("notes"),
+            # The model reads the rule ("2w" is "every 2 weeks"); blank is a one-off task.
+            "recur": self._text("recur").strip() or None,
         }
         demand = self.query_one("#demand", Select).value
         values["demand"] = demand if isinstance(demand, str) else "medium"

@@ -145,11 +145,13 @@ class TaskTable(TaskRowsTable):
             if task.status != "open" and task.due is not None:
                 due_text = f"{task.due.astimezone(self._at.tzinfo):%d %b}"
             title_style = status_styles["dropped"] if task.status == "dropped" else ""
+            # A repeating task says so where the eye already is: ↻ before its title.
+            title = f"↻ {task.title}" if task.recur else task.title
             rank = self._ranks.get(task.id)
             self.add_row(
                 Text(str(task.id), style=dim, justify="right"),
                 Text(task.status, style=status_styles[task.status]),
-                Text(truncate(task.title, self._shown_title_width), style=title_style),
+                Text(truncate(title, self._shown_title_width), style=title_style),
                 Text(truncate(task.project or "", 10), style=dim),
                 Text(truncate(" ".join(task.tags), 12), style=dim),
                 Text(str(task.importance), justify="center"),
