@@ -1,7 +1,12 @@
-"""One line on stderr, `error: ...`, exit 2 for invalid input and 1 for anything else."""
+"""One line on stderr, `error: ...`, exit 2 for invalid input and 1 for anything else.
+
+Ctrl-C exits 130 (128 + SIGINT, what shells report): the unit of work that was
+open rolled back on the way out, so nothing is half done.
+"""
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 
@@ -9,6 +14,7 @@ import click
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
 
 
 def _one_line(text: str) -> str:
@@ -22,20 +28,36 @@ def classify(exc: BaseException) -> tuple[int, str]:
     from focusplan.services.errors import InvalidInput, validation_message
     from focusplan.timeparse import TimeParseError
 
+    if isinstance(exc, click.Abort | KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted; nothing was changed"
     if isinstance(exc, click.UsageError):
         return EXIT_INVALID, exc.format_message()
     if isinstance(exc, ValidationError):
         return EXIT_INVALID, validation_message(exc)
-    if isinstance(exc, InvalidInput | TimeParseError | LookupError | ValueError):
-        return EXIT_INVALID, str(exc)
     store_error = _store_error_type()
     if store_error is not None and isinstance(exc, store_error):
+        # The store says which family: an unknown id or a --db naming a fifo is the
+        # person's input; a lock, a full disk, a read-only or damaged file is not.
+        invalid = bool(getattr(exc, "invalid_input", False))
+        return (EXIT_INVALID if invalid else EXIT_FAILURE), str(exc)
+    if isinstance(exc, InvalidInput | TimeParseError | LookupError | ValueError):
         return EXIT_INVALID, str(exc)
-    if isinstance(exc, click.Abort | KeyboardInterrupt):
-        return EXIT_FAILURE, "interrupted"
     if isinstance(exc, OSError):
-        return EXIT_INVALID, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+        return _os_error(exc)
     return EXIT_FAILURE, f"unexpected {type(exc).__name__}: {exc}"
+
+
+# Errors of the machine, not of what the person typed: a full disk, a file too large
+# for the limit, a read-only filesystem, no permission, an I/O failure.
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+
+
+def _os_error(exc: OSError) -> tuple[int, str]:
+    text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)
+    code = EXIT_FAILURE if exc.errno in _ENVIRONMENT_ERRNOS else EXIT_INVALID
+    return code, text
 
 
 def _store_error_type() -> type[BaseException] | None:
