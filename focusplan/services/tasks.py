@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from focusplan.domain import Choice, ChoiceKind, DomainModel, FocusSession, NewTask, Task, TaskPatch
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
-from focusplan.services.undo import UndoStep
+from focusplan.services.undo import UndoStep, require_unchanged
 
 if TYPE_CHECKING:
     from focusplan.store import UnitOfWork
@@ -26,14 +26,18 @@ class Completion(DomainModel):
 def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
         created = uow.tasks.add(task)
-    return created, UndoStep(description=f"add '{created.title}'", delete_task_id=created.id)
+    return created, UndoStep(
+        description=f"add '{created.title}'", delete_task_id=created.id, expect_task=created
+    )
 
 
 def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
         before = uow.tasks.get(task_id)
         after = uow.tasks.update(task_id, patch)
-    return after, UndoStep(description=f"edit '{before.title}'", restore_task=before)
+    return after, UndoStep(
+        description=f"edit '{before.title}'", restore_task=before, expect_task=after
+    )
 
 
 def complete_task(
@@ -85,6 +89,8 @@ def complete_in(
         restore_task=before,
         resume_session=running if stopped is not None else None,
         delete_choice=(task_id, choice.at.isoformat()) if choice is not None else None,
+        expect_task=done,
+        expect_session=stopped,
     )
     return Completion(task=done, stopped_session=stopped, undo=step)
 
@@ -95,7 +101,9 @@ def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, 
         if before.status == "dropped":
             raise InvalidInput(f"task {task_id} is already dropped")
         dropped = uow.tasks.drop(task_id, at)
-    return dropped, UndoStep(description=f"drop '{before.title}'", restore_task=before)
+    return dropped, UndoStep(
+        description=f"drop '{before.title}'", restore_task=before, expect_task=dropped
+    )
 
 
 def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
@@ -104,7 +112,9 @@ def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
         if before.status == "open":
             raise InvalidInput(f"task {task_id} is already open")
         reopened = uow.tasks.reopen(task_id)
-    return reopened, UndoStep(description=f"reopen '{before.title}'", restore_task=before)
+    return reopened, UndoStep(
+        description=f"reopen '{before.title}'", restore_task=before, expect_task=reopened
+    )
 
 
 def list_tasks(source: DataSource, statuses: Collection[str] | None = ("open",)) -> list[Task]:
@@ -119,8 +129,12 @@ def get_task(source: DataSource, task_id: int) -> Task:
 
 
 def undo(source: DataSource, step: UndoStep) -> None:
-    """Reverse one action, in one transaction."""
+    """Reverse one action, in one transaction, if nothing it reverses changed since.
+
+    UndoConflict (invalid input: exit 2, nothing written) says what changed instead.
+    """
     with source.unit_of_work() as uow:
+        require_unchanged(uow, step)
         if step.delete_choice is not None:
             task_id, at = step.delete_choice
             uow.choices.delete(task_id, dt.datetime.fromisoformat(at))
