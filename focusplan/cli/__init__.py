@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from focusplan.cli.errors import run_reporting_errors
+from focusplan.cli.errors import ReportingGroup, run_reporting_errors
 from focusplan.cli.params import (
     CLEARABLE_WHEN,
     CLEARED,
@@ -56,7 +56,11 @@ def _source(ctx: click.Context) -> DataSource:
     return source
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ReportingGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     metavar="PATH_OR_URL",

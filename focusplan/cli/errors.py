@@ -17,6 +17,20 @@ EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
 
 
+class Interrupted(Exception):
+    """Ctrl-C inside a command, carried past click (which would print a bare newline first)."""
+
+
+class ReportingGroup(click.Group):
+    """The top-level group: a Ctrl-C inside any command reaches `classify` as Interrupted."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -28,7 +42,7 @@ def classify(exc: BaseException) -> tuple[int, str]:
     from focusplan.services.errors import InvalidInput, validation_message
     from focusplan.timeparse import TimeParseError
 
-    if isinstance(exc, click.Abort | KeyboardInterrupt):
+    if isinstance(exc, Interrupted | click.Abort | KeyboardInterrupt):
         return EXIT_INTERRUPTED, "interrupted; nothing was changed"
     if isinstance(exc, click.UsageError):
         return EXIT_INVALID, exc.format_message()
@@ -75,6 +89,8 @@ def run_reporting_errors(entry: Callable[[], object]) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_FAILURE
     except BaseException as exc:  # the contract: never a traceback
         code, message = classify(exc)
+        if code == EXIT_INTERRUPTED and sys.stderr.isatty():
+            click.echo(err=True)  # past the ^C the terminal echoed
         click.echo(f"error: {_one_line(message)}", err=True)
         return code
     return 0
