@@ -203,13 +203,13 @@ def _given(ctx: click.Context, name: str) -> bool:
 
 
 def _print_task(task: Any, as_json: bool) -> None:
-    from focusplan.cli.render import echo_json
+    from focusplan.cli.render import echo_json, echo_text
     from focusplan.exchange.json_backup import task_to_json
 
     if as_json:
         echo_json(task_to_json(task))
     else:
-        click.echo(f"{task.id} {task.status}: {task.title}")
+        echo_text(f"{task.id} {task.status}: {task.title}")
 
 
 @cli.command()
@@ -470,9 +470,11 @@ def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: boo
 
         echo_json(summary.model_dump(mode="json"))
     else:
-        click.echo(summary.line())
+        from focusplan.cli.render import echo_text
+
+        echo_text(summary.line())
         for note in summary.notes:
-            click.echo(f"note: {note}")
+            echo_text(f"note: {note}")
 
 
 @cli.command()
@@ -582,9 +584,10 @@ def review(
 
         echo_json(review_json(report))
     else:
+        from focusplan.cli.render import echo_text
         from focusplan.cli.review_render import review_text
 
-        click.echo(review_text(report))
+        echo_text(review_text(report))
 
 
 # --- demo ------------------------------------------------------------------------------------

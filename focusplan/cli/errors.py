@@ -32,7 +32,10 @@ class ReportingGroup(click.Group):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    # Messages quote titles, file names and file content: no escapes reach the terminal.
+    from focusplan.text import clean_line
+
+    return clean_line(str(text))
 
 
 def classify(exc: BaseException) -> tuple[int, str]:
