@@ -143,3 +143,17 @@ def test_the_app_refuses_a_damaged_file_before_it_opens(filled: Path) -> None:
     overwrite_page(filled, root_page(filled, "plans"))
     with pytest.raises(Damaged):
         DataSource(str(filled)).unit_of_work()
+
+
+@pytest.mark.parametrize("table", ["tasks", "plans"])
+def test_a_large_file_with_a_garbage_table_root_refuses_writes_too(
+    filled: Path, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from focusplan.store import engine
+
+    # As if the file were beyond the size checked whole: only the tables' roots are read.
+    monkeypatch.setattr(engine, "FULL_CHECK_PAGES", 0)
+    overwrite_page(filled, root_page(filled, table))
+    before = digest(filled)
+    assert_refused_as_damaged(Focusplan(filled)("add", "x"), filled)
+    assert digest(filled) == before
