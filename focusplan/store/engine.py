@@ -53,8 +53,8 @@ from focusplan.store.unit_of_work import UnitOfWork
 
 BUSY_TIMEOUT_SECONDS = 10.0
 PRIVATE_FILE_MODE = 0o600
-# Files up to this many pages (8 MiB at 4 KiB a page) are checked whole before a write.
-FULL_CHECK_PAGES = 2048
+# Files up to this many pages (2 MiB at 4 KiB a page) are checked whole before a write.
+FULL_CHECK_PAGES = 512
 # Execution option that makes the begin hooks start a read-only transaction.
 READ_ONLY_OPTION = "focusplan_read_only"
 # Backends whose `SET TRANSACTION READ ONLY` applies to the transaction just begun.
