@@ -150,10 +150,12 @@ def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
         due = f"{task.due:%Y-%m-%d %H:%M}" if task.due else ""
         mark = {"open": " ", "done": "✓", "dropped": "✗"}[task.status]
         overdue = "!" if task.due and task.status == "open" and task.due < now else " "
-        echo_text(
+        # Each text field is cleaned itself (_cut, clean_line): a long list is not
+        # scanned twice.
+        click.echo(
             f"{task.id:>5}{mark} {_cut(task.title, title_width):<{title_width}}  "
             f"{task.importance:>3}  {task.demand:<6}  {format_duration(task.estimate_minutes):>6}  "
-            f"{due:<16}{overdue} {task.project or ''}"
+            f"{due:<16}{overdue} {clean_line(task.project or '')}"
         )
 
 
