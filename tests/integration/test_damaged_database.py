@@ -10,11 +10,13 @@ bytes are exactly what they were.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import FROZEN_NOW, ZONE
 from tests.integration.cli_runner import Focusplan, Outcome
 
 WRITES = [
@@ -25,14 +27,30 @@ WRITES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of 40 tasks with long notes (so tables span many pages), folded into
+    one file; built once, copied for each test."""
+    folder = tmp_path_factory.mktemp("damaged-template")
+    db = folder / "focusplan.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        # Built before the per-test environment exists: keep the person's own out.
+        patch.setenv("FOCUSPLAN_TZ", ZONE)
+        patch.setenv("FOCUSPLAN_NOW", FROZEN_NOW)
+        patch.setenv("FOCUSPLAN_CONFIG", str(folder / "no-config.toml"))
+        patch.setenv("HOME", str(folder))
+        fp = Focusplan(db)
+        for number in range(40):
+            fp.ok("add", f"Task {number}", "--notes", f"{number} " * 600)
+        fp.ok("energy", "4")
+    fold(db)
+    return db
+
+
 @pytest.fixture
-def filled(db_path: Path, frozen_now: object) -> Path:
-    """A database of 40 tasks with long notes (so tables span many pages), folded into one file."""
-    fp = Focusplan(db_path)
-    for number in range(40):
-        fp.ok("add", f"Task {number}", "--notes", f"{number} " * 600)
-    fp.ok("energy", "4")
-    fold(db_path)
+def filled(template: Path, db_path: Path, frozen_now: object) -> Path:
+    shutil.copyfile(template, db_path)
+    db_path.chmod(0o600)
     return db_path
 
 
