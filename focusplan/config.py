@@ -28,8 +28,28 @@ def resolve_database(option: str | None) -> str:
         return chosen
     path = default_database_path()
     # The default folder is ours to create; a folder named by the person is not.
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folders(path.parent)
     return str(path)
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents, each 0700 whatever the umask.
+
+    `mkdir(parents=True, mode=...)` gives the mode to the last folder only (the
+    parents get 0777 minus the umask: world-writable under umask 000), and the umask
+    masks even that one.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for each in reversed(missing):
+        try:
+            each.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it first: theirs to keep as it is
+        os.chmod(each, 0o700)
 
 
 def config_file_path() -> Path:

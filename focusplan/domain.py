@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from focusplan.text import clean_line
+from focusplan.text import clean_line, clean_notes
 
 Demand = Literal["low", "medium", "high"]
 TaskStatus = Literal["open", "done", "dropped"]
@@ -53,7 +53,17 @@ Importance = Annotated[int, Field(ge=1, le=5)]
 EnergyLevel = Annotated[int, Field(ge=1, le=5)]
 EstimateMinutes = Annotated[int, Field(ge=1, le=MAX_ESTIMATE_MINUTES)]
 ActualMinutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
-Notes = Annotated[str, Field(max_length=MAX_NOTES_LENGTH)]
+# Every text a person or a file gives is stored without terminal control sequences.
+Notes = Annotated[
+    str,
+    BeforeValidator(lambda value: clean_notes(value) if isinstance(value, str) else value),
+    Field(max_length=MAX_NOTES_LENGTH),
+]
+EventTitle = Annotated[
+    str,
+    BeforeValidator(lambda value: clean_line(value) if isinstance(value, str) else value),
+    Field(max_length=MAX_TITLE_LENGTH),
+]
 
 
 class DomainModel(BaseModel):
@@ -72,7 +82,7 @@ def _normalise_tags(value: object) -> object:
         seen: dict[str, None] = {}
         for item in value:
             # "--tag a,b" is two tags, as in the app's form.
-            for part in str(item).split(","):
+            for part in clean_line(str(item)).split(","):
                 text = part.strip().lstrip("+@#")
                 if text:
                     seen.setdefault(text, None)
@@ -81,8 +91,10 @@ def _normalise_tags(value: object) -> object:
 
 
 def _blank_is_none(value: object) -> object:
-    if isinstance(value, str) and not value.strip():
-        return None
+    if isinstance(value, str):
+        value = clean_line(value)
+        if not value:
+            return None
     return value
 
 
@@ -273,7 +285,7 @@ class ContextEventDraft(DomainModel):
 
     start: AwareDatetime
     end: AwareDatetime
-    title: Annotated[str, Field(max_length=MAX_TITLE_LENGTH)] = ""
+    title: EventTitle = ""
     uid: str | None = Field(default=None, max_length=500)
     source: str = "manual"
     all_day: bool = False

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from focusplan.cli.errors import run_reporting_errors
+from focusplan.cli.errors import ReportingGroup, run_reporting_errors
 from focusplan.cli.params import (
     CLEARABLE_WHEN,
     CLEARED,
@@ -58,7 +58,11 @@ def _source(ctx: click.Context) -> DataSource:
     return source
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ReportingGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     metavar="PATH_OR_URL",
@@ -235,13 +239,13 @@ def _given(ctx: click.Context, name: str) -> bool:
 
 
 def _print_task(task: Any, as_json: bool) -> None:
-    from focusplan.cli.render import echo_json
+    from focusplan.cli.render import echo_json, echo_text
     from focusplan.exchange.json_backup import task_to_json
 
     if as_json:
         echo_json(task_to_json(task))
     else:
-        click.echo(f"{task.id} {task.status}: {task.title}")
+        echo_text(f"{task.id} {task.status}: {task.title}")
 
 
 @cli.command()
@@ -504,9 +508,11 @@ def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: boo
 
         echo_json(summary.model_dump(mode="json"))
     else:
-        click.echo(summary.line())
+        from focusplan.cli.render import echo_text
+
+        echo_text(summary.line())
         for note in summary.notes:
-            click.echo(f"note: {note}")
+            echo_text(f"note: {note}")
 
 
 @cli.command()
@@ -616,9 +622,10 @@ def review(
 
         echo_json(review_json(report))
     else:
+        from focusplan.cli.render import echo_text
         from focusplan.cli.review_render import review_text
 
-        click.echo(review_text(report))
+        echo_text(review_text(report))
 
 
 # --- demo ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import click
 
 from focusplan.domain import DayPlan, EnergyLog, RankedTask, Ranking, Task, WeightsVersion
-from focusplan.text import clean_line
+from focusplan.text import clean_line, terminal_text
 from focusplan.timeparse import format_duration
 
 # Reasons shown under each task by `rank --explain`.
@@ -52,8 +53,20 @@ def energy_json(log: EnergyLog) -> dict[str, Any]:
     return {"id": log.id, "at": iso(log.at), "level": log.level, "note": log.note}
 
 
+# JSON escapes C0 controls itself (ESC is written \u001b); DEL and the C1 range
+# (0x9b is CSI to many terminals) it passes through raw, so they are escaped here.
+_UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def echo_json(value: object) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    click.echo(_UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def echo_text(text: str) -> None:
+    """Print text for a person: whatever it holds, nothing in it drives the terminal
+    (a title stored by an older version may still hold escape sequences)."""
+    click.echo(terminal_text(text))
 
 
 def _width() -> int:
@@ -96,29 +109,29 @@ def print_ranking(ranking: Ranking, explain: bool = False) -> None:
     shown, eligible = len(ranking.items), ranking.eligible
     count = f"{shown} of {eligible}" if eligible is not None and eligible > shown else f"{shown}"
     plural = "s" if (eligible if eligible is not None else shown) != 1 else ""
-    click.echo(
+    echo_text(
         f"{ranking.at:%a %d %b %H:%M} · energy {energy.level:.1f} ({energy.source})"
         f" · {count} task{plural}"
     )
     if not ranking.items:
-        click.echo("nothing to do right now")
+        echo_text("nothing to do right now")
         return
     best = ranking.items[0].score
     if explain:
         title_width = max(16, _width() - 37)
         for item in ranking.items:
-            click.echo(
+            echo_text(
                 f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
                 f"{score_bar(item.score, best):<12} {item.score:6.1%}"
             )
             for reason in item.why[:EXPLAIN_REASONS]:
-                click.echo(f"       {reason.amount:+6.2f}  {reason.text}")
-        click.echo("amounts: how much each reason moves the task's score against the average task")
+                echo_text(f"       {reason.amount:+6.2f}  {reason.text}")
+        echo_text("amounts: how much each reason moves the task's score against the average task")
         return
     # The id is what `done`, `edit` and `focus start` take.
     title_width = max(16, _width() - 69)
     for item in ranking.items:
-        click.echo(
+        echo_text(
             f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
             f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item, ranking.baseline)}"
         )
@@ -126,10 +139,10 @@ def print_ranking(ranking: Ranking, explain: bool = False) -> None:
 
 def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
     if not tasks:
-        click.echo("no tasks")
+        echo_text("no tasks")
         return
     title_width = max(16, _width() - 70)
-    click.echo(
+    echo_text(
         f"{'id':>5}  {'title':<{title_width}}  {'imp':>3}  {'demand':<6}  {'est':>6}  "
         f"{'due':<16}  project"
     )
@@ -137,10 +150,12 @@ def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
         due = f"{task.due:%Y-%m-%d %H:%M}" if task.due else ""
         mark = {"open": " ", "done": "✓", "dropped": "✗"}[task.status]
         overdue = "!" if task.due and task.status == "open" and task.due < now else " "
+        # Each text field is cleaned itself (_cut, clean_line): a long list is not
+        # scanned twice.
         click.echo(
             f"{task.id:>5}{mark} {_cut(_titled(task), title_width):<{title_width}}  "
             f"{task.importance:>3}  {task.demand:<6}  {format_duration(task.estimate_minutes):>6}  "
-            f"{due:<16}{overdue} {task.project or ''}"
+            f"{due:<16}{overdue} {clean_line(task.project or '')}"
         )
 
 
@@ -152,34 +167,34 @@ def _titled(task: Task) -> str:
 def print_weights(version: WeightsVersion) -> None:
     from focusplan.attention.explanation import weight_label
 
-    click.echo(f"weights version {version.version} ({version.reason or 'no reason given'})")
+    echo_text(f"weights version {version.version} ({version.reason or 'no reason given'})")
     width = max(len(name) for name in version.params) if version.params else 10
     for name, value in sorted(version.params.items()):
         # The name is what scripts and `review --json` use; the label is what it means.
-        click.echo(f"  {name:<{width}}  {value:+8.4f}  {weight_label(name)}")
+        echo_text(f"  {name:<{width}}  {value:+8.4f}  {weight_label(name)}")
 
 
 def print_history(history: Iterable[WeightsVersion]) -> None:
     for version in history:
         mark = "*" if version.active else " "
-        click.echo(
+        echo_text(
             f"{mark} v{version.version:<4} {version.created_at:%Y-%m-%d %H:%M}  {version.reason}"
         )
 
 
 def print_plan(plan: DayPlan) -> None:
-    click.echo(f"plan for {plan.date:%A %d %B %Y}")
+    echo_text(f"plan for {plan.date:%A %d %B %Y}")
     if not plan.blocks:
-        click.echo("  no blocks")
+        echo_text("  no blocks")
     for block in plan.blocks:
         span = f"{block.start:%H:%M}–{block.end:%H:%M}"
         if block.kind == "focus":
             energy = f"  energy {block.energy:.1f}" if block.energy is not None else ""
             why = f"  · {block.reason}" if block.reason else ""
-            click.echo(f"  {span}  ■ {block.title}{energy}{why}")
+            echo_text(f"  {span}  ■ {block.title}{energy}{why}")
         elif block.kind == "event":
-            click.echo(f"  {span}  ▣ {block.title or 'event'}")
+            echo_text(f"  {span}  ▣ {block.title or 'event'}")
         else:
-            click.echo(f"  {span}  · {block.title or 'break'}")
+            echo_text(f"  {span}  · {block.title or 'break'}")
     for note in plan.notes:
-        click.echo(f"  note: {note}")
+        echo_text(f"  note: {note}")

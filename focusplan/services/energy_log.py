@@ -15,7 +15,9 @@ def log_energy(
     draft = EnergyLogDraft(at=at, level=level, note=note, source="manual")
     with source.unit_of_work() as uow:
         log = uow.energy.add(draft)
-    return log, UndoStep(description=f"energy {level} at {at:%H:%M}", delete_energy_id=log.id)
+    return log, UndoStep(
+        description=f"energy {level} at {at:%H:%M}", delete_energy_id=log.id, expect_energy=log
+    )
 
 
 def energy_logs(

@@ -49,6 +49,7 @@ def start_focus(source: DataSource, task_id: int, at: dt.datetime) -> FocusStart
         description=f"focus on '{task.title}'",
         delete_session_id=session.id,
         delete_choice=(task_id, at.isoformat()) if choice else None,
+        expect_session=session,
     )
     return FocusStart(session=session, task=task, undo=step)
 

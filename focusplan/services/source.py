@@ -60,8 +60,8 @@ class DataSource:
 
     def _fast_snapshot(self, sessions_since: dt.datetime | None = None) -> Snapshot | None:
         """The stdlib read of a current SQLite file, or None when the full store is needed."""
-        if self.path is None or not self.path.exists():
-            return None
+        if self.path is None or not self.path.is_file():
+            return None  # the full store creates it, or says why it cannot be a database
         from focusplan.store.snapshot import SchemaBehind, read_snapshot
 
         try:

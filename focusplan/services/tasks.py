@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from focusplan.domain import Choice, ChoiceKind, DomainModel, FocusSession, NewTask, Task, TaskPatch
 from focusplan.services.errors import InvalidInput
 from focusplan.services.source import DataSource
-from focusplan.services.undo import UndoStep
+from focusplan.services.undo import UndoStep, require_unchanged
 
 if TYPE_CHECKING:
     from focusplan.store import UnitOfWork
@@ -28,7 +28,9 @@ class Completion(DomainModel):
 def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
     with source.unit_of_work() as uow:
         created = uow.tasks.add(_starting_series(task))
-    return created, UndoStep(description=f"add '{created.title}'", delete_task_id=created.id)
+    return created, UndoStep(
+        description=f"add '{created.title}'", delete_task_id=created.id, expect_task=created
+    )
 
 
 def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task, UndoStep]:
@@ -36,7 +38,9 @@ def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task,
         before = uow.tasks.get(task_id)
         after = uow.tasks.update(task_id, patch)
         after = _series_after_edit(uow, before, after)
-    return after, UndoStep(description=f"edit '{before.title}'", restore_task=before)
+    return after, UndoStep(
+        description=f"edit '{before.title}'", restore_task=before, expect_task=after
+    )
 
 
 def complete_task(
@@ -90,6 +94,9 @@ def complete_in(
         resume_session=running if stopped is not None else None,
         delete_choice=(task_id, choice.at.isoformat()) if choice is not None else None,
         delete_task_id=following.id if following is not None else None,
+        expect_task=done,
+        expect_next=following,
+        expect_session=stopped,
     )
     return Completion(task=done, stopped_session=stopped, undo=step, next_instance=following)
 
@@ -105,6 +112,8 @@ def drop_task(source: DataSource, task_id: int, at: dt.datetime) -> tuple[Task, 
         description=f"drop '{before.title}'",
         restore_task=before,
         delete_task_id=following.id if following is not None else None,
+        expect_task=dropped,
+        expect_next=following,
     )
 
 
@@ -115,7 +124,9 @@ def reopen_task(source: DataSource, task_id: int) -> tuple[Task, UndoStep]:
             raise InvalidInput(f"task {task_id} is already open")
         _refuse_second_open_instance(uow, before)
         reopened = uow.tasks.reopen(task_id)
-    return reopened, UndoStep(description=f"reopen '{before.title}'", restore_task=before)
+    return reopened, UndoStep(
+        description=f"reopen '{before.title}'", restore_task=before, expect_task=reopened
+    )
 
 
 def list_tasks(source: DataSource, statuses: Collection[str] | None = ("open",)) -> list[Task]:
@@ -130,8 +141,12 @@ def get_task(source: DataSource, task_id: int) -> Task:
 
 
 def undo(source: DataSource, step: UndoStep) -> None:
-    """Reverse one action, in one transaction."""
+    """Reverse one action, in one transaction, if nothing it reverses changed since.
+
+    UndoConflict (invalid input: exit 2, nothing written) says what changed instead.
+    """
     with source.unit_of_work() as uow:
+        require_unchanged(uow, step)
         if step.delete_choice is not None:
             task_id, at = step.delete_choice
             uow.choices.delete(task_id, dt.datetime.fromisoformat(at))

@@ -41,7 +41,9 @@ def rollback_weights(source: DataSource, version: int) -> tuple[WeightsVersion, 
         before = uow.weights.active()
         active = uow.weights.activate(version)
     return active, UndoStep(
-        description=f"roll back to weights v{active.version}", activate_weights=before.version
+        description=f"roll back to weights v{active.version}",
+        activate_weights=before.version,
+        expect_weights=active.version,
     )
 
 
@@ -52,7 +54,9 @@ def accept_suggestion(
     with source.unit_of_work() as uow:
         stored = accept_in(uow, suggestion, based_on=based_on, at=at)
     return stored, UndoStep(
-        description=f"accept weights v{stored.version}", activate_weights=based_on
+        description=f"accept weights v{stored.version}",
+        activate_weights=based_on,
+        expect_weights=stored.version,
     )
 
 

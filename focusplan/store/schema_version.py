@@ -9,13 +9,14 @@ ship with the package, the database's revision from its `alembic_version` row.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from focusplan.store.errors import StoreError
+from focusplan.store.errors import BadLocation, StoreError, damaged, error_from_sqlite
 
 _REVISION_LINE = re.compile(r"""^revision\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN_REVISION_LINE = re.compile(
@@ -86,7 +87,7 @@ def known_revisions() -> RevisionChain:
 
 
 def not_a_database(path: Path) -> StoreError:
-    return StoreError(f"{path} is not a focusplan database")
+    return BadLocation(f"{path} is not a focusplan database")
 
 
 def store_error_from(error: sqlite3.Error, path: Path) -> StoreError:
@@ -97,9 +98,7 @@ def store_error_from(error: sqlite3.Error, path: Path) -> StoreError:
     including those of SQLite connections still open, which lets other processes
     checkpoint under their feet.)
     """
-    if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
-        return not_a_database(path)
-    return StoreError(f"cannot read {path}: {error}")
+    return error_from_sqlite(error, path, verb="read")
 
 
 def read_revision(connection: sqlite3.Connection, path: Path) -> tuple[str | None, bool]:
@@ -122,11 +121,32 @@ def read_revision(connection: sqlite3.Connection, path: Path) -> tuple[str | Non
     except sqlite3.DatabaseError as exc:
         raise store_error_from(exc, path) from exc
     if len(rows) > 1:
-        raise StoreError(f"{path} has {len(rows)} schema revisions recorded; expected one")
+        raise damaged(path, f"{len(rows)} schema revisions recorded; expected one")
     has_tables = len(tables) > 1
     return (str(rows[0][0]) if rows else None), has_tables
 
 
 def read_only_uri(path: Path) -> str:
+    """A URI that opens `path` for reading only, leaving no side file we could not remove.
+
+    A WAL reader creates the -shm (and -wal) files with the database file's mode. Read
+    while the file is 0400, they would stay 0400 after the person gives the write
+    access back, and every write would then fail. A file we cannot write, with no WAL
+    content pending, is opened `immutable` instead: SQLite then creates no side file.
+    """
     # as_uri() percent-encodes the path, so '?', '#' and '%' in folder names stay part of it.
-    return f"{path.resolve().as_uri()}?mode=ro"
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if _cannot_write(path) and not _pending_wal(path):
+        uri += "&immutable=1"
+    return uri
+
+
+def _cannot_write(path: Path) -> bool:
+    return path.exists() and not os.access(path, os.W_OK)
+
+
+def _pending_wal(path: Path) -> bool:
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False

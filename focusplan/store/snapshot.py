@@ -31,6 +31,17 @@ from focusplan.store.schema_version import (
     store_error_from,
 )
 from focusplan.store.timestamps import from_db_time, to_db_time
+from focusplan.text import clean_line, clean_notes
+
+
+def _line(text: str) -> str:
+    # Text this version stored is clean already; only an older version's needs the work.
+    return text if text.isprintable() else clean_line(text)
+
+
+def _notes(text: str) -> str:
+    return text if not text or text.isprintable() else clean_notes(text)
+
 
 __all__ = ["SchemaBehind", "Snapshot", "read_snapshot"]
 
@@ -116,7 +127,9 @@ def _read(
 
     tags: defaultdict[int, list[str]] = defaultdict(list)
     for row in rows("SELECT task_id, tag FROM task_tags ORDER BY task_id, position"):
-        tags[row["task_id"]].append(row["tag"])
+        tag = _line(row["tag"])
+        if tag:
+            tags[row["task_id"]].append(tag)
     deps: defaultdict[int, list[int]] = defaultdict(list)
     for row in rows(
         "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position"
@@ -127,14 +140,16 @@ def _read(
         _trusted(
             Task,
             {
-                "title": row["title"],
-                "notes": row["notes"],
+                # Text stored by versions that kept terminal escapes reads back as
+                # the domain models would validate it (what the repositories return).
+                "title": _line(row["title"]),
+                "notes": _notes(row["notes"]),
                 "importance": row["importance"],
                 "demand": row["demand"],
                 "estimate_minutes": row["estimate_minutes"],
                 "due": maybe(row["due"]),
                 "not_before": maybe(row["not_before"]),
-                "project": row["project"],
+                "project": _line(row["project"]) or None if row["project"] else None,
                 "tags": tuple(tags.get(row["id"], ())),
                 "window": row["time_window"],
                 "depends_on": tuple(deps.get(row["id"], ())),
@@ -167,7 +182,7 @@ def _read(
             {
                 "at": when(row["at"]),
                 "level": row["level"],
-                "note": row["note"],
+                "note": _notes(row["note"]),
                 "source": row["source"],
                 "id": row["id"],
             },
@@ -213,7 +228,7 @@ def _read(
             {
                 "start": when(row["start_at"]),
                 "end": when(row["end_at"]),
-                "title": row["title"],
+                "title": _line(row["title"]),
                 "uid": row["uid"],
                 "source": row["source"],
                 "all_day": bool(row["all_day"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -9,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from focusplan.store.errors import ReadOnly, StoreError
+from focusplan.store.errors import ReadOnly, Refused, StoreError, error_from_sqlite
 from focusplan.store.repositories import (
     ChoiceRepository,
     DayContextRepository,
@@ -42,10 +43,14 @@ class UnitOfWork:
     choices: ChoiceRepository
     plans: PlanRepository
 
-    def __init__(self, sessions: sessionmaker[Session], *, read_only: bool = False) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, read_only: bool = False, path: Path | None = None
+    ) -> None:
         self._sessions = sessions
         self._session: Session | None = None
         self.read_only = read_only
+        # The SQLite file, so that an error can name it and say how to recover it.
+        self._path = path
 
     def __enter__(self) -> Self:
         if self._session is not None:
@@ -80,12 +85,18 @@ class UnitOfWork:
                 session.rollback()
         except DBAPIError as error:
             session.rollback()
-            raise _one_line(error) from error
+            raise self._one_line(error) from error
         finally:
             session.close()
         if isinstance(exc, DBAPIError):
             # A constraint or lock error surfaced mid-action: one line for the person, not SQL.
-            raise _one_line(exc) from exc
+            raise self._one_line(exc) from exc
+
+    def _one_line(self, error: DBAPIError) -> StoreError:
+        if isinstance(error, IntegrityError):  # any backend: the change broke a rule
+            return Refused(f"the database refused the change: {error.orig}")
+        verb = "read" if self.read_only else "write"
+        return error_from_sqlite(error.orig, self._path, verb=verb)
 
     def flush(self) -> None:
         """Send pending writes now (ids, constraint errors) without ending the transaction."""
@@ -106,9 +117,3 @@ def _refuse_writes(session: Session) -> None:
     def _no_statement(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             raise ReadOnly()
-
-
-def _one_line(error: DBAPIError) -> StoreError:
-    if isinstance(error, IntegrityError):
-        return StoreError(f"the database refused the change: {error.orig}")
-    return StoreError(f"the database could not do it: {error.orig}")

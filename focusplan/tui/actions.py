@@ -146,7 +146,10 @@ def describe_error(exc: BaseException) -> str:
 
     if type(exc).__name__ == "ValidationError" and isinstance(exc, Exception):
         return validation_message(exc)
-    text = " ".join(str(exc).split())
+    from focusplan.text import clean_line
+
+    # Messages quote titles and file content: nothing in them may drive the terminal.
+    text = clean_line(str(exc))
     if isinstance(exc, KeyError) and text.startswith("'"):
         text = text.strip("'")
     return text or type(exc).__name__

@@ -257,7 +257,8 @@ def test_an_export_that_fails_halfway_leaves_the_previous_file_whole(
         preexec_fn=full_disk,
         check=False,
     )
-    assert done.returncode == 2, f"{done.stderr} ({backup.stat().st_size} bytes on disk)"
+    # A full disk is the environment failing, not invalid input (CLI.md): exit 1.
+    assert done.returncode == 1, f"{done.stderr} ({backup.stat().st_size} bytes on disk)"
     assert done.stderr.startswith("error: ")
     assert len(done.stderr.splitlines()) == 1
     assert backup.read_bytes() == last_week, "the previous backup was destroyed"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from focusplan.domain import NewTask
+from focusplan.domain import NewTask, TaskPatch
 from focusplan.services.errors import InvalidInput
 from focusplan.services.focus import start_focus, stop_focus
 from focusplan.services.source import DataSource
@@ -22,6 +22,7 @@ from focusplan.services.tasks import (
     reopen_task,
     undo,
 )
+from focusplan.services.undo import UndoConflict
 from focusplan.store import open_database
 from focusplan.store.snapshot import read_snapshot
 from tests.integration.cli_runner import Focusplan
@@ -200,6 +201,18 @@ def test_undo_of_a_completion_removes_the_instance_it_created(source: DataSource
     undo(source, completion.undo)
     (only,) = list_tasks(source, None)
     assert (only.id, only.status, only.due) == (first, "open", MONDAY)
+
+
+def test_undo_keeps_a_next_instance_edited_since(source: DataSource) -> None:
+    # Undo deletes the instance the completion made; an edit made to it since must not vanish.
+    first = weekly(source)
+    completion = complete_task(source, first, MONDAY + dt.timedelta(hours=1))
+    assert completion.next_instance is not None
+    edit_task(source, completion.next_instance.id, TaskPatch(importance=5))
+    with pytest.raises(UndoConflict, match="nothing undone"):
+        undo(source, completion.undo)
+    statuses = sorted((t.id, t.status, t.importance) for t in list_tasks(source, None))
+    assert statuses == [(first, "done", 3), (completion.next_instance.id, "open", 5)]
 
 
 def test_undo_of_a_drop_removes_the_instance_it_created(source: DataSource) -> None:
