@@ -68,7 +68,11 @@ class _Clock:
     zone: dt.tzinfo
 
     def at(self, minute: int) -> dt.datetime:
-        return (self.base + dt.timedelta(minutes=minute)).astimezone(self.zone)
+        """Local time, with the offset of that instant as a fixed zone: Python compares
+        two times of one zone by their wall clocks, which in the hour repeated when the
+        clocks go back puts 02:10 (the second time) before 02:50; across zones it
+        compares instants."""
+        return _local(self.base + dt.timedelta(minutes=minute), self.zone)
 
     def offset(self, when: dt.datetime) -> float:
         return (when.astimezone(_UTC) - self.base).total_seconds() / 60
@@ -134,14 +138,19 @@ class DayBuilder:
         kept: Sequence[PlanBlock],
         sleep_hours: float | None,
     ) -> DayBuilder:
-        window_start, window_end = working.window(day, zone)
-        clk = _Clock(base=window_start.astimezone(_UTC), zone=zone)
+        # Instants in UTC from here on (see `_Clock.at`): comparisons of two times of one
+        # zone would go by the wall clock.
+        window_start, window_end = (t.astimezone(_UTC) for t in working.window(day, zone))
+        if now is not None:
+            now = now.astimezone(_UTC)
+        clk = _Clock(base=window_start, zone=zone)
         day_end = clk.floor(window_end)
         cut = window_start if now is None or now < window_start else now
         step = working.step_minutes
         plan_start = min(day_end, math.ceil(clk.offset(cut) / step) * step)
 
-        history = _history(kept, now, day_start=dt.datetime.combine(day, dt.time(), tzinfo=zone))
+        day_start = dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(_UTC)
+        history = _history(kept, now, day_start=day_start, zone=zone)
         timed = [e for e in events if not e.all_day and e.end > e.start]
         meetings = _merge([(clk.floor(e.start), clk.ceil(e.end)) for e in timed])
         in_window = [
@@ -162,7 +171,7 @@ class DayBuilder:
                     continue
                 lunch.append((start, end))
                 # A lunch already under way goes on from `now` (not from the grid).
-                first = max(clk.at(start), cut.astimezone(zone))
+                first = _local(max(clk.at(start), cut), zone)
                 fixed_blocks.append(
                     PlanBlock(start=first, end=clk.at(end), kind="break", title="Lunch")
                 )
@@ -762,6 +771,13 @@ def _energy_by_minute(
     return levels
 
 
+def _local(when: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """`when` in `zone`, with that instant's offset as a fixed zone (see `_Clock.at`)."""
+    local = when.astimezone(zone)
+    offset = local.utcoffset()
+    return local if offset is None else local.replace(tzinfo=dt.timezone(offset))
+
+
 def _hhmm(when: dt.datetime, zone: dt.tzinfo) -> str:
     return when.astimezone(zone).strftime("%H:%M")
 
@@ -786,11 +802,11 @@ def _next_working_start(working: WorkingDay, day: dt.date, zone: dt.tzinfo) -> d
 
 
 def _order(block: PlanBlock) -> tuple[dt.datetime, dt.datetime]:
-    return (block.start, block.end)
+    return (block.start.astimezone(_UTC), block.end.astimezone(_UTC))
 
 
 def _history(
-    kept: Sequence[PlanBlock], now: dt.datetime | None, day_start: dt.datetime
+    kept: Sequence[PlanBlock], now: dt.datetime | None, day_start: dt.datetime, zone: dt.tzinfo
 ) -> list[PlanBlock]:
     """The blocks of the earlier plan that already happened, a running one cut at `now`."""
     if now is None:
@@ -799,7 +815,8 @@ def _history(
     for block in kept:
         if block.start >= now or block.end <= day_start:
             continue
-        past.append(block if block.end <= now else block.model_copy(update={"end": now}))
+        cut = block.model_copy(update={"end": _local(now, zone)})
+        past.append(block if block.end <= now else cut)
     return past
 
 
@@ -822,8 +839,8 @@ def _event_blocks(
             spans.append((first, last, [title]))
     return [
         PlanBlock(
-            start=first.astimezone(zone),
-            end=last.astimezone(zone),
+            start=_local(first, zone),
+            end=_local(last, zone),
             kind="event",
             title=" / ".join(titles),
         )
