@@ -309,12 +309,11 @@ class DayBuilder:
         position = {int(task_id): pos for pos, task_id in enumerate(result.ids)}
         self.last_ranking = ids
         choice = self._decide(ids, slot, end)
+        if self.due:
+            choice = self._respect_due_times(choice, ids, slot, end)
         if choice is None:
             return None
         choice.position = position[choice.task_id]
-        if self.due:
-            choice = self._respect_due_times(choice, ids, slot, end)
-            choice.position = position[choice.task_id]
         if result.contributions is not None:
             choice.contributions = {
                 name: float(values[choice.position])
@@ -355,8 +354,8 @@ class DayBuilder:
             minutes = self._block_minutes(left, gap)
             if minutes is None:
                 continue
-            piece = min(max(left, self.working.min_block_minutes), self.working.max_block_minutes)
-            if gap >= piece:
+            piece = self._block_minutes(left, self.working.max_block_minutes)
+            if piece is not None and gap >= piece:
                 return _Choice(task_id, minutes, position=-1, why=why)
             if fallback is None:
                 fallback = _Choice(task_id, minutes, position=-1, why=why)
@@ -435,7 +434,7 @@ class DayBuilder:
             return None
         need = sum(self.remaining[t] for t in high)
         # The breaks between those blocks take free minutes too.
-        need += self.working.break_minutes * (math.ceil(need / self.working.max_block_minutes) - 1)
+        need += self.working.break_minutes * (math.ceil(need / self.working.block_minutes) - 1)
         minutes_left = [
             minute for start, end in self.free for minute in range(max(start, slot), end)
         ]
@@ -494,7 +493,9 @@ class DayBuilder:
             self.titles[task_id] = task.title
             del self.world[task_id]
         next_slot = self._break_end(block_end, end)
-        if next_slot > block_end:
+        # A break is the rest between two blocks; one that runs into lunch, a meeting or
+        # the end of the day is no break (lunch is the rest): that time stays free.
+        if block_end < next_slot < end:
             self.blocks.append(
                 PlanBlock(
                     start=self.clock.at(block_end),
@@ -507,19 +508,29 @@ class DayBuilder:
 
     # ------------------------------------------------------------------ sizes and breaks
 
-    def _block_minutes(self, left: int, gap: int) -> int | None:
-        """The next block for a task with `left` minutes in a `gap`, or None if it cannot go."""
-        min_block = self.working.min_block_minutes
-        minutes = min(max(left, min_block), self.working.max_block_minutes, gap)
-        if minutes < min_block:
-            return None
-        rest = left - minutes
-        if 0 < rest < min_block:
-            # Leave a remainder worth a block of its own rather than a sliver.
-            minutes = left - min_block
-            if minutes < min_block:
-                return None
-        return minutes
+    def _block_minutes(self, left: int, gap: int, urgent: bool = False) -> int | None:
+        """The next block for a task with `left` minutes in a `gap`, or None if it cannot go.
+
+        A block is a focus length (`block_minutes`), or less to finish the task. It runs
+        longer, up to `max_block_minutes`, to finish a task that would otherwise leave a
+        tail shorter than `tail_minutes`; when it cannot, it stops early enough to leave a
+        tail worth a block. A piece that does not finish the task is itself at least
+        `tail_minutes`: a long task resumed for a quarter of an hour is not worth it.
+        Unless `urgent`: to finish before its due time, any piece of a minimum block goes.
+        """
+        working = self.working
+        focus = working.block_minutes
+        tail = working.min_block_minutes if urgent else working.tail_minutes
+        whole = max(left, working.min_block_minutes)
+        if left <= focus or (left < focus + tail and left <= working.max_block_minutes):
+            return whole if whole <= gap else self._piece(left, min(gap, focus), tail)
+        return self._piece(left, min(gap, focus), tail)
+
+    @staticmethod
+    def _piece(left: int, room: int, tail: int) -> int | None:
+        """A part of a task that does not finish it: at most `room`, leaving at least `tail`."""
+        minutes = min(room, left - tail)
+        return minutes if minutes >= tail else None
 
     def _break_end(self, focus_end: int, end: int) -> int:
         low = self._energy(focus_end) < self.working.low_energy_below
@@ -546,7 +557,7 @@ class DayBuilder:
     def _urgent_pick(self, lefts: Mapping[int, int], slot: int, end: int) -> _Choice | None:
         """The earliest-due task whose next block fits the stretch from `slot` to `end`."""
         for task_id in sorted(lefts, key=self._due_order):
-            minutes = self._block_minutes(lefts[task_id], end - slot)
+            minutes = self._block_minutes(lefts[task_id], end - slot, urgent=True)
             if minutes is not None:
                 return _Choice(task_id, minutes, position=-1, urgent=True)
         return None
@@ -582,9 +593,10 @@ class DayBuilder:
         return not left
 
     def _respect_due_times(
-        self, choice: _Choice, ids: Sequence[int], slot: int, end: int
-    ) -> _Choice:
-        """The ranking's choice, unless taking it now would make a due-today task miss."""
+        self, choice: _Choice | None, ids: Sequence[int], slot: int, end: int
+    ) -> _Choice | None:
+        """The ranking's choice, unless taking it now would make a due-today task miss
+        (or, when nothing else goes here, the earliest-due task that fits)."""
         position = {task_id: pos for pos, task_id in enumerate(ids) if task_id in self.due}
         urgent = {
             task_id: self.remaining[task_id]
@@ -604,16 +616,15 @@ class DayBuilder:
                 del urgent[lowest]
         if not urgent:
             return choice
+        if choice is None:
+            return self._urgent_pick(urgent, slot, end)
         after = dict(urgent)
         if choice.task_id in after:
             after[choice.task_id] -= choice.minutes
         if self._due_times_hold(after, self._break_end(slot + choice.minutes, end)):
             return choice
         pick = self._urgent_pick(urgent, slot, end)
-        if pick is None:
-            return choice
-        pick.position = position[pick.task_id]
-        return pick
+        return choice if pick is None else pick
 
     # ------------------------------------------------------------------ words
 
