@@ -82,7 +82,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
-from focusplan.planner.day_builder import DayBuilder
 from focusplan.planner.working_day import WEEKDAY_NAMES, WorkingDay
 
 __all__ = ["WorkingDay", "plan_day", "tasks_after"]
@@ -109,6 +108,10 @@ def plan_day(
     from `DayContext`) lowers the predicted energy after a short night. Pure: same
     inputs, same plan. Raises `ValueError` for invalid weights.
     """
+    # Here, not at the top: the builder brings numpy and the ranking, which serving a
+    # stored plan (or reading a WorkingDay) does not need.
+    from focusplan.planner.day_builder import DayBuilder
+
     zone = working.tzinfo()
     created = now.astimezone(zone) if now is not None else None
     if not working.works_on(day):
