@@ -4,6 +4,7 @@ best hours for demanding work, quick overdue tasks first, due times), breaks, no
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ _IMPORTANT: Final[int] = 4
 _MINOR: Final[int] = 2
 # Energies this close count as equal when deciding whether a minute is among the best.
 _ENERGY_TIE: Final[float] = 1e-6
+# Above this many open tasks, later rankings of the day see only what can matter (`_narrow`).
+_NARROW_ABOVE: Final[int] = 1_000
+_NARROW_KEEP: Final[int] = 300
 
 # --------------------------------------------------------------------------- internals
 
@@ -121,6 +125,8 @@ class DayBuilder:
     given_up: set[int] = field(default_factory=set)
     last_ranking: list[int] = field(default_factory=list)
     overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
+    set_aside: dict[int, Task] = field(default_factory=dict)  # see `_narrow`
+    narrowed: bool = False
     # "today" in the plan's words, or "on Tuesday" for a day planned ahead of time.
     day_word: str = "today"
 
@@ -307,6 +313,9 @@ class DayBuilder:
         )
         ids = [int(task_id) for task_id in result.ids if int(task_id) in self.remaining]
         position = {int(task_id): pos for pos, task_id in enumerate(result.ids)}
+        if not self.narrowed and len(self.world) > _NARROW_ABOVE:
+            self._narrow(ids)
+            ids = [task_id for task_id in ids if task_id in self.remaining]
         self.last_ranking = ids
         choice = self._decide(ids, slot, end)
         if self.due:
@@ -320,6 +329,39 @@ class DayBuilder:
                 for name, values in result.contributions.items()
             }
         return choice
+
+    def _narrow(self, ranked: Sequence[int]) -> None:
+        """After the day's first ranking of a very long list, rank only what can matter.
+
+        A day holds a few dozen blocks; of ten thousand open tasks, the ones the first
+        ranking put below the first `_NARROW_KEEP` cannot reach them, yet every later
+        ranking would pay for all of them. Kept: the best-ranked, every task due by
+        today's last chance, in progress, or still to open today; then what those wait
+        for (an absent dependency would block nothing) and what waits for them (what a
+        task unblocks still counts). The rest are set aside, for the notes only.
+        """
+        self.narrowed = True
+        start = self.clock.at(self.plan_start)
+        keep = set(ranked[:_NARROW_KEEP]) | set(self.due) | self.in_progress
+        keep.update(
+            task_id
+            for task_id, task in self.world.items()
+            if task.created_at > start or (task.not_before or start) > start
+        )
+        children: dict[int, list[int]] = {}
+        for task_id, task in self.world.items():
+            for dep in task.depends_on:
+                children.setdefault(dep, []).append(task_id)
+        for step in (lambda t: self.world[t].depends_on, lambda t: children.get(t, ())):
+            stack = list(keep)
+            while stack:
+                for other in step(stack.pop()):
+                    if other in self.world and other not in keep:
+                        keep.add(other)
+                        stack.append(other)
+        for task_id in [t for t in self.world if t not in keep]:
+            self.set_aside[task_id] = self.world.pop(task_id)
+            self.remaining.pop(task_id, None)
 
     def _decide(self, ranked: Sequence[int], slot: int, end: int) -> _Choice | None:
         """The ranking's order, adjusted by what only the whole day shows.
@@ -572,23 +614,36 @@ class DayBuilder:
         fails after its own choice, a due time that holds at one slot keeps holding.
         """
         left = {task_id: minutes for task_id, minutes in lefts.items() if minutes > 0}
+        # Earliest due first, sorted once: a sort per step made this cubic in the number
+        # of tasks due today (hundreds, in a ten-thousand-task backlog).
+        order = sorted(left, key=self._due_order)
+        head = 0  # order[head] is the earliest-due task still left
         min_block = self.working.min_block_minutes
         for free_start, free_end in self.free:
             if not left:
                 break
             slot = max(free_start, start)
             while left and free_end - slot >= min_block:
-                if min(self.due[task_id] for task_id in left) <= slot:
+                while order[head] not in left:
+                    head += 1
+                if self.due[order[head]] <= slot:
                     return False
-                pick = self._urgent_pick(left, slot, free_end)
+                pick = None
+                for task_id in order[head:]:
+                    if task_id in left:
+                        minutes = self._block_minutes(left[task_id], free_end - slot, urgent=True)
+                        if minutes is not None:
+                            pick = (task_id, minutes)
+                            break
                 if pick is None:
                     break
-                finish = slot + pick.minutes
-                left[pick.task_id] -= pick.minutes
-                if left[pick.task_id] <= 0:
-                    if finish > self.due[pick.task_id]:
+                task_id, minutes = pick
+                finish = slot + minutes
+                left[task_id] -= minutes
+                if left[task_id] <= 0:
+                    if finish > self.due[task_id]:
                         return False
-                    del left[pick.task_id]
+                    del left[task_id]
                 slot = self._break_end(finish, free_end)
         return not left
 
@@ -706,7 +761,7 @@ class DayBuilder:
         rank_of = {task_id: pos for pos, task_id in enumerate(self.last_ranking)}
         missing = [
             task
-            for task in self.world.values()
+            for task in itertools.chain(self.world.values(), self.set_aside.values())
             if task.importance >= _IMPORTANT
             and task.id not in planned
             and task.id not in self.due_exact
