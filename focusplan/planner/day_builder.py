@@ -14,7 +14,7 @@ from focusplan.attention.layer import LayerParams, params_from_named
 from focusplan.attention.ranking import RankInput, rank_tasks
 from focusplan.domain import ContextEvent, EnergyLog, PlanBlock, Task
 from focusplan.energy import EnergyModel
-from focusplan.planner.reasons import HIGH_ENERGY, QUICK_MINUTES, contribution_phrases
+from focusplan.planner.reasons import HIGH_ENERGY, QUICK_MINUTES, ranking_reasons
 from focusplan.planner.working_day import WEEKDAY_NAMES, WorkingDay
 
 _UTC = dt.UTC
@@ -94,7 +94,7 @@ class _Choice:
     minutes: int  # length of the block
     position: int  # rank position at the slot
     urgent: bool = False
-    contributions: dict[str, float] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)  # the ranking's, in its words
     why: str = ""  # the planner's own reason, when it overrode the ranking's order
 
 
@@ -323,11 +323,17 @@ class DayBuilder:
         if choice is None:
             return None
         choice.position = position[choice.task_id]
-        if result.contributions is not None:
-            choice.contributions = {
-                name: float(values[choice.position])
-                for name, values in result.contributions.items()
-            }
+        says = {"in_progress"}
+        if choice.task_id in self.due_exact:
+            says |= {"due", "quick_due"}  # the planner names the due time itself
+        choice.reasons = ranking_reasons(
+            result,
+            choice.position,
+            context,
+            self.world,
+            frozenset(self.in_progress),
+            planner_says=frozenset(says),
+        )
         return choice
 
     def _narrow(self, ranked: Sequence[int]) -> None:
@@ -393,7 +399,7 @@ class DayBuilder:
         fallback: _Choice | None = None
         for task_id in order:
             left = self.remaining[task_id]
-            minutes = self._block_minutes(left, gap)
+            minutes = self._block_minutes(left, gap, urgent=task_id in self.due)
             if minutes is None:
                 continue
             piece = self._block_minutes(left, self.working.max_block_minutes)
@@ -457,7 +463,7 @@ class DayBuilder:
             minutes = self._block_minutes(self.remaining[task_id], gap)
             if minutes is not None and minutes >= self.remaining[task_id]:
                 self.overdue_minutes += minutes
-                return _Choice(task_id, minutes, position=-1, why="overdue · quick to clear first")
+                return _Choice(task_id, minutes, position=-1, why="quick to clear first")
         return None
 
     def _by_energy(
@@ -565,7 +571,14 @@ class DayBuilder:
         tail = working.min_block_minutes if urgent else working.tail_minutes
         whole = max(left, working.min_block_minutes)
         if left <= focus or (left < focus + tail and left <= working.max_block_minutes):
-            return whole if whole <= gap else self._piece(left, min(gap, focus), tail)
+            if whole <= gap:
+                return whole
+            piece = self._piece(left, min(gap, focus), tail)
+            # What fits one block is split only for most of it (80 of 90 minutes before
+            # lunch), not into halves: a gap that holds a third of it takes other work.
+            if piece is None or (not urgent and 3 * piece < 2 * left):
+                return None
+            return piece
         return self._piece(left, min(gap, focus), tail)
 
     @staticmethod
@@ -684,8 +697,8 @@ class DayBuilder:
     # ------------------------------------------------------------------ words
 
     def _reason(self, choice: _Choice, task: Task, slot: int, energy: float, left: int) -> str:
-        """Why this block: the planner's own facts, then the ranking's top contributions,
-        each phrase true of this block (its time, its energy, what is left after it)."""
+        """Why this block: the planner's own decisions, then the ranking's top reasons at
+        the block's moment (its time, its energy), then what is left after it."""
         phrases: list[str] = []
         due_at = self.due_exact.get(choice.task_id)
         due_words = ""
@@ -697,20 +710,7 @@ class DayBuilder:
             phrases.append(f"{due_words} · placed here to finish in time")
         if choice.why:
             phrases.append(choice.why)
-        early = slot * 5 < self.day_end * 2  # the first 40% of the working window
-        phrases.extend(
-            phrase
-            for phrase in contribution_phrases(
-                choice.contributions,
-                task,
-                energy,
-                self.clock.at(slot),
-                early,
-                choice.task_id in self.in_progress,
-            )
-            # The planner says it more exactly for a task due today or tomorrow morning.
-            if not (due_at is not None and phrase in ("due today", "deadline near"))
-        )
+        phrases.extend(choice.reasons)
         if due_at is not None and not choice.urgent:
             phrases.append(due_words)
         if choice.task_id in self.in_progress and "continues" not in phrases:
@@ -751,8 +751,22 @@ class DayBuilder:
                 )
             else:
                 notes.append(f"'{title}' is due {when} but cannot fit before then")
+        notes.extend(self._unfinished_notes())
         notes.extend(self._left_out_notes())
         return notes
+
+    def _unfinished_notes(self) -> list[str]:
+        """Work started in this plan that the day cannot finish: left for another day
+        rather than squeezed into a block too short to be worth it."""
+        started = dict.fromkeys(
+            b.task_id for b in self.blocks if b.kind == "focus" and b.task_id is not None
+        )
+        return [
+            f"'{self.world[task_id].title}' goes on another day: "
+            f"{self.remaining[task_id]} min left"
+            for task_id in started
+            if task_id in self.remaining and task_id not in self.due_exact
+        ]
 
     def _left_out_notes(self) -> list[str]:
         """Important open tasks with no block today, each with the reason (at most three)."""
