@@ -31,6 +31,7 @@ _ENERGY_TIE: Final[float] = 1e-6
 # Above this many open tasks, later rankings of the day see only what can matter (`_narrow`).
 _NARROW_ABOVE: Final[int] = 1_000
 _NARROW_KEEP: Final[int] = 300
+_PRESSING: Final[dt.timedelta] = dt.timedelta(days=2)
 
 # --------------------------------------------------------------------------- internals
 
@@ -399,7 +400,7 @@ class DayBuilder:
         fallback: _Choice | None = None
         for task_id in order:
             left = self.remaining[task_id]
-            minutes = self._block_minutes(left, gap, urgent=task_id in self.due)
+            minutes = self._block_minutes(left, gap, urgent=self._pressing(task_id))
             if minutes is None:
                 continue
             piece = self._block_minutes(left, self.working.max_block_minutes)
@@ -408,6 +409,14 @@ class DayBuilder:
             if fallback is None:
                 fallback = _Choice(task_id, minutes, position=-1, why=why)
         return fallback
+
+    def _pressing(self, task_id: int) -> bool:
+        """Due today, or within the next two days: any piece worth a minimum block goes,
+        since the rules against short pieces must not cost a due time."""
+        due_at = self.world[task_id].due
+        return task_id in self.due or (
+            due_at is not None and due_at - self.clock.at(self.day_end) <= _PRESSING
+        )
 
     def _free_minutes_from(self, slot: int) -> int:
         return sum(max(0, end - max(start, slot)) for start, end in self.free if end > slot)
