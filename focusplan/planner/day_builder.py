@@ -771,8 +771,7 @@ class DayBuilder:
             b.task_id for b in self.blocks if b.kind == "focus" and b.task_id is not None
         )
         return [
-            f"'{self.world[task_id].title}' goes on another day: "
-            f"{self.remaining[task_id]} min left"
+            f"'{self.world[task_id].title}' goes on another day: {self.remaining[task_id]} min left"
             for task_id in started
             if task_id in self.remaining and task_id not in self.due_exact
         ]

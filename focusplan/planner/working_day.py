@@ -81,7 +81,9 @@ class WorkingDay(BaseModel):
         if self.focus_minutes is not None and not (
             self.min_block_minutes <= self.focus_minutes <= self.max_block_minutes
         ):
-            raise ValueError("focus_minutes must lie between min_block_minutes and max_block_minutes")
+            raise ValueError(
+                "focus_minutes must lie between min_block_minutes and max_block_minutes"
+            )
         if self.long_break_minutes < self.break_minutes:
             raise ValueError("long_break_minutes cannot be shorter than break_minutes")
         return self

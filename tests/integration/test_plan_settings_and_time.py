@@ -4,6 +4,7 @@ change, dates far ahead, and a current plan read without the write lock."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,7 +61,7 @@ def test_focus_blocks_have_breaks_between_them(
     blocks = fp.ok("plan", "--json").json()["blocks"]
     after_focus = [
         following["kind"]
-        for block, following in zip(blocks, blocks[1:], strict=False)
+        for block, following in itertools.pairwise(blocks)
         if block["kind"] == "focus"
     ]
     assert after_focus and set(after_focus) == {"break"}
@@ -104,7 +105,7 @@ def test_a_day_when_the_clocks_change_plans_in_real_time(
         (dt.datetime.fromisoformat(b["start"]), dt.datetime.fromisoformat(b["end"])) for b in blocks
     ]
     assert all(first < last for first, last in instants)
-    assert all(a[1] <= b[0] for a, b in zip(instants, instants[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(instants))
     span = (instants[-1][1] - instants[0][0]).total_seconds() / 60
     assert span <= window_minutes
     assert sum(focus_minutes({"blocks": blocks})) >= window_minutes * 0.6

@@ -292,7 +292,11 @@ def test_no_break_runs_into_the_next_event() -> None:
 
 def test_no_break_runs_into_lunch() -> None:
     # 09:00-12:25 of work would end in a 5-minute "break" before lunch.
-    tasks = [task(1, estimate_minutes=90), task(2, estimate_minutes=90), task(3, estimate_minutes=5)]
+    tasks = [
+        task(1, estimate_minutes=90),
+        task(2, estimate_minutes=90),
+        task(3, estimate_minutes=5),
+    ]
     result = plan(tasks, [event(at(9), at(10, 45))], logs=[])
     before_lunch = [b for b in result.blocks if b.end <= at(12, 30)]
     assert before_lunch[-1].kind == "focus"
