@@ -3,6 +3,7 @@
     /work/venv/bin/python bench/plan.py                   # 100, 1,000, 5,000 open tasks
     /work/venv/bin/python bench/plan.py --sizes 1000 --runs 21
     /work/venv/bin/python bench/plan.py --part cli         # `focusplan plan`, 10,000 tasks
+    /work/venv/bin/python bench/plan.py --part cli --source /tmp/before   # another checkout
 
 `planning` times the whole `plan_day` call (pure, in-process) for a Monday
 09:00-17:30 with lunch, two meetings, two weeks of energy logs and synthetic
@@ -237,39 +238,57 @@ def run_cli(args: argparse.Namespace) -> None:
     import tempfile
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import resource
+
     from compare_taskwarrior import make_tasks
 
-    executable = Path(sys.executable).with_name("focusplan")
     now = dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
     env = dict(os.environ, FOCUSPLAN_NOW=now.isoformat(), FOCUSPLAN_TZ=ZONE_NAME)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    command = [sys.executable, "-m", "focusplan"]
+    if args.source:
+        # Another checkout (say `git archive <commit>`), for a before/after on one machine.
+        env["PYTHONPATH"] = str(Path(args.source).resolve())
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
     exports = {
         "10,000 mixed": make_tasks(10_000, now.astimezone(dt.UTC)),
         "10,000 chain": _chain_export(10_000, now.astimezone(dt.UTC)),
     }
     print(f"focusplan plan, whole process, median of {args.cli_runs} runs (target 1 s)")
-    print(f"{'database':>14} {'first plan s':>13} {'stored plan s':>14}")
+    print("wall seconds, and CPU seconds of the process (on a busy machine, the fairer figure)")
+    print(f"{'database':>14} {'first plan s':>13} {'cpu':>6} {'stored plan s':>14} {'cpu':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for name, items in exports.items():
             source = Path(folder) / "tasks.json"
             source.write_text(json.dumps(items))
             imported = Path(folder) / "imported.sqlite3"
             subprocess.run(
-                [str(executable), "--db", str(imported), "import", str(source)],
+                [*command, "--db", str(imported), "import", str(source)],
                 check=True,
                 capture_output=True,
                 env=env,
             )
-            first, again = [], []
+            first: list[float] = []
+            again: list[float] = []
+            first_cpu: list[float] = []
+            again_cpu: list[float] = []
             for run in range(args.cli_runs):
                 db = Path(folder) / f"plan-{run}.sqlite3"
                 shutil.copy(imported, db)
-                argv = [str(executable), "--db", str(db), "plan"]
-                for times in (first, again):
-                    started = time.perf_counter()
+                argv = [*command, "--db", str(db), "plan"]
+                for times, cpus in ((first, first_cpu), (again, again_cpu)):
+                    started, started_cpu = time.perf_counter(), cpu()
                     subprocess.run(argv, check=True, capture_output=True, env=env)
                     times.append(time.perf_counter() - started)
-            print(f"{name:>14} {statistics.median(first):>13.2f} {statistics.median(again):>14.2f}")
+                    cpus.append(cpu() - started_cpu)
+            print(
+                f"{name:>14} {statistics.median(first):>13.2f} {statistics.median(first_cpu):>6.2f}"
+                f" {statistics.median(again):>14.2f} {statistics.median(again_cpu):>6.2f}"
+            )
 
 
 PARTS: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -286,6 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--cli-runs", type=int, default=3)
+    parser.add_argument("--source", help="run `cli` on another checkout of focusplan")
     args = parser.parse_args(argv)
     for part in args.part or ["planning", "import"]:
         PARTS[part](args)
