@@ -260,24 +260,46 @@ def _chain(days: Sequence[dt.date], today: dt.date) -> list[dt.date]:
 
 
 def _read_inputs(
-    source: DataSource, days: Sequence[dt.date], *, now: dt.datetime, zone: dt.tzinfo
+    source: DataSource,
+    days: Sequence[dt.date],
+    *,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    writing: UnitOfWork | None = None,
 ) -> _Inputs:
-    """The inputs of `days` without the write lock (and, for a current SQLite file,
-    without SQLAlchemy: the stdlib snapshots)."""
-    from focusplan.store.plan_snapshot import SchemaBehind, read_stored_days
+    """The inputs of `days`: for a current SQLite file through the stdlib snapshots (no
+    SQLAlchemy, no ORM objects for ten thousand tasks), else through a unit of work.
 
-    first = clock.start_of_day(min(days), zone) - dt.timedelta(days=1)
-    last = clock.start_of_day(max(days), zone) + dt.timedelta(days=2)
-    snap = source.snapshot(first, last)
-    stored = None
-    if source.path is not None and source.path.is_file():
-        try:
-            stored = read_stored_days(source.path, days)
-        except SchemaBehind:
-            stored = None  # snapshot() migrated it through the full store; read through it
-    if stored is None:
-        with source.read_only() as uow:
-            return _uow_inputs(uow, days, now=now, zone=zone)
+    Without `writing`, nothing takes the write lock. With it, the caller holds the write
+    lock, so the stdlib read sees exactly what that unit of work sees: nobody else can
+    commit in between.
+    """
+    if writing is not None:
+        # A unit of work begins with its first statement (BEGIN IMMEDIATE): take the
+        # write lock now, before reading beside it.
+        writing.weights.active()
+    fast = _fast_inputs(source, days, now=now)
+    if fast is not None:
+        return fast
+    if writing is not None:
+        return _uow_inputs(writing, days, now=now, zone=zone)
+    with source.read_only() as uow:
+        return _uow_inputs(uow, days, now=now, zone=zone)
+
+
+def _fast_inputs(
+    source: DataSource, days: Sequence[dt.date], *, now: dt.datetime
+) -> _Inputs | None:
+    if source.path is None or not source.path.is_file():
+        return None
+    from focusplan.store.plan_snapshot import SchemaBehind, read_stored_days
+    from focusplan.store.snapshot import read_snapshot
+
+    try:
+        snap = read_snapshot(source.path, sessions_since=now)
+        stored = read_stored_days(source.path, days)
+    except SchemaBehind:
+        return None  # migrating needs the full store
     return _Inputs(
         tasks=snap.tasks,
         energy=[log for log in snap.energy if log.at <= now],
@@ -337,7 +359,7 @@ def _plans(
         if walked is not None:
             return walked[0], inputs
     with source.unit_of_work() as uow:
-        inputs = _uow_inputs(uow, read_days, now=now, zone=zone)
+        inputs = _read_inputs(source, read_days, now=now, zone=zone, writing=uow)
         walked = _walk(inputs, days, chain, now=now, replan=replan, working=working, store=True)
         assert walked is not None  # with store=True every day gets its plan
         plans, new = walked
