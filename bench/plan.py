@@ -271,6 +271,7 @@ def run_cli(args: argparse.Namespace) -> None:
                 check=True,
                 capture_output=True,
                 env=env,
+                cwd=folder,  # `python -m` puts the working folder first on sys.path
             )
             first: list[float] = []
             again: list[float] = []
@@ -282,7 +283,7 @@ def run_cli(args: argparse.Namespace) -> None:
                 argv = [*command, "--db", str(db), "plan"]
                 for times, cpus in ((first, first_cpu), (again, again_cpu)):
                     started, started_cpu = time.perf_counter(), cpu()
-                    subprocess.run(argv, check=True, capture_output=True, env=env)
+                    subprocess.run(argv, check=True, capture_output=True, env=env, cwd=folder)
                     times.append(time.perf_counter() - started)
                     cpus.append(cpu() - started_cpu)
             print(

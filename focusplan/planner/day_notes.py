@@ -12,15 +12,25 @@ from focusplan.planner.day_state import IMPORTANT
 from focusplan.planner.window_minutes import hhmm, when_words
 
 _LEFT_OUT_NOTES: Final[int] = 3
+_DUE_NOTES: Final[int] = 8
 
 
 class DayNotes(DayDecisions):
     def _notes(self) -> list[str]:
         notes: list[str] = []
-        zone = self.clock.zone
         if self.plan_start >= self.day_end and self.cut > self.clock.at(0):
             notes.append("the working day is over; nothing left to plan")
         notes.extend(f"all day: {title}" for title in self.all_day_titles)
+        notes.extend(self._due_notes())
+        notes.extend(self._unfinished_notes())
+        notes.extend(self._left_out_notes())
+        return notes
+
+    def _due_notes(self) -> list[str]:
+        """Due times the plan cannot keep, earliest first; past `_DUE_NOTES` a count (a
+        backlog of thousands can have hundreds, and a plan is not the place for them)."""
+        notes: list[str] = []
+        zone = self.clock.zone
         for task_id, due_at in sorted(self.due_exact.items(), key=lambda item: (item[1], item[0])):
             done = self.finished_at.get(task_id)
             if done is not None and done <= self.clock.floor(due_at):
@@ -44,8 +54,10 @@ class DayNotes(DayDecisions):
                 )
             else:
                 notes.append(f"'{title}' is due {when} but cannot fit before then")
-        notes.extend(self._unfinished_notes())
-        notes.extend(self._left_out_notes())
+        if len(notes) > _DUE_NOTES:
+            more = len(notes) - _DUE_NOTES
+            tasks = f"task{'s' if more != 1 else ''}"
+            notes[_DUE_NOTES:] = [f"{more} more {tasks} due by then cannot be finished in time"]
         return notes
 
     def _unfinished_notes(self) -> list[str]:

@@ -340,3 +340,13 @@ def test_a_left_out_task_that_holds_up_a_chain_says_what_it_holds_up() -> None:
     assert note.startswith(
         "'Draft spec' (importance 4, holds up 'Build' due Fri 17:00) is not planned today: "
     )
+
+
+def test_a_backlog_of_due_tasks_is_counted_in_the_notes_not_listed() -> None:
+    dues = [
+        task(k, f"Due {k}", importance=3, estimate_minutes=60, due=at(9, 30)) for k in range(1, 31)
+    ]
+    result = plan(dues)
+    due_notes = [n for n in result.notes if "due" in n]
+    assert len(due_notes) == 9
+    assert due_notes[-1] == "22 more tasks due by then cannot be finished in time"
