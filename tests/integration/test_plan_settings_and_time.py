@@ -144,3 +144,27 @@ def test_a_current_plan_is_served_while_another_process_holds_the_write_lock(
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_the_plan_screen_loads_a_current_plan_while_another_process_writes(
+    fp: Focusplan, db_path: Path, frozen_now: dt.datetime
+) -> None:
+    from focusplan.planner import WorkingDay
+    from focusplan.services.planning import plan_view
+    from focusplan.services.source import DataSource
+
+    fp.ok("add", "Write the report", "--estimate", "2h")
+    made = fp.ok("plan", "--json").json()
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    source = DataSource(str(db_path))
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        working = WorkingDay.from_settings(load_settings())
+        view = plan_view(source, frozen_now.date(), frozen_now, working)
+        assert view.plan is not None
+        assert [b.task_id for b in view.plan.blocks] == [b["task_id"] for b in made["blocks"]]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        if "database" in vars(source):
+            source.database.close()
