@@ -2,6 +2,8 @@
 
     /work/venv/bin/python bench/plan.py                   # 100, 1,000, 5,000 open tasks
     /work/venv/bin/python bench/plan.py --sizes 1000 --runs 21
+    /work/venv/bin/python bench/plan.py --part cli         # `focusplan plan`, 10,000 tasks
+    /work/venv/bin/python bench/plan.py --part cli --source /tmp/before   # another checkout
 
 `planning` times the whole `plan_day` call (pure, in-process) for a Monday
 09:00-17:30 with lunch, two meetings, two weeks of energy logs and synthetic
@@ -198,9 +200,102 @@ def run_import(args: argparse.Namespace) -> None:
     )
 
 
+def _chain_export(count: int, now: dt.datetime) -> list[dict[str, object]]:
+    """`task import` items: `count` pending tasks, each depending on the one before."""
+    import uuid as uuidlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compare_taskwarrior import tw_time
+
+    entry = tw_time(now - dt.timedelta(days=1))
+    items: list[dict[str, object]] = []
+    for number in range(count):
+        item: dict[str, object] = {
+            "uuid": str(uuidlib.UUID(int=number + 1, version=4)),
+            "description": f"step {number + 1}",
+            "status": "pending",
+            "entry": entry,
+            "modified": entry,
+        }
+        if items:
+            item["depends"] = [items[-1]["uuid"]]
+        items.append(item)
+    return items
+
+
+def run_cli(args: argparse.Namespace) -> None:
+    """`focusplan plan` as a person runs it (whole process) on 10,000 open tasks.
+
+    Three databases: a realistic mix (`compare_taskwarrior.make_tasks`), and a
+    10,000-long dependency chain. For each, the first `plan` of the day (plans and
+    stores) and a second one (the stored plan is current: it is only read). Each run
+    starts from a copy of the freshly imported database, so every first `plan` plans.
+    """
+    import json
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import resource
+
+    from compare_taskwarrior import make_tasks
+
+    now = dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
+    env = dict(os.environ, FOCUSPLAN_NOW=now.isoformat(), FOCUSPLAN_TZ=ZONE_NAME)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    command = [sys.executable, "-m", "focusplan"]
+    if args.source:
+        # Another checkout (say `git archive <commit>`), for a before/after on one machine.
+        env["PYTHONPATH"] = str(Path(args.source).resolve())
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    exports = {
+        "10,000 mixed": make_tasks(10_000, now.astimezone(dt.UTC)),
+        "10,000 chain": _chain_export(10_000, now.astimezone(dt.UTC)),
+    }
+    print(f"focusplan plan, whole process, median of {args.cli_runs} runs (target 1 s)")
+    print("wall seconds, and CPU seconds of the process (on a busy machine, the fairer figure)")
+    print(f"{'database':>14} {'first plan s':>13} {'cpu':>6} {'stored plan s':>14} {'cpu':>6}")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, items in exports.items():
+            source = Path(folder) / "tasks.json"
+            source.write_text(json.dumps(items))
+            imported = Path(folder) / "imported.sqlite3"
+            subprocess.run(
+                [*command, "--db", str(imported), "import", str(source)],
+                check=True,
+                capture_output=True,
+                env=env,
+                cwd=folder,  # `python -m` puts the working folder first on sys.path
+            )
+            first: list[float] = []
+            again: list[float] = []
+            first_cpu: list[float] = []
+            again_cpu: list[float] = []
+            for run in range(args.cli_runs):
+                db = Path(folder) / f"plan-{run}.sqlite3"
+                shutil.copy(imported, db)
+                argv = [*command, "--db", str(db), "plan"]
+                for times, cpus in ((first, first_cpu), (again, again_cpu)):
+                    started, started_cpu = time.perf_counter(), cpu()
+                    subprocess.run(argv, check=True, capture_output=True, env=env, cwd=folder)
+                    times.append(time.perf_counter() - started)
+                    cpus.append(cpu() - started_cpu)
+            print(
+                f"{name:>14} {statistics.median(first):>13.2f} {statistics.median(first_cpu):>6.2f}"
+                f" {statistics.median(again):>14.2f} {statistics.median(again_cpu):>6.2f}"
+            )
+
+
 PARTS: dict[str, Callable[[argparse.Namespace], None]] = {
     "planning": run_planning,
     "import": run_import,
+    "cli": run_cli,
 }
 
 
@@ -210,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--cli-runs", type=int, default=3)
+    parser.add_argument("--source", help="run `cli` on another checkout of focusplan")
     args = parser.parse_args(argv)
     for part in args.part or ["planning", "import"]:
         PARTS[part](args)

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/plan_quality.py                # 40 generated weeks
     .venv/bin/python bench/plan_quality.py --weeks 80 --seed 3
+    .venv/bin/python bench/plan_quality.py --focus-minutes 50   # the CLI's default length
 
 Each generated week (seeded, so the table is reproducible) is a person with an
 energy curve of their own (a morning, an afternoon or a two-peak person, given as
@@ -191,7 +192,7 @@ def greedy_planner(key: Callable[[Task], tuple[float, ...]]) -> Planner:
     def plan(
         day: dt.date, tasks: list[Task], events: list[ContextEvent], logs: list[EnergyLog]
     ) -> DayPlan:
-        min_block, max_block = WORKING.min_block_minutes, WORKING.max_block_minutes
+        min_block, max_block = WORKING.min_block_minutes, WORKING.block_minutes
         remaining = {t.id: t.estimate_minutes for t in tasks if t.status == "open"}
         by_id = {t.id: t for t in tasks}
         finished: set[int] = {t.id for t in tasks if t.status != "open"}
@@ -307,7 +308,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=40)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--focus-minutes",
+        type=int,
+        default=None,
+        help="the person's focus block length for every planner (default: 90-minute blocks)",
+    )
     args = parser.parse_args(argv)
+    if args.focus_minutes is not None:
+        global WORKING
+        WORKING = WorkingDay(
+            zone=ZONE_NAME,
+            focus_minutes=args.focus_minutes,
+            max_block_minutes=max(90, args.focus_minutes),
+        )
     weeks = [generate_week(index, args.seed) for index in range(args.weeks)]
     scores = {name: Score() for name in PLANNERS}
     for week in weeks:

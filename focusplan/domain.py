@@ -292,7 +292,9 @@ class ContextEventDraft(DomainModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> ContextEventDraft:
-        if self.end < self.start:
+        # In UTC: Python compares two times of one zone by their wall clocks, and in the
+        # hour repeated when the clocks go back 02:10 (second time) is "before" 02:50.
+        if self.end.astimezone(dt.UTC) < self.start.astimezone(dt.UTC):
             raise ValueError("an event cannot end before it starts")
         return self
 
@@ -357,7 +359,8 @@ class PlanBlock(DomainModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> PlanBlock:
-        if self.end <= self.start:
+        # In UTC, not by wall clock: see ContextEventDraft (the repeated hour of DST).
+        if self.end.astimezone(dt.UTC) <= self.start.astimezone(dt.UTC):
             raise ValueError("a block must end after it starts")
         if (self.kind == "focus") != (self.task_id is not None):
             raise ValueError("a focus block names its task; other blocks do not")
@@ -365,7 +368,7 @@ class PlanBlock(DomainModel):
 
     @property
     def minutes(self) -> float:
-        return (self.end - self.start).total_seconds() / 60
+        return (self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)).total_seconds() / 60
 
 
 class DayPlan(DomainModel):

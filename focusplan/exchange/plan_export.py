@@ -98,8 +98,9 @@ def block_uid(day: dt.date, number: int, task_id: int) -> str:
 
 
 def _blocks(plan: DayPlan) -> list[PlanBlock]:
-    # Time order everywhere: the ics UIDs number focus blocks in it.
-    return sorted(plan.blocks, key=lambda block: block.start)
+    # Time order everywhere: the ics UIDs number focus blocks in it. By instant: two
+    # times of one zone compare by wall clock, wrong in the hour repeated at DST's end.
+    return sorted(plan.blocks, key=lambda block: block.start.astimezone(dt.UTC))
 
 
 def _energy(block: PlanBlock) -> float | None:

@@ -4,7 +4,7 @@ Planning is decoding, one slot at a time. At each free slot the ranking is
 computed with that slot's context (time of day, the energy predicted then, the
 meeting load of the next two hours) and, after the day-wide checks below, the
 best task that fits the free time becomes one focus block, followed by a break
-(except the day's last block: a day ends with work, not a rest). Tasks longer than a block continue
+(except where lunch, an event or the end of the day comes next: that is the rest). Tasks longer than a block continue
 in later blocks with their remaining minutes; a task placed in full counts as
 done at the end of its last block, so a task that depends on it becomes
 eligible from then on (the ranking's own eligibility rule, applied to the plan
@@ -20,12 +20,19 @@ Decisions worth knowing:
   other are merged into one block titled "A / B", because two blocks on one
   stretch of time would overlap. All-day events are context only: a note.
 - Lunch is a `break` block titled "Lunch" (the part of it no event covers).
-- Blocks are never shorter than `min_block_minutes`: a task with less left than
-  that reserves a minimum block, a split never leaves a remainder shorter than
-  one, and a gap too short for a block after a break joins the break.
-- "Fits" means the free stretch holds the task's next natural piece (all that
-  is left, or a full-length block). When no ranked task fits, the best one
-  fills the stretch and continues later rather than leaving it empty.
+- A focus block is `focus_minutes` long (the person's setting; `WorkingDay.
+  block_minutes`), or less to finish its task, or up to `max_block_minutes` to
+  finish it rather than leave a tail. A piece that does not finish its task, and
+  the remainder it leaves, are at least `tail_minutes` (a third of a block, 20
+  minutes at least): deep work resumed for a quarter of an hour is not worth a
+  block. A task that fits one block is split only for most of it (80 of 90 minutes
+  before lunch). Work due within two days may be split into any minimum block, so
+  that these rules never cost a due time. What a day cannot finish is noted as
+  going on another day. No block is shorter than `min_block_minutes`.
+- "Fits" means the free stretch holds the task's next natural piece. When no
+  ranked task fits, the best one that can go at all fills the stretch and
+  continues later; a stretch nothing is worth stays free (a quick task before a
+  stand-up, not a quarter-hour of the chapter).
 - The ranking sees one moment; the planner also sees the rest of the day, and
   adjusts the ranking's order at each slot (`_decide`), in this order:
   1. a short overdue task (at most 30 min) goes first, earliest due first, up to
@@ -54,9 +61,11 @@ Decisions worth knowing:
 - Important tasks (importance 4–5) that get no block are named in the notes
   with the reason (waits for another task, cannot start yet, or the time went
   to work due sooner or ranked higher), at most three and a count of the rest.
-- Reasons are true of their block: "long task early in the day" only in the
-  first 40% of the window, "waiting a while" only after a week, "fits high
-  energy" only at 3 or more, "N min more later" for what is left after it.
+- Reasons are the ranking's own sentences for the chosen task at the block's
+  moment (`reasons`: one vocabulary with `rank --explain`), after the planner's
+  decisions and before "N min more later"; a project-mate reason ("its project: a
+  deadline near") only when a mate really is due soon, important, in progress or
+  unblocking others.
 - Planning from `now`: before `now` the plan is history, the blocks of `kept`
   (a block still running at `now` is cut at `now`); from `now` on the day is
   laid out again and nothing new starts before `now` (so events before `now`
@@ -72,7 +81,13 @@ Decisions worth knowing:
   predicted at its end is below `low_energy_below`.
 - Each slot is ranked once (about ten rankings a day). Tasks the plan finishes,
   and closed tasks, leave the ranking's input: an absent dependency blocks
-  nothing, just like a done one.
+  nothing, just like a done one. Above 1,000 open tasks, after the day's first
+  ranking only what can matter is ranked again (its best 300, what is due, in
+  progress or opens later today, and their dependency closure): a day holds a few
+  dozen blocks, and ten thousand tasks ranked ten times cost seconds.
+- Time edges: minutes are counted in UTC and blocks carry the offset of their
+  instant, so a working window inside the hour repeated when the clocks go back
+  (or around the hour that never happens in spring) plans in real minutes.
 """
 
 from __future__ import annotations
@@ -82,7 +97,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
-from focusplan.planner.day_builder import DayBuilder
 from focusplan.planner.working_day import WEEKDAY_NAMES, WorkingDay
 
 __all__ = ["WorkingDay", "plan_day", "tasks_after"]
@@ -109,6 +123,10 @@ def plan_day(
     from `DayContext`) lowers the predicted energy after a short night. Pure: same
     inputs, same plan. Raises `ValueError` for invalid weights.
     """
+    # Here, not at the top: the builder brings numpy and the ranking, which serving a
+    # stored plan (or reading a WorkingDay) does not need.
+    from focusplan.planner.day_builder import DayBuilder
+
     zone = working.tzinfo()
     created = now.astimezone(zone) if now is not None else None
     if not working.works_on(day):

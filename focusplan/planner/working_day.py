@@ -27,6 +27,10 @@ class WorkingDay(BaseModel):
     lunch_end: dt.time | None = dt.time(13, 15)
     weekdays: frozenset[int] = frozenset(range(5))
     zone: str | None = None
+    # The length of a focus block (the person's `focus_minutes`); None: max_block_minutes.
+    # A block may run longer, up to max_block_minutes, only to finish its task rather
+    # than leave a remainder too short to be worth a block of its own.
+    focus_minutes: int | None = Field(default=None, ge=1, le=8 * 60)
     max_block_minutes: int = Field(default=90, ge=5, le=8 * 60)
     min_block_minutes: int = Field(default=15, ge=1, le=4 * 60)
     break_minutes: int = Field(default=10, ge=0, le=120)
@@ -74,6 +78,12 @@ class WorkingDay(BaseModel):
                 raise ValueError("lunch must lie inside the working hours")
         if self.min_block_minutes > self.max_block_minutes:
             raise ValueError("min_block_minutes cannot exceed max_block_minutes")
+        if self.focus_minutes is not None and not (
+            self.min_block_minutes <= self.focus_minutes <= self.max_block_minutes
+        ):
+            raise ValueError(
+                "focus_minutes must lie between min_block_minutes and max_block_minutes"
+            )
         if self.long_break_minutes < self.break_minutes:
             raise ValueError("long_break_minutes cannot be shorter than break_minutes")
         return self
@@ -114,7 +124,28 @@ class WorkingDay(BaseModel):
         for name in ("max_block_minutes", "break_minutes", "long_break_minutes"):
             if hasattr(settings, name):
                 fields[name] = getattr(settings, name)
+        focus = getattr(settings, "focus_minutes", None)
+        if focus is not None:
+            # The focus length is the block; the longest block and the shortest follow it
+            # rather than refuse it (a 10-minute focus makes 10-minute blocks).
+            fields["focus_minutes"] = focus
+            longest: int = getattr(settings, "max_block_minutes", default.max_block_minutes)
+            fields["max_block_minutes"] = max(longest, focus)
+            fields["min_block_minutes"] = min(default.min_block_minutes, focus)
         return cls.model_validate(fields)
+
+    @property
+    def block_minutes(self) -> int:
+        """The length of a focus block."""
+        return self.focus_minutes if self.focus_minutes is not None else self.max_block_minutes
+
+    @property
+    def tail_minutes(self) -> int:
+        """The shortest piece worth a block of a task that does not finish in it, and the
+        shortest remainder a block may leave: a third of a focus block, and 20 minutes at
+        least (but never more than a block). A long task resumed for a quarter of an hour
+        is a switch, not a session."""
+        return min(self.block_minutes, max(self.min_block_minutes, 20, self.block_minutes // 3))
 
     def tzinfo(self) -> dt.tzinfo:
         return ZoneInfo(self.zone) if self.zone is not None else clock.local_zone()

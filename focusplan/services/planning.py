@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from focusplan import clock
-from focusplan.domain import ContextEvent, DayPlan, Task
+from focusplan.domain import ContextEvent, DayPlan, EnergyLog, Task
 from focusplan.services.source import DataSource
 
 if TYPE_CHECKING:
@@ -34,9 +35,16 @@ if TYPE_CHECKING:
 
 # Raise when the planner reads its inputs differently, so plans made by the old
 # rules are planned again once.
-_INPUTS_VERSION = 2
+_INPUTS_VERSION = 3
 # The energy curve of a plan view is sampled this often (minutes).
 ENERGY_STEP = 5
+# A day up to this many days ahead is planned after every day from today; one further
+# ahead, after the days of its own week only (see `_chain`).
+CHAIN_DAYS = 14
+_UNCHAINED_NOTE = (
+    f"planned from the tasks as they stand now: only days up to {CHAIN_DAYS} days ahead "
+    "count on the plans of the days before them"
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class PlanView:
         return self.day == self.at.date()
 
 
+_TASK_FIELDS = tuple(Task.model_fields)
+_task_id = operator.attrgetter("id")
+
+
 def plan_inputs(
     tasks: Sequence[Task],
     events: Sequence[ContextEvent],
@@ -78,16 +90,20 @@ def plan_inputs(
     (they matter only as finished dependencies and as what was done today). Order does
     not matter: the planner does not depend on it either.
     """
+    # Every field of an open task, in field order, read straight from the model's values
+    # (dumping 10,000 tasks through pydantic costs more than the rest of a stored read);
+    # `repr` of these plain values (str, int, tuples, aware datetimes) is exact and stable.
+    fields = operator.itemgetter(*_TASK_FIELDS)
     task_rows: list[Any] = []
-    for task in sorted(tasks, key=lambda t: t.id):
+    for task in sorted(tasks, key=_task_id):
         if task.status == "open":
-            task_rows.append(task.model_dump(mode="json"))
+            task_rows.append(fields(task.__dict__))
         else:
             closed = task.completed_at or task.dropped_at
-            task_rows.append([task.id, task.status, closed.isoformat() if closed else None])
+            task_rows.append((task.id, task.status, closed.isoformat() if closed else None))
     payload = {
         "version": _INPUTS_VERSION,
-        "tasks": task_rows,
+        "tasks": hashlib.sha256(repr(task_rows).encode()).hexdigest(),
         "events": sorted(
             (event.model_dump(mode="json", exclude={"id"}) for event in events),
             key=lambda row: json.dumps(row, sort_keys=True),
@@ -120,24 +136,25 @@ def plan_days_for(
     """Plans for `days`, each planned as if the plans of the days before it were followed.
 
     Planning days independently would give every day the same best tasks; a
-    future day is therefore planned after every day from today up to it. Only
-    the requested days' plans are stored. A past day without a stored plan gets
-    the (unstored) plan the planner makes for a day that is over.
+    future day is therefore planned after every day from today up to it (up to
+    `CHAIN_DAYS` ahead; see `_chain`). Only the requested days' plans are stored. A
+    past day without a stored plan gets the (unstored) plan the planner makes for a
+    day that is over.
     """
-    from focusplan.planner import WorkingDay, plan_day
     from focusplan.settings import load_settings
 
     if not days:
         return []
-    working = WorkingDay.from_settings(load_settings())
-    with source.unit_of_work() as uow:
-        plans = _plans(uow, days, now=now, replan=replan, working=working)
-        result: list[DayPlan] = []
-        for day in days:
-            plan = plans[day]
-            if plan is None:
-                plan = plan_day(day, [], [], [], uow.weights.active().params, working, now=now)
-            result.append(plan)
+    working = _working_day(load_settings())
+    plans, inputs = _plans(source, days, now=now, replan=replan, working=working)
+    result: list[DayPlan] = []
+    for day in days:
+        plan = plans[day]
+        if plan is None:
+            from focusplan.planner import plan_day
+
+            plan = plan_day(day, [], [], [], inputs.weights, working, now=now)
+        result.append(plan)
     return result
 
 
@@ -149,9 +166,13 @@ def plan_view(
     *,
     replan: bool = False,
 ) -> PlanView:
-    """What the Plan screen shows for `day`, in one unit of work: the plan (the stored
-    one while current, else planned again from now and stored, as `plan` does; None
-    for a past day nobody planned) and the energy predicted across its hours."""
+    """What the Plan screen shows for `day`: the plan (the stored one while current, else
+    planned again from now and stored, as `plan` does; None for a past day nobody
+    planned) and the energy predicted across its hours.
+
+    Read first, without the write lock: a screen that loads a current plan never waits
+    for (or holds up) a writer. Only a stale plan is planned and stored, in one unit of
+    work that may write."""
     import numpy as np
 
     from focusplan.energy import EnergyModel
@@ -160,10 +181,10 @@ def plan_view(
     end_of_day = clock.start_of_day(day + dt.timedelta(days=1), zone)
     # What could be predicted for that day: a past day's curve ignores later logs.
     cutoff = min(now, end_of_day)
-    with source.unit_of_work() as uow:
-        plan = _plans(uow, [day], now=now, replan=replan, working=working)[day]
-        logs = uow.energy.list(until=cutoff)
-        context = uow.days.get(day)
+    plans, inputs = _plans(source, [day], now=now, replan=replan, working=working)
+    plan = plans[day]
+    logs = [log for log in inputs.energy if log.at <= cutoff]
+    sleep = inputs.sleep.get(day)
     start, end = working.window(day, zone)
     if plan is not None and plan.blocks:
         start = min(start, min(block.start for block in plan.blocks).astimezone(zone))
@@ -171,7 +192,6 @@ def plan_view(
     steps = int((end - start).total_seconds() // (ENERGY_STEP * 60)) + 1
     moments = [start + dt.timedelta(minutes=ENERGY_STEP * k) for k in range(steps)]
     hours = np.array([m.hour + m.minute / 60 for m in moments], dtype=float)
-    sleep = context.sleep_hours if context is not None else None
     levels = EnergyModel.fit(logs, cutoff).curve(hours, sleep)
     return PlanView(
         day=day,
@@ -198,63 +218,218 @@ def default_plan_day(now: dt.datetime, working: WorkingDay) -> dt.date:
     return today + dt.timedelta(days=1)
 
 
+def _working_day(settings: object) -> WorkingDay:
+    from focusplan.planner.working_day import WorkingDay
+
+    return WorkingDay.from_settings(settings)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the plans of some days are made from, read at one moment."""
+
+    tasks: list[Task]
+    energy: list[EnergyLog]  # recorded up to `now`
+    weights: Mapping[str, float]
+    events: list[ContextEvent]  # every event overlapping the days read
+    plans: dict[dt.date, DayPlan | None]  # the stored plan of each day read
+    sleep: dict[dt.date, float | None]
+
+    def events_of(self, day: dt.date, zone: dt.tzinfo) -> list[ContextEvent]:
+        """The events overlapping `day`, as `EventRepository.between` finds them."""
+        start = clock.start_of_day(day, zone)
+        end = start + dt.timedelta(days=1)
+        return [e for e in self.events if e.start < end and (e.end > start or e.start >= start)]
+
+
+def _chain(days: Sequence[dt.date], today: dt.date) -> list[dt.date]:
+    """The days to plan, in order, to plan `days` from today on: each after the ones
+    before it. A day more than CHAIN_DAYS ahead is planned from the Monday of its week
+    instead of from today (nobody follows a plan for months, and chaining every day to
+    2999 would take hours); the week export and `plan --date` agree on that Monday."""
+    ahead = [day for day in days if day >= today]
+    if not ahead:
+        return []
+    first = min(ahead)
+    if (first - today).days > CHAIN_DAYS:
+        first -= dt.timedelta(days=first.weekday())
+    else:
+        first = today
+    count = (max(ahead) - first).days + 1
+    return [first + dt.timedelta(days=k) for k in range(count)]
+
+
+def _read_inputs(
+    source: DataSource,
+    days: Sequence[dt.date],
+    *,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    writing: UnitOfWork | None = None,
+) -> _Inputs:
+    """The inputs of `days`: for a current SQLite file through the stdlib snapshots (no
+    SQLAlchemy, no ORM objects for ten thousand tasks), else through a unit of work.
+
+    Without `writing`, nothing takes the write lock. With it, the caller holds the write
+    lock, so the stdlib read sees exactly what that unit of work sees: nobody else can
+    commit in between.
+    """
+    if writing is not None:
+        # A unit of work begins with its first statement (BEGIN IMMEDIATE): take the
+        # write lock now, before reading beside it.
+        writing.weights.active()
+    fast = _fast_inputs(source, days, now=now)
+    if fast is not None:
+        return fast
+    if writing is not None:
+        return _uow_inputs(writing, days, now=now, zone=zone)
+    with source.read_only() as uow:
+        return _uow_inputs(uow, days, now=now, zone=zone)
+
+
+def _fast_inputs(
+    source: DataSource, days: Sequence[dt.date], *, now: dt.datetime
+) -> _Inputs | None:
+    if source.path is None or not source.path.is_file():
+        return None
+    from focusplan.store.plan_snapshot import SchemaBehind, read_stored_days
+    from focusplan.store.snapshot import read_snapshot
+
+    try:
+        snap = read_snapshot(source.path, sessions_since=now)
+        stored = read_stored_days(source.path, days)
+    except SchemaBehind:
+        return None  # migrating needs the full store
+    return _Inputs(
+        tasks=snap.tasks,
+        energy=[log for log in snap.energy if log.at <= now],
+        weights=snap.weights.params,
+        events=snap.events,
+        plans=stored.plans,
+        sleep=stored.sleep,
+    )
+
+
+def _uow_inputs(
+    uow: UnitOfWork, days: Sequence[dt.date], *, now: dt.datetime, zone: dt.tzinfo
+) -> _Inputs:
+    first = clock.start_of_day(min(days), zone)
+    last = clock.start_of_day(max(days), zone) + dt.timedelta(days=1)
+    plans: dict[dt.date, DayPlan | None] = {}
+    sleep: dict[dt.date, float | None] = {}
+    for day in days:
+        plans[day] = uow.plans.get(day)
+        context = uow.days.get(day)
+        sleep[day] = context.sleep_hours if context is not None else None
+    return _Inputs(
+        tasks=uow.tasks.list(),
+        energy=uow.energy.list(until=now),
+        weights=uow.weights.active().params,
+        events=uow.events.between(first, last),
+        plans=plans,
+        sleep=sleep,
+    )
+
+
 def _plans(
-    uow: UnitOfWork,
+    source: DataSource,
     days: Sequence[dt.date],
     *,
     now: dt.datetime,
     replan: bool,
     working: WorkingDay,
-) -> dict[dt.date, DayPlan | None]:
-    """The plan of each of `days` (None: a past day with no stored plan).
+) -> tuple[dict[dt.date, DayPlan | None], _Inputs]:
+    """The plan of each of `days` (None: a past day with no stored plan), and the inputs
+    they were read with.
 
-    Past days are read as stored. From today on, each day is planned after the days
-    before it (`tasks_after`, from `now` on: what was planned earlier today and is
-    still open was not done), so the fingerprint of a later day covers the plans it
-    was chained on too: re-planning today re-plans the days after it when read.
+    First a read without the write lock: when every requested plan is current, that is
+    all. Otherwise (or with `replan`) the inputs are read again inside a unit of work that
+    may write (someone may have written in between), and the stale plans are planned
+    again and stored.
     """
-    from focusplan.planner import plan_day, tasks_after
-
     # The planner's own zone, whichever face asks: the CLI and the app must compute
     # the same fingerprint or they would keep re-planning each other's plans.
     zone = working.tzinfo()
     today = now.astimezone(zone).date()
-    plans: dict[dt.date, DayPlan | None] = {day: uow.plans.get(day) for day in days if day < today}
-    ahead = {day for day in days if day >= today}
-    if not ahead:
-        return plans
-    tasks = uow.tasks.list()
-    energy = uow.energy.list(until=now)
-    weights = uow.weights.active().params
-    day = today
-    while day <= max(ahead):
-        day_start = clock.start_of_day(day, zone)
-        events = uow.events.between(day_start, day_start + dt.timedelta(days=1))
-        context = uow.days.get(day)
-        sleep = context.sleep_hours if context is not None else None
-        inputs = plan_inputs(tasks, events, working, weights, sleep, zone)
-        stored = uow.plans.get(day)
-        current = stored is not None and stored.inputs == inputs
-        if current and not (replan and day in ahead):
+    chain = _chain(days, today)
+    read_days = sorted({day for day in days if day < today} | set(chain))
+    if not replan:
+        inputs = _read_inputs(source, read_days, now=now, zone=zone)
+        walked = _walk(inputs, days, chain, now=now, replan=False, working=working, store=False)
+        if walked is not None:
+            return walked[0], inputs
+    with source.unit_of_work() as uow:
+        inputs = _read_inputs(source, read_days, now=now, zone=zone, writing=uow)
+        walked = _walk(inputs, days, chain, now=now, replan=replan, working=working, store=True)
+        assert walked is not None  # with store=True every day gets its plan
+        plans, new = walked
+        for plan in new:
+            plans[plan.date] = uow.plans.save(plan)
+    return plans, inputs
+
+
+def _walk(
+    inputs: _Inputs,
+    days: Sequence[dt.date],
+    chain: Sequence[dt.date],
+    *,
+    now: dt.datetime,
+    replan: bool,
+    working: WorkingDay,
+    store: bool,
+) -> tuple[dict[dt.date, DayPlan | None], list[DayPlan]] | None:
+    """The requested days' plans and the new plans to store, walking `chain` in order.
+
+    Past days are read as stored. From the chain's first day on, each day is planned
+    after the days before it (`tasks_after`, from `now` on: what was planned earlier
+    today and is still open was not done), so the fingerprint of a later day covers the
+    plans it was chained on too: re-planning today re-plans the days after it when read.
+    Without `store`, a requested day whose plan is stale stops the walk (None): it has
+    to be planned and stored under the write lock.
+    """
+    zone = working.tzinfo()
+    requested = set(days)
+    plans: dict[dt.date, DayPlan | None] = {
+        day: inputs.plans.get(day) for day in days if not chain or day < chain[0]
+    }
+    new: list[DayPlan] = []
+    tasks = inputs.tasks
+    for index, day in enumerate(chain):
+        events = inputs.events_of(day, zone)
+        sleep = inputs.sleep.get(day)
+        fingerprint = plan_inputs(tasks, events, working, inputs.weights, sleep, zone)
+        stored = inputs.plans.get(day)
+        current = stored is not None and stored.inputs == fingerprint
+        if current and not (replan and day in requested):
             assert stored is not None
             plan = stored
+        elif day in requested and not store:
+            return None
         else:
+            from focusplan.planner import plan_day
+
             plan = plan_day(
                 day,
                 tasks,
                 events,
-                energy,
-                weights,
+                inputs.energy,
+                inputs.weights,
                 working,
                 now=now,
                 kept=stored.blocks if stored is not None else (),
                 sleep_hours=sleep,
-            ).model_copy(update={"inputs": inputs})
-            if day in ahead:
-                plan = uow.plans.save(plan)
-        if day in ahead:
+            )
+            update: dict[str, object] = {"inputs": fingerprint}
+            if chain[0] > now.astimezone(zone).date():
+                update["notes"] = (*plan.notes, _UNCHAINED_NOTE)
+            plan = plan.model_copy(update=update)
+            if day in requested:
+                new.append(plan)
+        if day in requested:
             plans[day] = plan
-        # Only what is still ahead of `now` is assumed done; the past is in the tasks.
-        tasks = tasks_after(plan, tasks, since=now)
-        day += dt.timedelta(days=1)
-    return plans
+        if index + 1 < len(chain):
+            from focusplan.planner import tasks_after
+
+            # Only what is still ahead of `now` is assumed done; the past is in the tasks.
+            tasks = tasks_after(plan, tasks, since=now)
+    return plans, new

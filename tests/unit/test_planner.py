@@ -224,9 +224,30 @@ def test_long_task_continues_in_blocks_no_longer_than_the_maximum() -> None:
     assert minutes(blocks) == 200
 
 
-def test_a_split_never_leaves_a_sliver() -> None:
+def test_a_split_leaves_no_tail_shorter_than_a_third_of_a_block() -> None:
+    # 90 + 10 would resume the task for ten minutes; 85 + 15 for a quarter of an hour.
     result = plan([task(1, estimate_minutes=100)], working=NO_LUNCH)
-    assert [b.minutes for b in focus_of(result, 1)] == [85, 15]
+    assert [b.minutes for b in focus_of(result, 1)] == [70, 30]
+
+
+def test_a_block_runs_past_the_focus_length_to_finish_rather_than_leave_a_tail() -> None:
+    working = NO_LUNCH.model_copy(update={"focus_minutes": 50})
+    result = plan([task(1, estimate_minutes=65), task(2, estimate_minutes=80)], working=working)
+    assert [b.minutes for b in focus_of(result, 1)] == [65]
+    assert [b.minutes for b in focus_of(result, 2)] == [50, 30]
+
+
+def test_a_long_task_is_not_resumed_for_a_quarter_hour_before_a_meeting() -> None:
+    # 09:00-09:15 is free before a stand-up: a quick task goes there, not deep work.
+    events = [event(at(9, 15), at(9, 30), "Stand-up")]
+    tasks = [
+        task(1, estimate_minutes=150, importance=5, demand="high"),
+        task(2, estimate_minutes=15, importance=2, demand="low"),
+    ]
+    result = plan(tasks, events=events, working=NO_LUNCH)
+    first = result.blocks[0]
+    assert (first.task_id, first.start, first.end) == (2, at(9), at(9, 15))
+    assert all(b.minutes >= 30 for b in focus_of(result, 1))
 
 
 def test_later_blocks_of_a_task_say_it_continues() -> None:
@@ -260,21 +281,38 @@ def test_low_predicted_energy_earns_a_long_break() -> None:
     assert all(b.minutes == 20 for b in breaks)
 
 
-def test_a_break_is_cut_by_the_next_event() -> None:
+def test_no_break_runs_into_the_next_event() -> None:
+    # The five minutes before the meeting stay free: a break is a rest between blocks.
     result = plan([task(1, estimate_minutes=55)], [event(at(10), at(11))], logs=[])
-    assert [(b.kind, b.start, b.end) for b in result.blocks[:3]] == [
+    assert [(b.kind, b.start, b.end) for b in result.blocks[:2]] == [
         ("focus", at(9), at(9, 55)),
-        ("break", at(9, 55), at(10)),
         ("event", at(10), at(11)),
     ]
 
 
+def test_no_break_runs_into_lunch() -> None:
+    # 09:00-12:25 of work would end in a 5-minute "break" before lunch.
+    tasks = [
+        task(1, estimate_minutes=90),
+        task(2, estimate_minutes=90),
+        task(3, estimate_minutes=5),
+    ]
+    result = plan(tasks, [event(at(9), at(10, 45))], logs=[])
+    before_lunch = [b for b in result.blocks if b.end <= at(12, 30)]
+    assert before_lunch[-1].kind == "focus"
+    lunch = next(b for b in result.blocks if b.title == "Lunch")
+    breaks = [b for b in result.blocks if b.kind == "break" and b.title == "Break"]
+    assert all(b.end < lunch.start or b.start >= lunch.end for b in breaks)
+    assert all(b.end != lunch.start for b in breaks)
+
+
 def test_a_gap_too_short_for_a_block_joins_the_break() -> None:
-    # 9:00-9:50 focus, then 10 minutes of break would leave a 5-minute sliver before 10:05.
+    # 9:00-9:50 focus, then 10 minutes of break would leave a 5-minute sliver before the
+    # next task could start at 10:05; the stretch ends there, so no break is shown.
     result = plan([task(1, estimate_minutes=50)], [event(at(10, 5), at(11))], logs=[])
     assert [(b.kind, b.start, b.end) for b in result.blocks[:2]] == [
         ("focus", at(9), at(9, 50)),
-        ("break", at(9, 50), at(10, 5)),
+        ("event", at(10, 5), at(11)),
     ]
 
 

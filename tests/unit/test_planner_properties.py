@@ -255,19 +255,19 @@ def test_all_day_events_are_never_blocks(case: Case) -> None:
 
 @PROPERTY_SETTINGS
 @given(cases())
-def test_a_break_follows_every_focus_block_but_the_last_unless_an_event_comes_first(
+def test_focus_blocks_are_apart_and_no_break_runs_into_lunch_an_event_or_the_end(
     case: Case,
 ) -> None:
     result = case.plan()
     _, end = case.window
     starts = {b.start: b for b in result.blocks}
-    last_focus = max((b.end for b in focus(list(result.blocks))), default=None)
-    for block in focus(new_blocks(case, result)):
-        if block.end in (end, last_focus):
-            continue
-        following = starts.get(block.end)
-        assert following is not None, f"nothing follows the focus block ending {block.end}"
-        assert following.kind in ("break", "event")
+    fixed_starts = {b.start for b in result.blocks if b.kind == "event" or b.title == "Lunch"}
+    for block in new_blocks(case, result):
+        if block.kind == "focus" and case.working.break_minutes > 0:
+            following = starts.get(block.end)
+            assert following is None or following.kind != "focus", "two blocks without a break"
+        if block.kind == "break" and block.title == "Break":
+            assert block.end not in fixed_starts and block.end != end, "a break into a fixed block"
 
 
 @PROPERTY_SETTINGS

@@ -10,6 +10,7 @@ weights blind to the feature the ranking would otherwise lean on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -259,15 +260,22 @@ def test_no_reason_claims_urgency_in_the_present_tense() -> None:
     assert "due today 17:00" in focus(result, 1)[0].reason
 
 
-def test_long_task_early_in_the_day_is_only_said_in_the_morning() -> None:
+def test_hours_left_in_the_day_are_said_as_they_are_at_the_block() -> None:
     tasks = [
-        task(k, f"Long {k}", importance=3, demand="medium", estimate_minutes=90)
-        for k in range(1, 6)
+        task(k, f"Task {k}", importance=3, demand="medium", estimate_minutes=(90, 20)[k % 2])
+        for k in range(1, 9)
     ]
     result = plan(tasks)
+    said = 0
     for block in focus(result):
-        if block.start >= at(12, 30):
-            assert "long task early in the day" not in block.reason
+        match = re.search(r"([\d.]+) (h|min) left today", block.reason)
+        if match is None:
+            continue
+        said += 1
+        hours = float(match[1]) / (60 if match[2] == "min" else 1)
+        real = (at(17, 30) - block.start).total_seconds() / 3600
+        assert abs(hours - real) <= 0.25 + 1e-9, block.reason
+    assert said
 
 
 def test_a_task_created_a_minute_ago_is_not_waiting_a_while() -> None:
@@ -275,7 +283,42 @@ def test_a_task_created_a_minute_ago_is_not_waiting_a_while() -> None:
     old = task(2, "From last month", importance=3, estimate_minutes=30,
                created_at=at(9, day=days_from(WEDNESDAY, -30)))  # fmt: skip
     result = plan([fresh, old])
-    assert "waiting a while" not in focus(result, 1)[0].reason
+    assert "open for" not in focus(result, 1)[0].reason
+
+
+def test_block_reasons_are_the_rankings_sentences() -> None:
+    # One vocabulary: what `rank --explain` says of a task is what its block says.
+    result = plan(_proposal_day())
+    proposal = focus(result, 1)[0]
+    assert "important (4/5)" in proposal.reason
+    assert "fits high energy" not in proposal.reason  # the planner's old private phrase
+
+
+def test_project_deadline_is_said_only_when_a_project_mate_is_due_soon() -> None:
+    # Both projects hold a dated task; only the 'launch' one is due within days.
+    tasks = [
+        task(1, "Launch post", importance=3, estimate_minutes=30, project="launch",
+             due=at(17, day=days_from(WEDNESDAY, 1))),
+        task(2, "Launch slides", importance=3, estimate_minutes=45, project="launch"),
+        task(3, "Archive plan", importance=3, estimate_minutes=30, project="archive",
+             due=at(17, day=days_from(WEDNESDAY, 40))),
+        task(4, "Archive boxes", importance=3, estimate_minutes=45, project="archive"),
+    ]  # fmt: skip
+    result = plan(tasks)
+    for block in focus(result):
+        if block.task_id == 4:
+            assert "a deadline near" not in block.reason
+            assert "project deadline" not in block.reason  # what the old phrase table said
+    slides = focus(result, 2)
+    assert slides and all(b.task_id == 2 for b in slides)
+
+
+def test_work_the_day_cannot_finish_is_left_for_another_day_with_a_note() -> None:
+    tasks = [task(1, "Thesis chapter", importance=5, demand="high", estimate_minutes=12 * 60)]
+    result = plan(tasks)
+    planned = sum(b.minutes for b in focus(result, 1))
+    (note,) = named(result, "Thesis chapter")
+    assert note == f"'Thesis chapter' goes on another day: {12 * 60 - round(planned)} min left"
 
 
 def test_an_overdue_short_task_still_waits_for_its_dependency() -> None:
@@ -297,3 +340,13 @@ def test_a_left_out_task_that_holds_up_a_chain_says_what_it_holds_up() -> None:
     assert note.startswith(
         "'Draft spec' (importance 4, holds up 'Build' due Fri 17:00) is not planned today: "
     )
+
+
+def test_a_backlog_of_due_tasks_is_counted_in_the_notes_not_listed() -> None:
+    dues = [
+        task(k, f"Due {k}", importance=3, estimate_minutes=60, due=at(9, 30)) for k in range(1, 31)
+    ]
+    result = plan(dues)
+    due_notes = [n for n in result.notes if "due" in n]
+    assert len(due_notes) == 9
+    assert due_notes[-1] == "22 more tasks due by then cannot be finished in time"

@@ -1,0 +1,121 @@
+"""The fast read of stored day plans and the nights' sleep: stdlib sqlite3, read-only.
+
+`plan` and the Plan screen mostly serve a stored plan that is still current; that
+read should not pay for SQLAlchemy (its import alone is most of a cold command).
+Like `snapshot.py`, it never migrates: a database behind raises SchemaBehind and
+the caller reads through the full store instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from focusplan import clock
+from focusplan.domain import DayPlan, PlanBlock
+from focusplan.store.errors import SchemaBehind, SchemaTooNew, StoreError
+from focusplan.store.schema_version import (
+    known_revisions,
+    read_only_uri,
+    read_revision,
+    store_error_from,
+)
+from focusplan.store.timestamps import from_db_time
+
+__all__ = ["SchemaBehind", "StoredDays", "read_stored_days"]
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class StoredDays:
+    """The stored plan (None: none) and the night's sleep (None: not logged) of each day."""
+
+    plans: dict[dt.date, DayPlan | None]
+    sleep: dict[dt.date, float | None]
+
+
+def read_stored_days(path: Path, days: Sequence[dt.date]) -> StoredDays:
+    """The stored plans and sleep of `days`, read in one transaction, as the plan and day
+    repositories return them."""
+    if not path.is_file():
+        raise StoreError(f"no database at {path}")
+    try:
+        connection = sqlite3.connect(
+            read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+    try:
+        connection.execute("BEGIN")
+        revision, _ = read_revision(connection, path)
+        chain = known_revisions()
+        if revision is not None and revision not in chain:
+            raise SchemaTooNew(
+                f"{path} was written by a newer focusplan (schema {revision}); upgrade focusplan"
+            )
+        if revision != chain.head:
+            raise SchemaBehind(f"{path} is at schema {revision or 'none'}; {chain.head} needed")
+        stored = _read(connection, days, clock.local_zone())
+        connection.execute("COMMIT")
+        return stored
+    except sqlite3.Error as exc:
+        raise store_error_from(exc, path) from exc
+    finally:
+        connection.close()
+
+
+def _read(connection: sqlite3.Connection, days: Sequence[dt.date], zone: dt.tzinfo) -> StoredDays:
+    plans: dict[dt.date, DayPlan | None] = {}
+    sleep: dict[dt.date, float | None] = {}
+    for day in dict.fromkeys(days):
+        key = day.isoformat()
+        row = connection.execute(
+            "SELECT id, created_at, notes, inputs FROM plans WHERE date = ?", (key,)
+        ).fetchone()
+        plans[day] = None if row is None else _plan(connection, day, row, zone)
+        night = connection.execute(
+            "SELECT sleep_hours FROM day_context WHERE date = ?", (key,)
+        ).fetchone()
+        sleep[day] = None if night is None or night[0] is None else float(night[0])
+    return StoredDays(plans=plans, sleep=sleep)
+
+
+def _plan(
+    connection: sqlite3.Connection,
+    day: dt.date,
+    row: tuple[int, str, str, str | None],
+    zone: dt.tzinfo,
+) -> DayPlan:
+    plan_id, created_at, notes, inputs = row
+    blocks = connection.execute(
+        "SELECT start_at, end_at, kind, task_id, title, energy, reason FROM plan_blocks"
+        " WHERE plan_id = ? ORDER BY position",
+        (plan_id,),
+    )
+    return DayPlan.model_validate(
+        {
+            "date": day,
+            "created_at": from_db_time(created_at, zone),
+            "notes": tuple(json.loads(notes)),
+            "inputs": inputs,
+            "blocks": tuple(
+                PlanBlock.model_validate(
+                    {
+                        "start": from_db_time(start, zone),
+                        "end": from_db_time(end, zone),
+                        "kind": kind,
+                        "task_id": task_id,
+                        "title": title,
+                        "energy": energy,
+                        "reason": reason,
+                    }
+                )
+                for start, end, kind, task_id, title, energy, reason in blocks
+            ),
+        }
+    )
