@@ -130,7 +130,7 @@ def resolve_target(target: str | Path) -> tuple[URL, Path | None]:
         except ArgumentError as exc:
             raise StoreError(f"not a database URL: {target}") from exc
         if url.get_backend_name() != "sqlite":
-            return url, None
+            return _server_url(url), None
         database = url.database or ""
         if database in ("", ":memory:") or url.query.get("mode") == "memory":
             return url, None
@@ -171,6 +171,14 @@ def _open_sqlite_file(url: URL, path: Path) -> Database:
         backup=backup,
         migrated_from=revision if revision != chain.head else None,
     )
+
+
+def _server_url(url: URL) -> URL:
+    if url.get_backend_name() == "postgresql":
+        from focusplan.store.postgres import with_driver
+
+        return with_driver(url)
+    return url
 
 
 def _open_url(url: URL) -> Database:
@@ -311,6 +319,11 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
             # One shared connection, or every checkout would see its own empty database.
             options["poolclass"] = StaticPool
             options["connect_args"]["check_same_thread"] = False
+    is_postgres = url.get_backend_name() == "postgresql"
+    if is_postgres:
+        from focusplan.store import postgres
+
+        options.update(postgres.engine_options())
     if poolclass is not None:
         options["poolclass"] = poolclass
     try:
@@ -319,6 +332,8 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
         raise StoreError(f"cannot use database URL {url.render_as_string()}: {exc}") from exc
     if is_sqlite:
         _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    elif is_postgres:
+        postgres.install_hooks(engine, READ_ONLY_OPTION)
     elif engine.dialect.name in _READ_ONLY_TRANSACTION_DIALECTS:
         _install_read_only_hook(engine)
     return engine
@@ -365,9 +380,17 @@ def _url_revision(engine: Engine) -> str | None:
                 return None
             value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except DBAPIError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        raise StoreError(f"cannot open the database at {where}: {exc.orig}") from exc
+        raise _server_error(engine, exc, "cannot open the database at") from exc
     return None if value is None else str(value)
+
+
+def _server_error(engine: Engine, exc: DBAPIError, doing: str) -> StoreError:
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.dialect.name == "postgresql":
+        from focusplan.store import postgres
+
+        return postgres.unavailable(exc, where)
+    return StoreError(f"{doing} {where}: {exc.orig}")
 
 
 def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
@@ -377,4 +400,6 @@ def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
     try:
         upgrade_to_head(engine, is_sqlite=is_sqlite)
     except DBAPIError as exc:
+        if engine.dialect.name == "postgresql":
+            raise _server_error(engine, exc, "migrating failed at") from exc
         raise StoreError(f"migrating the database failed: {exc.orig}") from exc

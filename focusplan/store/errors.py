@@ -28,3 +28,8 @@ class ReadOnly(StoreError):
 
     def __init__(self) -> None:
         super().__init__("this action only reads; it cannot change the database")
+
+
+class DatabaseUnavailable(StoreError):
+    """The database server cannot be reached, refused us, or dropped the connection:
+    the environment failed, not the input (the CLI exits 1)."""
