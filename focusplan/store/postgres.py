@@ -107,23 +107,34 @@ def lock_for_migration(connection: Connection) -> None:
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
 
 
-def describe(error: BaseException, where: str) -> str:
+def describe(error: BaseException, where: str | None = None) -> str:
     """One line for what went wrong with the server, naming the database (password hidden)."""
     text = " ".join(str(getattr(error, "orig", None) or error).split())
     lowered = text.lower()
+    server = f"the database server at {where}" if where else "the database server"
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return f"the server at {where} refused the user name or password"
-    if "does not exist" in lowered and "database" in lowered:
-        return f"there is no such database at {where} (create it first: createdb NAME)"
+        return f"{server} refused the user name or password"
+    if "database" in lowered and "does not exist" in lowered:
+        return f"{server} has no such database (create it first: createdb NAME)"
     if "connection refused" in lowered or "no such file or directory" in lowered:
-        return f"cannot reach the database server at {where}: is it running?"
+        return f"cannot reach {server}: is it running?"
     if "timeout" in lowered and "connect" in lowered:
-        return f"cannot reach the database server at {where}: it did not answer in time"
+        return f"cannot reach {server}: it did not answer in time"
     if "lock timeout" in lowered:
-        return f"the database at {where} stayed busy with another writer; try again"
-    if "terminat" in lowered or "server closed the connection" in lowered or "consuming input failed" in lowered:
-        return f"lost the connection to the database server at {where}; nothing was changed"
-    return f"the database server at {where} failed: {text}"
+        return f"{server} stayed busy with another writer; try again"
+    if any(sign in lowered for sign in _DROPPED):
+        return f"lost the connection to {server}; nothing was changed"
+    return f"{server} failed: {text}"
+
+
+_DROPPED = (
+    "terminat",
+    "server closed the connection",
+    "consuming input failed",
+    "connection is closed",
+    "connection is lost",
+    "the connection is closed",
+)
 
 
 def is_connection_error(error: BaseException) -> bool:
@@ -139,7 +150,7 @@ def is_connection_error(error: BaseException) -> bool:
     )
 
 
-def unavailable(error: BaseException, where: str) -> DatabaseUnavailable:
+def unavailable(error: BaseException, where: str | None = None) -> DatabaseUnavailable:
     return DatabaseUnavailable(describe(error, where))
 
 

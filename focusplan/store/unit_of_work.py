@@ -109,6 +109,13 @@ def _refuse_writes(session: Session) -> None:
 
 
 def _one_line(error: DBAPIError) -> StoreError:
+    if type(error.orig).__module__.startswith("psycopg"):
+        from focusplan.store import postgres
+
+        if postgres.is_connection_error(error):
+            return postgres.unavailable(error)
+    # PostgreSQL adds DETAIL and HINT lines under the message; the person gets the message.
+    reason = next(iter(str(error.orig).strip().splitlines()), "")
     if isinstance(error, IntegrityError):
-        return StoreError(f"the database refused the change: {error.orig}")
-    return StoreError(f"the database could not do it: {error.orig}")
+        return StoreError(f"the database refused the change: {reason}")
+    return StoreError(f"the database could not do it: {reason}")
