@@ -18,6 +18,7 @@ from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
+    from focusplan.store.postgres import ChangeListener
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -70,6 +71,12 @@ class DataSource:
             return read_snapshot(self.path, sessions_since)
         except SchemaBehind:
             return None  # migrating needs the full store
+
+    def change_listener(self) -> ChangeListener | None:
+        """What hears other machines' writes on a PostgreSQL server (None elsewhere)."""
+        from focusplan.store.postgres import ChangeListener, is_postgres_location
+
+        return ChangeListener(self.location) if is_postgres_location(self.location) else None
 
     def _server_snapshot(self, sessions_since: dt.datetime | None) -> Snapshot | None:
         """The psycopg-only read of a current PostgreSQL database (None for other URLs)."""

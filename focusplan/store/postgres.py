@@ -27,6 +27,7 @@ path (`read_rows`) and the change listener use psycopg alone.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -207,12 +208,11 @@ def snapshot_rows(
 
 
 class ChangeListener:
-    """LISTENs on the change channel; `changed()` says whether a write committed since.
+    """LISTENs on the change channel of one database.
 
-    A connection that cannot be made or is lost counts as "changed" (we cannot tell),
-    and the next call tries again, so the app recovers when the server is back.
-    `wait(timeout)` blocks until a notification or the timeout, for a thread that
-    wants to react at once.
+    `wait(timeout)` says whether a write committed since the last call (True), nothing
+    did (False), or the connection is down (None: we cannot tell); the next call
+    connects again, so a listener recovers by itself when the server is back.
     """
 
     def __init__(self, location: str) -> None:
@@ -230,35 +230,24 @@ class ChangeListener:
             self._connection.execute(f"LISTEN {CHANNEL}")
         return self._connection
 
-    def _drain(self, timeout: float) -> bool:
-        connection = self._connect()
-        if timeout > 0:
-            ready, _, _ = select.select([connection.fileno()], [], [], timeout)
-            if not ready:
-                return False
-        heard = False
-        for _ in connection.notifies(timeout=0, stop_after=None):
-            heard = True
-        return heard
-
-    def changed(self, timeout: float = 0.0) -> bool:
+    def wait(self, timeout: float = 0.0) -> bool | None:
         with self._lock:
             try:
-                return self._drain(timeout)
+                connection = self._connect()
+                if timeout > 0:
+                    ready, _, _ = select.select([connection.fileno()], [], [], timeout)
+                    if not ready:
+                        return False
+                # Whatever arrived, all at once: one reload answers a burst of writes.
+                return any(True for _ in connection.notifies(timeout=0))
             except Exception:
                 self._forget()
-                return True
-
-    def mark_seen(self) -> None:
-        """Forget what was heard so far: call just before reading."""
-        self.changed()
+                return None
 
     def _forget(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._connection.close()
-            except Exception:
-                pass
             self._connection = None
 
     def close(self) -> None:
