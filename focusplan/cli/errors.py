@@ -28,6 +28,9 @@ def classify(exc: BaseException) -> tuple[int, str]:
         return EXIT_INVALID, validation_message(exc)
     if isinstance(exc, InvalidInput | TimeParseError | LookupError | ValueError):
         return EXIT_INVALID, str(exc)
+    unavailable = _store_error_type("DatabaseUnavailable")
+    if unavailable is not None and isinstance(exc, unavailable):
+        return EXIT_FAILURE, str(exc)
     store_error = _store_error_type()
     if store_error is not None and isinstance(exc, store_error):
         return EXIT_INVALID, str(exc)
@@ -38,10 +41,10 @@ def classify(exc: BaseException) -> tuple[int, str]:
     return EXIT_FAILURE, f"unexpected {type(exc).__name__}: {exc}"
 
 
-def _store_error_type() -> type[BaseException] | None:
+def _store_error_type(name: str = "StoreError") -> type[BaseException] | None:
     # Only loaded if a command already imported the store; never pay for it here.
-    module = sys.modules.get("focusplan.store")
-    return getattr(module, "StoreError", None) if module else None
+    module = sys.modules.get("focusplan.store.errors")
+    return getattr(module, name, None) if module else None
 
 
 def run_reporting_errors(entry: Callable[[], object]) -> int:

@@ -375,6 +375,10 @@ def _install_read_only_hook(engine: Engine) -> None:
 
 def _url_revision(engine: Engine) -> str | None:
     try:
+        if engine.dialect.name == "postgresql":
+            from focusplan.store.postgres import read_revision
+
+            return read_revision(engine, READ_ONLY_OPTION)
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None

@@ -81,13 +81,18 @@ def install_hooks(engine: Engine, read_only_option: str) -> None:
     """Turn-taking writers, one-moment readers, a notification on every write commit."""
     from sqlalchemy import event
 
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Once per connection, not per transaction: every round trip counts on a server.
+        dbapi_connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+        dbapi_connection.commit()
+
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         if connection.get_execution_options().get(read_only_option, False):
             # The first statement of the transaction, as the server requires.
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         connection.info["focusplan_writes"] = True
 
@@ -101,6 +106,15 @@ def install_hooks(engine: Engine, read_only_option: str) -> None:
     @event.listens_for(engine, "rollback")
     def _rollback(connection: Connection) -> None:
         connection.info.pop("focusplan_writes", None)
+
+
+def read_revision(engine: Engine, read_only_option: str) -> str | None:
+    """The schema revision, read without waiting for (or taking) the write lock."""
+    with engine.connect().execution_options(**{read_only_option: True}) as connection:
+        if connection.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar() is None:
+            return None
+        value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return None if value is None else str(value)
 
 
 def lock_for_migration(connection: Connection) -> None:

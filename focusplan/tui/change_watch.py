@@ -25,6 +25,9 @@ from typing import Protocol
 # should stop, and how long it waits before reconnecting after the connection was lost.
 LISTEN_SECONDS = 1.0
 RECONNECT_SECONDS = 3.0
+# After a call back, the writes of a burst (an import, a script) gather for this long and
+# make one reload, instead of the app ranking again after every single one.
+GATHER_SECONDS = 0.5
 
 
 class Listener(Protocol):
@@ -71,6 +74,7 @@ class ChangeWatcher:
                 continue
             if heard or not connected:
                 on_change()  # a write, or the server is back: the reload recovers
+                self._stop.wait(GATHER_SECONDS)
             connected = True
 
     def _connect(self) -> sqlite3.Connection | None:
