@@ -154,12 +154,13 @@ def postgres_server() -> Iterator[PostgresServer]:
     if not url:
         pytest.skip(
             f"no PostgreSQL server: set {POSTGRES_URL_VARIABLE} "
-            "(eval \"$(.ci/postgres-cluster start)\")"
+            '(eval "$(.ci/postgres-cluster start)")'
         )
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("PostgreSQL tests need psycopg: pip install -e '.[test,postgres]'")
+        # A server was named: not running its tests would hide that they cannot run.
+        pytest.fail("PostgreSQL tests need psycopg: pip install -e '.[test,postgres]'")
     server = PostgresServer(url)
     server.make_template()
     try:

@@ -176,9 +176,8 @@ def _safe_location(location: str) -> str:
         params = psycopg.conninfo.conninfo_to_dict(libpq_uri(location))
     except Exception:
         return "the given URL"
-    host = params.get("host", "localhost")
-    database = params.get("dbname", "")
-    return f"postgresql://{params.get('user', '') + '@' if params.get('user') else ''}{host}/{database}"
+    user = f"{params['user']}@" if params.get("user") else ""
+    return f"postgresql://{user}{params.get('host', 'localhost')}/{params.get('dbname', '')}"
 
 
 # --- the fast read path (snapshot.py) ------------------------------------------------------

@@ -103,7 +103,9 @@ def read_server_snapshot(location: str, sessions_since: dt.datetime | None = Non
                 "upgrade focusplan"
             )
         if revision != chain.head:
-            raise SchemaBehind(f"the database is at schema {revision or 'none'}; {chain.head} needed")
+            raise SchemaBehind(
+                f"the database is at schema {revision or 'none'}; {chain.head} needed"
+            )
         return _read(rows, clock.local_zone(), sessions_since)
 
 

@@ -53,7 +53,7 @@ class ChangeWatcher:
         """Whether changes are heard (and `push_changes` can be used), not polled for."""
         return self._listener is not None
 
-    def push_changes(self, on_change: Callable[[], None]) -> None:
+    def push_changes(self, on_change: Callable[[], object]) -> None:
         """Call `on_change` (from a thread) whenever another machine writes."""
         if self._listener is None or self._thread is not None:
             return
@@ -62,7 +62,7 @@ class ChangeWatcher:
         )
         self._thread.start()
 
-    def _listen(self, listener: Listener, on_change: Callable[[], None]) -> None:
+    def _listen(self, listener: Listener, on_change: Callable[[], object]) -> None:
         connected = True
         while not self._stop.is_set():
             heard = listener.wait(LISTEN_SECONDS)

@@ -178,7 +178,9 @@ def test_two_machines_writing_at_once_land_every_write_exactly_once_and_the_app_
         assert "error" not in run.stderr
     tasks = Focusplan(postgres_url).ok("list", "--json").json()
     titles = sorted(task["title"] for task in tasks)
-    expected = sorted(f"{name} {i}" for name in ("laptop", "desktop") for i in range(ADDS_PER_WRITER))
+    expected = sorted(
+        f"{name} {i}" for name in ("laptop", "desktop") for i in range(ADDS_PER_WRITER)
+    )
     assert titles == expected
     assert sorted(task["id"] for task in tasks) == list(range(1, 2 * ADDS_PER_WRITER + 1))
     assert seen_by_app == 2 * ADDS_PER_WRITER
@@ -256,9 +258,7 @@ def filled_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def filled_sqlite(
-    filled_template: Path, tmp_path: Path, frozen_now: dt.datetime
-) -> Path:
+def filled_sqlite(filled_template: Path, tmp_path: Path, frozen_now: dt.datetime) -> Path:
     path = tmp_path / "laptop.sqlite3"
     shutil.copy(filled_template, path)
     Focusplan(path).ok("plan")
