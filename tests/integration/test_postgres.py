@@ -126,7 +126,7 @@ print(json.dumps({"failed": sum(code != 0 for code in codes)}))
 
 
 def test_two_machines_writing_at_once_land_every_write_exactly_once_and_the_app_hears_them(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import asyncio
 
@@ -170,7 +170,7 @@ def test_two_machines_writing_at_once_land_every_write_exactly_once_and_the_app_
             seen = 0 if app.board is None else len(app.board.tasks)
         return list(runs), seen
 
-    os.environ["FOCUSPLAN_REFRESH_SECONDS"] = "3600"
+    monkeypatch.setenv("FOCUSPLAN_REFRESH_SECONDS", "3600")
     runs, seen_by_app = asyncio.run(with_the_app_open())
     for run in runs:
         assert run.returncode == 0, run.stderr
@@ -384,3 +384,14 @@ def test_a_connection_dropped_mid_command_is_one_error_line_and_writes_nothing(
     assert dropped.code == 1, dropped  # type: ignore[attr-defined]
     assert "lost the connection" in one_error_line(dropped.err)  # type: ignore[attr-defined]
     assert [task["title"] for task in fp.ok("list", "--json").json()] == ["before"]
+
+
+def test_the_records_and_the_migrations_agree_on_postgresql_too(postgres_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from focusplan.store.records import Base
+
+    with open_database(postgres_url) as db, db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
