@@ -96,8 +96,6 @@ def backend(request: pytest.FixtureRequest) -> str:
 class PostgresServer:
     """The test server: hands out a fresh database per test, cloned from a migrated one."""
 
-    TEMPLATE = "focusplan_template"
-
     def __init__(self, url: str) -> None:
         import psycopg
         from sqlalchemy.engine import make_url
@@ -105,7 +103,9 @@ class PostgresServer:
         self._url = make_url(url)
         self._admin = psycopg.connect(self.url_of("postgres", driver=False), autocommit=True)
         self._count = 0
-        self._run = f"t{os.getpid()}"
+        # Names of this run's own: two test runs may share one server.
+        self._run = f"focusplan_test_{os.getpid()}"
+        self.template = f"{self._run}_template"
 
     def url_of(self, database: str, *, driver: bool = False) -> str:
         url = self._url.set(database=database)
@@ -119,13 +119,13 @@ class PostgresServer:
     def make_template(self) -> None:
         from focusplan.store import open_database
 
-        self.execute(f"DROP DATABASE IF EXISTS {self.TEMPLATE} WITH (FORCE)")
-        self.execute(f"CREATE DATABASE {self.TEMPLATE}")
+        self.execute(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)")
+        self.execute(f"CREATE DATABASE {self.template}")
         previous = os.environ.get("FOCUSPLAN_NOW")
         # The seeded weights carry the time the database was made: the tests' frozen one.
         os.environ["FOCUSPLAN_NOW"] = FROZEN_NOW
         try:
-            open_database(self.url_of(self.TEMPLATE)).close()
+            open_database(self.url_of(self.template)).close()
         finally:
             if previous is None:
                 del os.environ["FOCUSPLAN_NOW"]
@@ -135,7 +135,7 @@ class PostgresServer:
     def new_database(self, *, migrated: bool = True) -> str:
         self._count += 1
         name = f"{self._run}_{self._count}"
-        template = self.TEMPLATE if migrated else "template0"
+        template = self.template if migrated else "template0"
         self.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return name
 
@@ -144,7 +144,7 @@ class PostgresServer:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.drop(self.TEMPLATE)
+            self.drop(self.template)
         self._admin.close()
 
 
