@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -54,3 +55,133 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "focusplan.sqlite3"
+
+
+# --- the same tests on PostgreSQL ---------------------------------------------------------
+#
+# A test module that holds `pytestmark = pytest.mark.both_backends` runs each test that
+# uses `db_location` (directly, or through `db`) once on an SQLite file and once on a
+# fresh database of a real PostgreSQL server. The server is the one named by
+# FOCUSPLAN_TEST_POSTGRES_URL (`.ci/postgres-cluster start` prints it; `.ci/run` always
+# sets it); without it the PostgreSQL runs skip and say why.
+
+POSTGRES_URL_VARIABLE = "FOCUSPLAN_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run the module's database tests on SQLite and PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): in a both_backends module, a test about SQLite itself"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    metafunc.parametrize("backend", BACKENDS[:1] if only_sqlite else BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the test runs on: "sqlite" unless its module asks for both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+class PostgresServer:
+    """The test server: hands out a fresh database per test, cloned from a migrated one."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        self._url = make_url(url)
+        self._admin = psycopg.connect(self.url_of("postgres", driver=False), autocommit=True)
+        self._count = 0
+        # Names of this run's own: two test runs may share one server.
+        self._run = f"focusplan_test_{os.getpid()}"
+        self.template = f"{self._run}_template"
+
+    def url_of(self, database: str, *, driver: bool = False) -> str:
+        url = self._url.set(database=database)
+        if driver:
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+
+    def execute(self, sql: str) -> None:
+        self._admin.execute(sql)
+
+    def make_template(self) -> None:
+        from focusplan.store import open_database
+
+        self.execute(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)")
+        self.execute(f"CREATE DATABASE {self.template}")
+        previous = os.environ.get("FOCUSPLAN_NOW")
+        # The seeded weights carry the time the database was made: the tests' frozen one.
+        os.environ["FOCUSPLAN_NOW"] = FROZEN_NOW
+        try:
+            open_database(self.url_of(self.template)).close()
+        finally:
+            if previous is None:
+                del os.environ["FOCUSPLAN_NOW"]
+            else:
+                os.environ["FOCUSPLAN_NOW"] = previous
+
+    def new_database(self, *, migrated: bool = True) -> str:
+        self._count += 1
+        name = f"{self._run}_{self._count}"
+        template = self.template if migrated else "template0"
+        self.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.drop(self.template)
+        self._admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(
+            f"no PostgreSQL server: set {POSTGRES_URL_VARIABLE} "
+            '(eval "$(.ci/postgres-cluster start)")'
+        )
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        # A server was named: not running its tests would hide that they cannot run.
+        pytest.fail("PostgreSQL tests need psycopg: pip install -e '.[test,postgres]'")
+    server = PostgresServer(url)
+    server.make_template()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, migrated database on the test server, as a `postgresql://` URL."""
+    name = postgres_server.new_database()
+    try:
+        yield postgres_server.url_of(name)
+    finally:
+        postgres_server.drop(name)
+
+
+@pytest.fixture
+def db_location(backend: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """What `--db` gets: the SQLite file, or a fresh PostgreSQL database's URL."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(db_path)

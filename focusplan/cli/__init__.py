@@ -628,6 +628,44 @@ def review(
         echo_text(review_text(report))
 
 
+# --- db --------------------------------------------------------------------------------------
+
+
+@cli.group(name="db")
+def db_group() -> None:
+    """The database as a whole: moving it to another one."""
+
+
+@db_group.command(name="copy")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    metavar="PATH_OR_URL",
+    help="Where to copy it: a file or a URL such as postgresql://user@host/focusplan.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Empty the target first if it already holds data (everything in it is lost).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows copied per table.")
+@click.pass_context
+def db_copy(ctx: click.Context, to: str, replace: bool, as_json: bool) -> None:
+    """Copy the whole database (every table, history included) into another one."""
+    from focusplan.services.db_copy import copy_database
+
+    outcome = copy_database(_source(ctx), to, replace=replace)
+    if as_json:
+        from focusplan.cli.render import echo_json
+
+        echo_json({"target": outcome.target, "rows": outcome.rows, "replaced": outcome.replaced})
+        return
+    total = sum(outcome.rows.values())
+    tasks = outcome.rows.get("tasks", 0)
+    click.echo(f"copied {total} rows ({tasks} tasks) into {outcome.target}")
+
+
 # --- demo ------------------------------------------------------------------------------------
 
 

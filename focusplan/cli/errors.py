@@ -51,6 +51,9 @@ def classify(exc: BaseException) -> tuple[int, str]:
         return EXIT_INVALID, exc.format_message()
     if isinstance(exc, ValidationError):
         return EXIT_INVALID, validation_message(exc)
+    unavailable = _store_error_type("DatabaseUnavailable")
+    if unavailable is not None and isinstance(exc, unavailable):
+        return EXIT_FAILURE, str(exc)
     store_error = _store_error_type()
     if store_error is not None and isinstance(exc, store_error):
         # The store says which family: an unknown id or a --db naming a fifo is the
@@ -77,10 +80,10 @@ def _os_error(exc: OSError) -> tuple[int, str]:
     return code, text
 
 
-def _store_error_type() -> type[BaseException] | None:
+def _store_error_type(name: str = "StoreError") -> type[BaseException] | None:
     # Only loaded if a command already imported the store; never pay for it here.
-    module = sys.modules.get("focusplan.store")
-    return getattr(module, "StoreError", None) if module else None
+    module = sys.modules.get("focusplan.store.errors")
+    return getattr(module, name, None) if module else None
 
 
 def run_reporting_errors(entry: Callable[[], object]) -> int:

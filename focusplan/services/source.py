@@ -18,6 +18,7 @@ from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
+    from focusplan.store.postgres import ChangeListener
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -60,7 +61,9 @@ class DataSource:
 
     def _fast_snapshot(self, sessions_since: dt.datetime | None = None) -> Snapshot | None:
         """The stdlib read of a current SQLite file, or None when the full store is needed."""
-        if self.path is None or not self.path.is_file():
+        if self.path is None:
+            return self._server_snapshot(sessions_since)
+        if not self.path.is_file():
             return None  # the full store creates it, or says why it cannot be a database
         from focusplan.store.snapshot import SchemaBehind, read_snapshot
 
@@ -68,6 +71,25 @@ class DataSource:
             return read_snapshot(self.path, sessions_since)
         except SchemaBehind:
             return None  # migrating needs the full store
+
+    def change_listener(self) -> ChangeListener | None:
+        """What hears other machines' writes on a PostgreSQL server (None elsewhere)."""
+        from focusplan.store.postgres import ChangeListener, is_postgres_location
+
+        return ChangeListener(self.location) if is_postgres_location(self.location) else None
+
+    def _server_snapshot(self, sessions_since: dt.datetime | None) -> Snapshot | None:
+        """The psycopg-only read of a current PostgreSQL database (None for other URLs)."""
+        from focusplan.store.postgres import is_postgres_location
+
+        if not is_postgres_location(self.location):
+            return None
+        from focusplan.store.snapshot import SchemaBehind, read_server_snapshot
+
+        try:
+            return read_server_snapshot(self.location, sessions_since)
+        except SchemaBehind:
+            return None
 
     def tasks(self) -> list[Task]:
         """Every task, through the quick read when it can be used."""

@@ -137,7 +137,7 @@ def resolve_target(target: str | Path) -> tuple[URL, Path | None]:
         except ArgumentError as exc:
             raise StoreError(f"not a database URL: {target}") from exc
         if url.get_backend_name() != "sqlite":
-            return url, None
+            return _server_url(url), None
         database = url.database or ""
         if database in ("", ":memory:") or url.query.get("mode") == "memory":
             return url, None
@@ -180,6 +180,14 @@ def _open_sqlite_file(url: URL, path: Path) -> Database:
         backup=backup,
         migrated_from=revision if revision != chain.head else None,
     )
+
+
+def _server_url(url: URL) -> URL:
+    if url.get_backend_name() == "postgresql":
+        from focusplan.store.postgres import with_driver
+
+        return with_driver(url)
+    return url
 
 
 def _open_url(url: URL) -> Database:
@@ -424,6 +432,11 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
             # One shared connection, or every checkout would see its own empty database.
             options["poolclass"] = StaticPool
             options["connect_args"]["check_same_thread"] = False
+    is_postgres = url.get_backend_name() == "postgresql"
+    if is_postgres:
+        from focusplan.store import postgres
+
+        options.update(postgres.engine_options())
     if poolclass is not None:
         options["poolclass"] = poolclass
     try:
@@ -432,6 +445,8 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
         raise StoreError(f"cannot use database URL {url.render_as_string()}: {exc}") from exc
     if is_sqlite:
         _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+    elif is_postgres:
+        postgres.install_hooks(engine, READ_ONLY_OPTION)
     elif engine.dialect.name in _READ_ONLY_TRANSACTION_DIALECTS:
         _install_read_only_hook(engine)
     return engine
@@ -473,6 +488,10 @@ def _install_read_only_hook(engine: Engine) -> None:
 
 def _url_revision(engine: Engine) -> str | None:
     try:
+        if engine.dialect.name == "postgresql":
+            from focusplan.store.postgres import read_revision
+
+            return read_revision(engine, READ_ONLY_OPTION)
         with engine.connect() as connection:
             if not inspect(connection).has_table("alembic_version"):
                 return None
@@ -480,9 +499,17 @@ def _url_revision(engine: Engine) -> str | None:
     except DBAPIError as exc:
         if engine.dialect.name == "sqlite":
             raise error_from_sqlite(exc.orig, None, verb="open") from exc
-        where = engine.url.render_as_string(hide_password=True)
-        raise StoreError(f"cannot open the database at {where}: {exc.orig}") from exc
+        raise _server_error(engine, exc, "cannot open the database at") from exc
     return None if value is None else str(value)
+
+
+def _server_error(engine: Engine, exc: DBAPIError, doing: str) -> StoreError:
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.dialect.name == "postgresql":
+        from focusplan.store import postgres
+
+        return postgres.unavailable(exc, where)
+    return StoreError(f"{doing} {where}: {exc.orig}")
 
 
 def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
@@ -492,5 +519,7 @@ def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
     try:
         upgrade_to_head(engine, is_sqlite=is_sqlite)
     except DBAPIError as exc:
+        if engine.dialect.name == "postgresql":
+            raise _server_error(engine, exc, "migrating failed at") from exc
         path = Path(engine.url.database) if is_sqlite and engine.url.database else None
         raise error_from_sqlite(exc.orig, path, verb="migrate") from exc

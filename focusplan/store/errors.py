@@ -143,3 +143,8 @@ def error_from_sqlite(
     if primary == _CONSTRAINT or isinstance(error, sqlite3.IntegrityError):
         return Refused(f"the database refused the change: {text}")
     return StoreError(f"cannot {verb} {where}: {text}")
+
+
+class DatabaseUnavailable(StoreError):
+    """The database server cannot be reached, refused us, or dropped the connection:
+    the environment failed, not the input (the CLI exits 1)."""

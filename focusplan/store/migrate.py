@@ -39,6 +39,10 @@ def upgrade_to_head(engine: Engine, *, is_sqlite: bool) -> None:
     """
     config = alembic_config()
     with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            from focusplan.store.postgres import lock_for_migration
+
+            lock_for_migration(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         if is_sqlite:

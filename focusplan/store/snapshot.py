@@ -1,5 +1,8 @@
 """The fast read path for a cold `rank`: stdlib sqlite3, read-only, one transaction.
 
+On PostgreSQL (`read_server_snapshot`) the same SQL runs through psycopg alone, in
+one REPEATABLE READ, READ ONLY transaction: still no SQLAlchemy on the way.
+
 SQLAlchemy's import alone costs most of the cold-start budget, so this module
 reads the few tables the ranking needs with the stdlib driver and builds the
 domain models with `model_construct` (the rows are ours and guarded by CHECK
@@ -14,7 +17,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,14 +88,40 @@ def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snap
             )
         if revision != chain.head:
             raise SchemaBehind(f"{path} is at schema {revision or 'none'}; {chain.head} needed")
-        return _read(connection, clock.local_zone(), sessions_since)
+        snapshot = _read(_sqlite_rows(connection), clock.local_zone(), sessions_since)
+        connection.execute("COMMIT")
+        return snapshot
     except sqlite3.Error as exc:
         raise store_error_from(exc, path) from exc
     finally:
         connection.close()
 
 
+def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:
+    """`read_snapshot` for a PostgreSQL URL: the same rows, read in one transaction."""
+    from focusplan.store.postgres import snapshot_rows
+
+    with snapshot_rows(location) as rows:
+        version = list(rows("SELECT to_regclass('alembic_version') IS NOT NULL AS present", ()))
+        revision: str | None = None
+        if version[0]["present"]:
+            found = list(rows("SELECT version_num FROM alembic_version", ()))
+            revision = str(found[0]["version_num"]) if found else None
+        chain = known_revisions()
+        if revision is not None and revision not in chain:
+            raise SchemaTooNew(
+                f"the database was written by a newer focusplan (schema {revision}); "
+                "upgrade focusplan"
+            )
+        if revision != chain.head:
+            raise SchemaBehind(
+                f"the database is at schema {revision or 'none'}; {chain.head} needed"
+            )
+        return _read(rows, clock.local_zone(), sessions_since)
+
+
 _Model = TypeVar("_Model", bound=BaseModel)
+_Rows = Callable[[str, Sequence[object]], Iterable[Mapping[str, Any]]]
 
 
 def _trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
@@ -110,29 +139,36 @@ def _trusted(model: type[_Model], values: dict[str, Any]) -> _Model:
     return instance
 
 
-def _read(
-    connection: sqlite3.Connection, zone: dt.tzinfo, sessions_since: dt.datetime | None
-) -> Snapshot:
-    def when(text: str) -> dt.datetime:
-        return from_db_time(text, zone)
+def _json(value: Any) -> dict[str, Any]:
+    # SQLite hands back the stored text; psycopg has already parsed a JSON column.
+    return dict(json.loads(value) if isinstance(value, str | bytes) else value)
 
-    def maybe(text: str | None) -> dt.datetime | None:
-        return None if text is None else from_db_time(text, zone)
 
+def _sqlite_rows(connection: sqlite3.Connection) -> _Rows:
     def rows(sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
         # Columns by name (sqlite3.Row), so a column added to a SELECT cannot shift others.
         cursor = connection.cursor()
         cursor.row_factory = sqlite3.Row
         return cursor.execute(sql, parameters)
 
+    return rows
+
+
+def _read(rows: _Rows, zone: dt.tzinfo, sessions_since: dt.datetime | None) -> Snapshot:
+    def when(text: str) -> dt.datetime:
+        return from_db_time(text, zone)
+
+    def maybe(text: str | None) -> dt.datetime | None:
+        return None if text is None else from_db_time(text, zone)
+
     tags: defaultdict[int, list[str]] = defaultdict(list)
-    for row in rows("SELECT task_id, tag FROM task_tags ORDER BY task_id, position"):
+    for row in rows("SELECT task_id, tag FROM task_tags ORDER BY task_id, position", ()):
         tag = _line(row["tag"])
         if tag:
             tags[row["task_id"]].append(tag)
     deps: defaultdict[int, list[int]] = defaultdict(list)
     for row in rows(
-        "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position"
+        "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position", ()
     ):
         deps[row["task_id"]].append(row["depends_on_id"])
 
@@ -172,7 +208,8 @@ def _read(
             "SELECT id, title, notes, importance, demand, estimate_minutes, due, not_before,"
             " project, time_window, status, created_at, updated_at, completed_at, dropped_at,"
             " actual_minutes, external_id, recur, recur_from, recur_until, recur_anchor,"
-            " series_id FROM tasks ORDER BY id"
+            " series_id FROM tasks ORDER BY id",
+            (),
         )
     ]
 
@@ -187,17 +224,24 @@ def _read(
                 "id": row["id"],
             },
         )
-        for row in rows("SELECT id, at, level, note, source FROM energy_logs ORDER BY at, id")
+        for row in rows("SELECT id, at, level, note, source FROM energy_logs ORDER BY at, id", ())
     ]
 
-    weights_row = rows(
-        "SELECT version, params, created_at, reason, active FROM weight_versions WHERE active"
-    ).fetchone()
+    weights_row = next(
+        iter(
+            rows(
+                "SELECT version, params, created_at, reason, active FROM weight_versions"
+                " WHERE active",
+                (),
+            )
+        ),
+        None,
+    )
     if weights_row is None:
         raise StoreError("no weights version is active; the database is damaged")
     weights = WeightsVersion.model_construct(
         version=weights_row["version"],
-        params={str(k): float(v) for k, v in json.loads(weights_row["params"]).items()},
+        params={str(k): float(v) for k, v in _json(weights_row["params"]).items()},
         created_at=when(weights_row["created_at"]),
         reason=weights_row["reason"],
         active=bool(weights_row["active"]),
@@ -237,10 +281,10 @@ def _read(
         )
         for row in rows(
             "SELECT id, start_at, end_at, title, uid, source, all_day FROM context_events"
-            " ORDER BY start_at, id"
+            " ORDER BY start_at, id",
+            (),
         )
     ]
-    connection.execute("COMMIT")
     return Snapshot(
         tasks=tasks,
         energy=energy,

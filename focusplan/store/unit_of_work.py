@@ -93,6 +93,8 @@ class UnitOfWork:
             raise self._one_line(exc) from exc
 
     def _one_line(self, error: DBAPIError) -> StoreError:
+        if type(error.orig).__module__.startswith("psycopg"):
+            return _server_one_line(error)
         if isinstance(error, IntegrityError):  # any backend: the change broke a rule
             return Refused(f"the database refused the change: {error.orig}")
         verb = "read" if self.read_only else "write"
@@ -117,3 +119,15 @@ def _refuse_writes(session: Session) -> None:
     def _no_statement(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             raise ReadOnly()
+
+
+def _server_one_line(error: DBAPIError) -> StoreError:
+    from focusplan.store import postgres
+
+    if postgres.is_connection_error(error):
+        return postgres.unavailable(error)
+    # PostgreSQL adds DETAIL and HINT lines under the message; the person gets the message.
+    reason = next(iter(str(error.orig).strip().splitlines()), "")
+    if isinstance(error, IntegrityError):
+        return Refused(f"the database refused the change: {reason}")
+    return StoreError(f"the database could not do it: {reason}")

@@ -177,7 +177,7 @@ class FocusplanApp(App[None]):
         # The task a screen should highlight after the next load (the one just added/edited).
         self.want_selected: int | None = None
         self._settings: Settings | None = None
-        self._watcher = ChangeWatcher(source.path)
+        self._watcher = ChangeWatcher(source.path, source.change_listener())
         self._watch_changes = watch_changes
         self._write_lock = threading.Lock()
         self._pending: queue.SimpleQueue[tuple[Callable[[], Outcome], UndoStep | None]] = (
@@ -250,6 +250,8 @@ class FocusplanApp(App[None]):
         self.set_interval(1.0, self._tick, name="focus-clock")
         if self._watch_changes:
             self.set_interval(settings.refresh_seconds, self.poll_changes, name="poll")
+            # A server that tells of other machines' writes: reload at once, not on the tick.
+            self._watcher.push_changes(lambda: self.post_message(self.DataChanged()))
         self.set_timer(WARM_UP_DELAY, self._warm_up, name="warm-up")
 
     def poll_changes(self) -> None:

@@ -40,14 +40,27 @@ def upgrade() -> None:
     from focusplan.attention.weights import DEFAULT_WEIGHTS
 
     created_at = clock.now().astimezone(dt.UTC).isoformat(timespec="microseconds")
+    params = json.dumps({str(name): float(value) for name, value in DEFAULT_WEIGHTS.items()})
+    if op.get_context().dialect.name == "postgresql":
+        # PostgreSQL will not take text into a JSON column unless told: cast the same
+        # JSON text (psycopg sends a str as text). SQLite keeps the plain insert below,
+        # so its databases are byte for byte what they always were.
+        op.execute(
+            weight_versions.insert().values(
+                version=1,
+                params=sa.cast(sa.literal(params, sa.Text()), sa.JSON()),
+                created_at=created_at,
+                reason="defaults",
+                active=True,
+            )
+        )
+        return
     op.bulk_insert(
         weight_versions,
         [
             {
                 "version": 1,
-                "params": json.dumps(
-                    {str(name): float(value) for name, value in DEFAULT_WEIGHTS.items()}
-                ),
+                "params": params,
                 "created_at": created_at,
                 "reason": "defaults",
                 "active": True,

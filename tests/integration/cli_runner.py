@@ -23,9 +23,9 @@ class Outcome:
 
 
 class Focusplan:
-    """`focusplan --db <file> ...` as a test would type it."""
+    """`focusplan --db <file or URL> ...` as a test would type it."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str) -> None:
         self.db = db
 
     def __call__(self, *args: str, stdin: bytes | None = None) -> Outcome:

@@ -24,8 +24,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+def db(db_location: str) -> Iterator[Database]:
+    """The opened database: an SQLite file, or (in a `both_backends` module, second run)
+    a fresh PostgreSQL database (tests/conftest.py)."""
+    database = open_database(db_location)
     try:
         yield database
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,9 +18,13 @@ PARIS = ZoneInfo("Europe/Paris")
 NINE = dt.datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
 
 
+# Undo, review and learning on both homes (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def source(tmp_path: Path) -> DataSource:
-    source = DataSource(str(tmp_path / "actions.sqlite3"))
+def source(db_location: str) -> DataSource:
+    source = DataSource(db_location)
     with source.unit_of_work() as uow:
         for title in ("write", "read"):
             uow.tasks.add(NewTask(title=title, created_at=NINE - dt.timedelta(days=1)))

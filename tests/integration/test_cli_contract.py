@@ -16,9 +16,14 @@ TASK_KEYS = {
 }  # fmt: skip
 
 
+# The contract holds on both homes: each test that uses `fp` runs on SQLite and on
+# PostgreSQL (tests/conftest.py); the ones about files use their own paths.
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def fp(db_path: Path, frozen_now: dt.datetime) -> Focusplan:
-    return Focusplan(db_path)
+def fp(db_location: str, frozen_now: dt.datetime) -> Focusplan:
+    return Focusplan(db_location)
 
 
 def assert_invalid(outcome, fragment: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +123,7 @@ def test_done_drop_reopen_and_list_all(fp: Focusplan) -> None:
 
 
 def test_done_with_minutes_records_a_choice_at_completion_minus_minutes(
-    fp: Focusplan, db_path: Path
+    fp: Focusplan, db_location: str
 ) -> None:
     fp.ok("add", "Chosen", "--at", "2026-11-23 08:00")
     fp.ok("add", "Other", "--at", "2026-11-23 08:00")
@@ -126,7 +131,7 @@ def test_done_with_minutes_records_a_choice_at_completion_minus_minutes(
     fp.ok("done", "1", "--at", "2026-11-23 10:00", "--minutes", "30")
     from focusplan.store import open_database
 
-    with open_database(db_path).unit_of_work() as uow:
+    with open_database(db_location).unit_of_work() as uow:
         choices = uow.choices.between(
             dt.datetime(2026, 11, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
         )

@@ -13,9 +13,12 @@ from tests.integration.cli_runner import Focusplan
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def fp(db_path: Path, frozen_now: dt.datetime) -> Focusplan:
-    return Focusplan(db_path)
+def fp(db_location: str, frozen_now: dt.datetime) -> Focusplan:
+    return Focusplan(db_location)
 
 
 def tasks_by_title(fp: Focusplan) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -77,13 +80,13 @@ def test_an_import_with_one_bad_item_stores_nothing(fp: Focusplan, tmp_path: Pat
     assert fp.ok("list", "--all", "--json").out == before
 
 
-def test_reimporting_a_calendar_updates_events_by_uid(fp: Focusplan, db_path: Path) -> None:
+def test_reimporting_a_calendar_updates_events_by_uid(fp: Focusplan, db_location: str) -> None:
     calendar = str(FIXTURES / "calendar.ics")
     fp.ok("import", calendar)
     from focusplan.store import open_database
 
     def events() -> list[tuple[str, str]]:
-        with open_database(db_path).unit_of_work() as uow:
+        with open_database(db_location).unit_of_work() as uow:
             found = uow.events.between(
                 dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
             )

@@ -21,9 +21,13 @@ from tests.integration.cli_runner import Focusplan
 MONDAY = dt.date(2026, 11, 23)
 
 
+# Stored plans (JSON notes, blocks, fingerprints) on both homes (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def fp(db_path: Path, frozen_now: dt.datetime) -> Focusplan:
-    return Focusplan(db_path)
+def fp(db_location: str, frozen_now: dt.datetime) -> Focusplan:
+    return Focusplan(db_location)
 
 
 def at_time(monkeypatch: pytest.MonkeyPatch, hhmm: str, day: dt.date = MONDAY) -> dt.datetime:
@@ -42,8 +46,8 @@ def focus_ids(document: dict[str, Any]) -> list[int]:
     return [b["task_id"] for b in document["blocks"] if b["kind"] == "focus"]
 
 
-def stored(db_path: Path, day: dt.date = MONDAY) -> DayPlan | None:
-    source = DataSource(str(db_path))
+def stored(db_location: str, day: dt.date = MONDAY) -> DayPlan | None:
+    source = DataSource(db_location)
     try:
         with source.unit_of_work() as uow:
             return uow.plans.get(day)
@@ -93,21 +97,21 @@ def test_an_event_added_after_planning_moves_the_plan(fp: Focusplan, tmp_path: P
 
 
 def test_nothing_changed_serves_the_stored_plan_byte_identical(
-    fp: Focusplan, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    fp: Focusplan, db_location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fp.ok("add", "Write the report", "--estimate", "3h", "--demand", "high")
     fp.ok("add", "Inbox", "--estimate", "30m", "--demand", "low")
     first_json = fp.ok("plan", "--json").out
     first_text = fp.ok("plan").out
-    made = stored(db_path)
+    made = stored(db_location)
     at_time(monkeypatch, "14:20")  # later the same day, nothing changed
     assert fp.ok("plan", "--json").out == first_json
     assert fp.ok("plan").out == first_text
-    assert stored(db_path) == made
+    assert stored(db_location) == made
 
 
 def test_a_re_plan_keeps_what_is_already_past(
-    fp: Focusplan, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    fp: Focusplan, db_location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at_time(monkeypatch, "09:00")
     fp.ok("add", "Write the report", "--estimate", "4h", "--demand", "high")
@@ -171,13 +175,13 @@ def test_finishing_a_task_gives_its_later_blocks_to_other_work(
 
 
 def test_the_app_and_the_cli_serve_the_same_stored_plan(
-    fp: Focusplan, db_path: Path, frozen_now: dt.datetime
+    fp: Focusplan, db_location: str, frozen_now: dt.datetime
 ) -> None:
     fp.ok("add", "Write the report", "--estimate", "2h")
     plan_json(fp)
-    cli_plan = stored(db_path)
+    cli_plan = stored(db_location)
     assert cli_plan is not None and cli_plan.inputs is not None
-    source = DataSource(str(db_path))
+    source = DataSource(db_location)
     try:
         working = WorkingDay.from_settings(load_settings())
         view = plan_view(source, MONDAY, frozen_now, working)
@@ -191,10 +195,10 @@ def test_the_app_and_the_cli_serve_the_same_stored_plan(
 
 
 def test_a_plan_stored_without_a_fingerprint_is_planned_again(
-    fp: Focusplan, db_path: Path, frozen_now: dt.datetime
+    fp: Focusplan, db_location: str, frozen_now: dt.datetime
 ) -> None:
     fp.ok("add", "Write the report", "--estimate", "2h")
-    source = DataSource(str(db_path))
+    source = DataSource(db_location)
     try:
         with source.unit_of_work() as uow:  # as a plan from before migration 0003
             uow.plans.save(DayPlan(date=MONDAY, created_at=frozen_now))
@@ -205,11 +209,11 @@ def test_a_plan_stored_without_a_fingerprint_is_planned_again(
     assert any(block.kind == "focus" for block in plan.blocks)
 
 
-def test_a_past_day_is_never_planned_after_the_fact(fp: Focusplan, db_path: Path) -> None:
+def test_a_past_day_is_never_planned_after_the_fact(fp: Focusplan, db_location: str) -> None:
     fp.ok("add", "Write the report", "--estimate", "2h")
     friday = plan_json(fp, "--date", "2026-11-20")
     assert focus_ids(friday) == []
-    assert stored(db_path, dt.date(2026, 11, 20)) is None
+    assert stored(db_location, dt.date(2026, 11, 20)) is None
 
 
 def test_in_the_evening_tomorrow_holds_what_today_planned_but_did_not_finish(

@@ -26,6 +26,9 @@ from focusplan.store import Database, StoreError
 from focusplan.store.engine import BUSY_TIMEOUT_SECONDS, READ_ONLY_OPTION
 from tests.integration.conftest import T0
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 # Far below the busy timeout: a read that waited for the lock would take all of it.
 NO_WAIT = BUSY_TIMEOUT_SECONDS / 10
 
@@ -46,6 +49,7 @@ def write_lock_held_elsewhere(path: Path) -> Iterator[sqlite3.Connection]:
         other.close()
 
 
+@pytest.mark.sqlite_only("it talks to the file with sqlite3")
 def test_a_read_only_unit_of_work_proceeds_while_another_connection_holds_the_write_lock(
     db: Database,
 ) -> None:
@@ -79,6 +83,7 @@ def test_a_write_inside_a_read_only_unit_of_work_is_refused(db: Database, write:
         write(uow)  # type: ignore[operator]
 
 
+@pytest.mark.sqlite_only("it talks to the file with sqlite3")
 def test_sqlite_itself_refuses_a_write_that_bypasses_the_repositories(db: Database) -> None:
     reader = db.engine.execution_options(**{READ_ONLY_OPTION: True})
     with (

@@ -63,8 +63,18 @@ def contrarian_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# Review and learning on both homes (tests/conftest.py): the PostgreSQL run gets the
+# same five weeks through `db copy`.
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def fp(contrarian_db: Path, db_path: Path, frozen_now: dt.datetime) -> Focusplan:
+def fp(
+    contrarian_db: Path, db_path: Path, db_location: str, backend: str, frozen_now: dt.datetime
+) -> Focusplan:
+    if backend == "postgresql":
+        Focusplan(contrarian_db).ok("db", "copy", "--to", db_location)
+        return Focusplan(db_location)
     shutil.copy(contrarian_db, db_path)
     return Focusplan(db_path)
 

@@ -21,6 +21,9 @@ from focusplan.domain import (
 from focusplan.store import Database, NotFound, StoreError
 from tests.integration.conftest import T0
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 HOUR = dt.timedelta(hours=1)
 
 
@@ -49,6 +52,7 @@ def test_energy_list_bounds_are_inclusive(db: Database) -> None:
         assert uow.energy.list(until=T0) == logs[:1]
 
 
+@pytest.mark.sqlite_only("it talks to the file with sqlite3")
 def test_an_energy_level_outside_1_to_5_is_refused_by_the_database(
     db: Database, db_path: object
 ) -> None:
@@ -145,6 +149,7 @@ def test_only_one_focus_session_can_be_active(db: Database, task_id: int) -> Non
         uow.sessions.start(task_id, T0 + HOUR)
 
 
+@pytest.mark.sqlite_only("it talks to the file with sqlite3")
 def test_the_database_itself_refuses_a_second_active_session(db: Database, task_id: int) -> None:
     assert db.path is not None
     connection = sqlite3.connect(db.path)

@@ -15,6 +15,9 @@ from focusplan.domain import NewTask, Task, TaskPatch
 from focusplan.store import Database, NotFound, StoreError
 from tests.integration.conftest import T0
 
+# Every test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 NewTaskFactory = Callable[..., NewTask]
 
 

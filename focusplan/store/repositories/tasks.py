@@ -225,6 +225,16 @@ class TaskRepository:
 
     def id_high_water(self) -> int:
         """The highest task id ever handed out (deleted ones included)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            # The sequence remembers deleted ids as SQLite's AUTOINCREMENT mark does.
+            high = self._session.scalar(
+                text(
+                    "SELECT greatest(coalesce(pg_sequence_last_value("
+                    "pg_get_serial_sequence('tasks', 'id')), 0),"
+                    " coalesce((SELECT max(id) FROM tasks), 0))"
+                )
+            )
+            return int(high or 0)
         if self._session.get_bind().dialect.name != "sqlite":
             return int(self._session.scalar(select(func.max(TaskRecord.id))) or 0)
         high = self._session.scalar(
