@@ -11,12 +11,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from focusplan.store.errors import ReadOnly, StoreError
 from focusplan.store.repositories import (
+    CalendarSourceRepository,
     ChoiceRepository,
     DayContextRepository,
     EnergyLogRepository,
     EventRepository,
     FocusSessionRepository,
     PlanRepository,
+    ReminderRepository,
     TaskRepository,
     WeightsRepository,
 )
@@ -41,6 +43,8 @@ class UnitOfWork:
     weights: WeightsRepository
     choices: ChoiceRepository
     plans: PlanRepository
+    reminders: ReminderRepository
+    calendars: CalendarSourceRepository
 
     def __init__(self, sessions: sessionmaker[Session], *, read_only: bool = False) -> None:
         self._sessions = sessions
@@ -62,6 +66,8 @@ class UnitOfWork:
         self.weights = WeightsRepository(session)
         self.choices = ChoiceRepository(session)
         self.plans = PlanRepository(session)
+        self.reminders = ReminderRepository(session)
+        self.calendars = CalendarSourceRepository(session)
         return self
 
     def __exit__(
