@@ -624,3 +624,15 @@ def run(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     sys.exit(run())
+
+
+# --- external signals: now, remind, source (focusplan/cli/signals.py) --------------------------
+
+
+def _register_signal_commands() -> None:
+    from focusplan.cli import signals
+
+    cli.add_command(signals.now)
+
+
+_register_signal_commands()
