@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from focusplan import clock
 from focusplan.domain import Choice, DayPlan, DomainModel, Task, WeightsVersion
 from focusplan.services.errors import InvalidInput
+from focusplan.services.sleep_days import SLEEP_FORMATS, store_sleep
 from focusplan.services.source import DataSource
 
 if TYPE_CHECKING:
@@ -37,8 +38,11 @@ def import_file(
             uow.energy.add(log)
         for event in bundle.events:
             uow.events.upsert(event)
-        for day in bundle.days:
-            uow.days.put(day)
+        if bundle.format in SLEEP_FORMATS:
+            store_sleep(uow, bundle.days)  # sleep only: the days' notes stay
+        else:
+            for day in bundle.days:
+                uow.days.put(day)
         for session in bundle.sessions:
             uow.sessions.start(ids[session.task_key], session.start)
             if session.end is not None:

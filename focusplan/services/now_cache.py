@@ -116,7 +116,8 @@ def calendar_file_names(folder: Path) -> list[str]:
     return sorted(
         entry.name
         for entry in os.scandir(folder)
-        if entry.name.lower().endswith(".ics") and not entry.name.startswith(".")
+        if entry.name.lower().endswith(".ics")
+        and not entry.name.startswith(".")
         and entry.is_file()
     )
 
@@ -155,9 +156,9 @@ def read_key(db_path: Path) -> dict[str, Any] | None:
         connection.execute("BEGIN")
         (counter,) = connection.execute("SELECT value FROM change_counter WHERE id = 1").fetchone()
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        sources = [path for (path,) in connection.execute(
-            "SELECT path FROM calendar_sources ORDER BY id"
-        )]
+        sources = [
+            path for (path,) in connection.execute("SELECT path FROM calendar_sources ORDER BY id")
+        ]
         connection.execute("COMMIT")
     except (sqlite3.Error, TypeError):
         return None
@@ -291,7 +292,7 @@ def placeholder_values(status: Mapping[str, Any]) -> dict[str, Any]:
         label = clean_line(block["title"] or block["kind"])
         block_text = f"{label} {start}-{end}"
         block_part = f" · now: {block_text}"
-    minutes_left = focus["minutes_left"] if focus else ""
+    minutes_left: int = focus["minutes_left"] if focus else 0
     values: dict[str, Any] = {
         "phase": "focus" if focus else "idle",
         "task": clean_line((focus or {}).get("title") or (nxt or {}).get("title") or ""),

@@ -125,10 +125,12 @@ def plan_days_for(
     the (unstored) plan the planner makes for a day that is over.
     """
     from focusplan.planner import WorkingDay, plan_day
+    from focusplan.services.calendar_sources import refresh_calendars
     from focusplan.settings import load_settings
 
     if not days:
         return []
+    refresh_calendars(source, now)
     working = WorkingDay.from_settings(load_settings())
     with source.unit_of_work() as uow:
         plans = _plans(uow, days, now=now, replan=replan, working=working)
@@ -155,7 +157,9 @@ def plan_view(
     import numpy as np
 
     from focusplan.energy import EnergyModel
+    from focusplan.services.calendar_sources import refresh_calendars
 
+    refresh_calendars(source, now)
     zone = now.tzinfo or clock.local_zone()
     end_of_day = clock.start_of_day(day + dt.timedelta(days=1), zone)
     # What could be predicted for that day: a past day's curve ignores later logs.

@@ -31,9 +31,7 @@ def trigger_name(table: str, operation: str) -> str:
 def counted_tables(connection: Any) -> list[str]:
     """Every table of the database whose writes raise the counter (a DBAPI or SQLAlchemy
     connection on SQLite)."""
-    rows = _execute(
-        connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-    )
+    rows = _execute(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     return [name for (name,) in rows if name not in UNCOUNTED and not name.startswith("sqlite_")]
 
 

@@ -282,9 +282,7 @@ class ReminderSentRecord(Base):
 
     __tablename__ = "reminders_sent"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('focus_end', 'break_end', 'block_start')", name="kind_known"
-        ),
+        CheckConstraint("kind IN ('focus_end', 'break_end', 'block_start')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -59,7 +59,7 @@ class CalendarSourceRepository:
         )
         return None if record is None else self._model(record)
 
-    def list(self) -> list[CalendarSource]:
+    def all(self) -> list[CalendarSource]:
         records = self._session.scalars(
             select(CalendarSourceRecord).order_by(CalendarSourceRecord.id)
         )
@@ -76,13 +76,18 @@ class CalendarSourceRepository:
         record = self._session.get(CalendarSourceRecord, source_id)
         if record is None:
             raise NotFound(f"no calendar source {source_id}")
-        gone = self._session.execute(
-            delete(ContextEventRecord).where(ContextEventRecord.source == source_tag(source_id))
-        ).rowcount
+        gone = len(
+            self._session.scalars(
+                select(ContextEventRecord.id).where(
+                    ContextEventRecord.source == source_tag(source_id)
+                )
+            ).all()
+        )
         self._session.execute(
-            delete(CalendarSourceFileRecord).where(
-                CalendarSourceFileRecord.source_id == source_id
-            )
+            delete(ContextEventRecord).where(ContextEventRecord.source == source_tag(source_id))
+        )
+        self._session.execute(
+            delete(CalendarSourceFileRecord).where(CalendarSourceFileRecord.source_id == source_id)
         )
         self._session.delete(record)
         self._session.flush()
@@ -90,9 +95,7 @@ class CalendarSourceRepository:
 
     def files(self, source_id: int) -> dict[str, CalendarSourceFile]:
         records = self._session.scalars(
-            select(CalendarSourceFileRecord).where(
-                CalendarSourceFileRecord.source_id == source_id
-            )
+            select(CalendarSourceFileRecord).where(CalendarSourceFileRecord.source_id == source_id)
         )
         return {
             record.name: CalendarSourceFile(

@@ -118,6 +118,8 @@ class EnergyScreen(MainScreen):
         typical = board.level_at_hour(now_hour)
         if typical is not None:
             summary.append(f" · typical now {typical:.1f}", style="dim")
+        if board.sleep_hours is not None:
+            summary.append(f" · slept {board.sleep_hours:.1f} h last night", style="dim")
         summary.append("\n")
         summary.append("L", style="bold")
         summary.append(" then ")
