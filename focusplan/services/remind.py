@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from focusplan.domain import FocusSession, PlanBlock, Reminder, SentReminder
+from focusplan.domain import FocusSession, PlanBlock, Reminder, ReminderKind, SentReminder
 from focusplan.services.source import DataSource
 
 if TYPE_CHECKING:
@@ -163,3 +163,27 @@ def _desktop_sender(bell_stream: TextIO | None) -> Sender:
         return announce(title, body, bell_stream=bell_stream)
 
     return send
+
+
+def announce_on_desktop(
+    source: DataSource,
+    kind: ReminderKind,
+    session_id: int,
+    title: str,
+    body: str,
+    at: dt.datetime,
+) -> list[SentReminder]:
+    """The app's own alert, shown on the desktop too unless `remind` already did: the key
+    is the one `reminders_due` gives the same moment. Where no notification server runs,
+    nothing more happens (the app has already rung its bell)."""
+    from focusplan.services.notifications import NoNotificationServer, send_desktop
+
+    def desktop_only(title: str, body: str) -> str:
+        try:
+            send_desktop(title, body)
+        except NoNotificationServer:
+            return ""
+        return "dbus"
+
+    reminder = Reminder(key=f"{kind}:{session_id}", kind=kind, due_at=at, title=title, body=body)
+    return announce_once(source, [reminder], at, send=desktop_only)
