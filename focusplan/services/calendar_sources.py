@@ -94,12 +94,12 @@ def refresh_calendars(source: DataSource, now: dt.datetime) -> list[str]:
     if not stored:
         return []
     plans = [_plan(source_id, *values, now) for source_id, values in stored.items()]
+    work = [plan for plan in plans if plan.read or plan.gone or plan.problem != plan.stored_problem]
+    if work:
+        _apply(source, work, now)  # a file that cannot be read becomes its source's problem
     warnings = [
         f"calendar source {plan.source_id}: {plan.problem}" for plan in plans if plan.problem
     ]
-    work = [plan for plan in plans if plan.read or plan.gone or plan.problem != plan.stored_problem]
-    if work:
-        _apply(source, work, now)
     for warning in warnings:
         if warning not in source.notices:
             source.notices.append(warning)
