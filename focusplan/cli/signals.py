@@ -94,8 +94,10 @@ def remind(ctx: click.Context, as_json: bool, install_timer: bool) -> None:
 
         echo_json([item.model_dump(mode="json") for item in sent])
         return
+    from focusplan.text import clean_line
+
     for item in sent:
-        click.echo(f"sent ({item.channel}): {item.title} — {item.body}")
+        click.echo(clean_line(f"sent ({item.channel}): {item.title} — {item.body}"))
 
 
 @click.group()

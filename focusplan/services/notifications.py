@@ -30,6 +30,13 @@ def send_desktop(title: str, body: str = "", *, urgency: int = 1) -> int:
 
     Raises NoNotificationServer when there is no session bus or no server on it.
     """
+    import html
+
+    from focusplan.text import clean_line
+
+    # The body may be read as markup (servers with "body-markup", dunst among them): a
+    # title with "<" or "&" in it must reach the person as written.
+    title, body = clean_line(title), html.escape(clean_line(body), quote=False)
     bus = session_bus_address()
     if bus is None:
         raise NoNotificationServer("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
