@@ -435,3 +435,44 @@ class Ranking(DomainModel):
     attention: tuple[tuple[float, ...], ...] = ()
     # How many tasks were eligible, shown or not (`rank --limit 3` says "3 of 21").
     eligible: int | None = None
+
+
+# --- external signals (issue 16) -------------------------------------------------------------
+
+ReminderKind = Literal["focus_end", "break_end", "block_start"]
+
+
+class Reminder(DomainModel):
+    """A moment worth a desktop notification; `key` names the moment, so it is sent once."""
+
+    key: str
+    kind: ReminderKind
+    due_at: AwareDatetime
+    title: str
+    body: str = ""
+
+
+class SentReminder(Reminder):
+    sent_at: AwareDatetime
+    channel: str = ""  # "dbus", "bell" or "" (recorded, not announced)
+
+
+class CalendarSourceFile(DomainModel):
+    """One file of a live calendar as last read: re-read only when mtime or size moved."""
+
+    name: str  # relative to the source's folder; "" for a single-file source
+    mtime_ns: int
+    size: int
+    read_at: AwareDatetime
+    events: int = 0
+
+
+class CalendarSource(DomainModel):
+    id: int
+    kind: Literal["ics"] = "ics"
+    path: str
+    added_at: AwareDatetime
+    checked_at: AwareDatetime | None = None
+    problem: str = ""
+    files: int = 0
+    events: int = 0

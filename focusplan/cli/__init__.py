@@ -48,14 +48,9 @@ def _now() -> dt.datetime:
 
 
 def _source(ctx: click.Context) -> DataSource:
-    from focusplan.config import resolve_database
-    from focusplan.services.source import DataSource
+    from focusplan.cli.context import command_source
 
-    obj = ctx.find_root().obj
-    if obj.get("source") is None:
-        obj["source"] = DataSource(resolve_database(obj.get("db")))
-    source: DataSource = obj["source"]
-    return source
+    return command_source(ctx)
 
 
 @click.group(
@@ -489,7 +484,9 @@ def weights_rollback(ctx: click.Context, version: int) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "taskwarrior", "todotxt", "ics", "energy-csv"]),
+    type=click.Choice(
+        ["json", "taskwarrior", "todotxt", "ics", "energy-csv", "sleep-csv", "apple-health"]
+    ),
     help="Guessed from the file when omitted.",
 )
 @click.option("--json", "as_json", is_flag=True)
@@ -498,11 +495,27 @@ def import_command(ctx: click.Context, file: Path, fmt: str | None, as_json: boo
     """Import a file, all or nothing."""
     from focusplan.services.exchange import import_file, read_import
 
+    if fmt == "apple-health" or (fmt is None and _looks_like_apple_health(file)):
+        # Real exports are hundreds of MB: streamed from the file, never read whole.
+        from focusplan.services.sleep_import import import_apple_health
+
+        _print_import(import_apple_health(_source(ctx), file), as_json)
+        return
     if str(file) == "-":
         data, name = read_import(None, sys.stdin.buffer), "-"
     else:
         data, name = read_import(file), file.name
     summary = import_file(_source(ctx), data, fmt, filename=name, now=_now())
+    _print_import(summary, as_json)
+
+
+def _looks_like_apple_health(file: Path) -> bool:
+    from focusplan.exchange.apple_health import looks_like_apple_health
+
+    return str(file) != "-" and looks_like_apple_health(file)
+
+
+def _print_import(summary: Any, as_json: bool) -> None:
     if as_json:
         from focusplan.cli.render import echo_json
 
@@ -707,3 +720,17 @@ def run(argv: list[str] | None = None) -> int:
 
 def main() -> None:
     sys.exit(run())
+
+
+# --- external signals: now, remind, source (focusplan/cli/signals.py) --------------------------
+
+
+def _register_signal_commands() -> None:
+    from focusplan.cli import signals
+
+    cli.add_command(signals.now)
+    cli.add_command(signals.remind)
+    cli.add_command(signals.source)
+
+
+_register_signal_commands()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from focusplan.domain import (
+    CalendarSource,
     ChoiceKind,
     ContextEventDraft,
     DayContext,
@@ -98,6 +99,8 @@ class ImportBundle(_Frozen):
     # The highest task id the backed-up database ever handed out: ids of tasks deleted
     # there are not handed out again after a restore.
     highest_task_id: int = 0
+    # Live calendars (`source add`); their files are read again where the backup lands.
+    sources: list[CalendarSource] = Field(default_factory=list)
     # What was deliberately left out, by reason ("recurring templates": 2); not an error.
     skipped: dict[str, int] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()

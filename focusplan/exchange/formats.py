@@ -14,15 +14,25 @@ from pathlib import PurePath
 
 from focusplan import clock
 
+from .apple_health import parse_apple_health
 from .bundle import MAX_IMPORT_BYTES, ImportBundle, ImportFormatError
 from .energy_csv import parse_energy_csv
 from .fields import ReadContext, clean_line, decode_text
 from .ics_import import parse_ics
 from .json_backup import parse_backup
+from .sleep_csv import parse_sleep_csv
 from .taskwarrior import parse_taskwarrior
 from .todotxt import parse_todotxt
 
-IMPORT_FORMATS = ("json", "taskwarrior", "todotxt", "ics", "energy-csv")
+IMPORT_FORMATS = (
+    "json",
+    "taskwarrior",
+    "todotxt",
+    "ics",
+    "energy-csv",
+    "sleep-csv",
+    "apple-health",
+)
 DEFAULT_RANGE_BEFORE = dt.timedelta(days=7)
 DEFAULT_RANGE_AFTER = dt.timedelta(days=60)
 # Calendar expansion is bounded by the range: a caller may widen it, up to this.
@@ -43,6 +53,11 @@ _ALIASES = {
     "energy": "energy-csv",
     "energycsv": "energy-csv",
     "energy_csv": "energy-csv",
+    "sleep": "sleep-csv",
+    "sleep_csv": "sleep-csv",
+    "apple": "apple-health",
+    "health": "apple-health",
+    "apple_health": "apple-health",
 }
 _EXTENSIONS = {
     ".ics": "ics",
@@ -53,15 +68,22 @@ _EXTENSIONS = {
     ".txt": "todotxt",
     ".todo": "todotxt",
 }
+
+
 _READERS: dict[str, Callable[[str, ReadContext], ImportBundle]] = {
     "json": parse_backup,
     "taskwarrior": parse_taskwarrior,
     "todotxt": parse_todotxt,
     "ics": parse_ics,
     "energy-csv": parse_energy_csv,
+    "sleep-csv": parse_sleep_csv,
+    "apple-health": parse_apple_health,
 }
 _CSV_ROW = re.compile(r"^\s*\"?\d{4}-\d{2}-\d{2}[^,;\t]*\"?\s*[,;\t]\s*\"?[+]?\d")
 _CSV_HEADER = re.compile(r"^\s*\"?(timestamp|time|at|datetime|date)\"?\s*[,;\t]", re.IGNORECASE)
+# Two times a row (start,end), or a header that says so: sleep, not energy.
+_SLEEP_ROW = re.compile(r"^\s*\"?\d{4}-\d{2}-\d{2}[^,;\t]*\"?\s*[,;\t]\s*\"?\d{4}-\d{2}-\d{2}")
+_SLEEP_HEADER = re.compile(r"^\s*\"?(start|from|sleep.?start)\"?\s*[,;\t]", re.IGNORECASE)
 _GUESS_HELP = f"pass the format ({', '.join(IMPORT_FORMATS)})"
 
 
@@ -106,6 +128,11 @@ def guess_format(data: bytes, filename: str | None = None) -> str:
     if head[:15].upper() == "BEGIN:VCALENDAR":
         return "ics"
     suffix = PurePath(filename).suffix.lower() if filename else ""
+    first_line = next((line for line in head.splitlines() if line.strip()), "")
+    if suffix in (".csv", "") and (_SLEEP_ROW.match(first_line) or _SLEEP_HEADER.match(first_line)):
+        return "sleep-csv"
+    if "<HealthData" in head:
+        return "apple-health"
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     if head.startswith(("[", "{")):

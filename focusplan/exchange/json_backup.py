@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from focusplan.domain import (
+    CalendarSource,
     Choice,
     ContextEventDraft,
     DayContext,
@@ -73,13 +74,18 @@ BACKUP_SECTIONS: Mapping[str, str] = {
     "plans": "plans",
     "plan_blocks": "plans",
     "sqlite_sequence": "highest_task_id",
+    "calendar_sources": "sources",
 }
 _SECTIONS = frozenset(
-    {"tasks", "energy", "events", "days", "weights", "sessions", "choices", "plans"}
+    {"tasks", "energy", "events", "days", "weights", "sessions", "choices", "plans", "sources"}
 )
 # Tables deliberately not in a backup, with the reason.
 NOT_BACKED_UP: Mapping[str, str] = {
     "alembic_version": "the schema version of the file itself; the restored database has its own",
+    "change_counter": "this file's own count of writes (the status line's cache key)",
+    "calendar_source_files": "when each calendar file was last read: the restored database"
+    " reads the files again",
+    "reminders_sent": "what this machine already announced; a restore announces nothing old",
 }
 
 _TASK_TIME_FIELDS = (
@@ -151,6 +157,7 @@ def export_backup(
     choices: Sequence[Choice] = (),
     plans: Sequence[DayPlan] = (),
     highest_task_id: int = 0,
+    sources: Sequence[CalendarSource] = (),
     now: dt.datetime | None = None,
 ) -> str:
     """The full backup as JSON text; `parse_import(..., "json")` reads it back to equal data.
@@ -179,6 +186,17 @@ def export_backup(
     document["days"] = [
         {"date": day.date.isoformat(), "sleep_hours": day.sleep_hours, "notes": day.notes}
         for day in days
+    ]
+    document["sources"] = [
+        {
+            "id": calendar.id,
+            "kind": calendar.kind,
+            "path": calendar.path,
+            "added_at": calendar.added_at.isoformat(),
+            "checked_at": _iso(calendar.checked_at),
+            "problem": calendar.problem,
+        }
+        for calendar in sources
     ]
     document["weights"] = [
         {
@@ -409,6 +427,26 @@ def _read_days(document: Mapping[str, Any], ctx: ReadContext) -> list[DayContext
     return days
 
 
+def _read_sources(document: Mapping[str, Any], ctx: ReadContext) -> list[CalendarSource]:
+    sources = []
+    for number, raw in enumerate(_items(document, "sources", ctx.fmt), start=1):
+        where = f"{ctx.fmt} source {number}"
+        item = _object(raw, where)
+        path = item.get("path")
+        if not isinstance(path, str) or not path:
+            fail(where, f"bad path {show(path)} (expected the calendar's file or folder)")
+        fields = {
+            "id": item.get("id"),
+            "kind": item.get("kind", "ics"),
+            "path": path,
+            "added_at": item.get("added_at"),
+            "checked_at": item.get("checked_at"),
+            "problem": clean_line(_text(item, "problem", where)),
+        }
+        sources.append(build(CalendarSource, fields, where))
+    return sources
+
+
 def _read_weights(document: Mapping[str, Any], ctx: ReadContext) -> list[WeightsVersion]:
     weights = []
     for number, raw in enumerate(_items(document, "weights", ctx.fmt), start=1):
@@ -597,5 +635,6 @@ def parse_backup(text: str, ctx: ReadContext) -> ImportBundle:
         choices=choices,
         plans=_read_plans(document, ctx),
         highest_task_id=_highest_task_id(document, ctx),
+        sources=_read_sources(document, ctx),
         notes=tuple(notes),
     )

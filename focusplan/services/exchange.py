@@ -103,6 +103,7 @@ def export_backup(source: DataSource) -> str:
             choices=uow.choices.all(),
             plans=uow.plans.all(),
             highest_task_id=uow.tasks.id_high_water(),
+            sources=uow.calendars.all(),
         )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from focusplan.domain import (
+    CalendarSource,
     Choice,
     ContextEventDraft,
     DayPlan,
@@ -63,17 +64,29 @@ def store_bundle(uow: UnitOfWork, bundle: ImportBundle, now: dt.datetime) -> Sto
     ids = _store_tasks(uow, bundle.tasks, now, counts)
     _store_energy(uow, bundle.energy, counts)
     _store_events(uow, bundle.events, counts)
-    for day in bundle.days:
-        if uow.days.get(day.date) == day:
-            counts.unchanged += 1
-        else:
-            uow.days.put(day)
-            counts.added["days"] += 1
+    _store_days(uow, bundle, counts)
     _store_sessions(uow, bundle.sessions, ids, counts)
     _store_choices(uow, bundle, ids, counts)
     _store_weights(uow, bundle.weights, counts)
     _store_plans(uow, bundle.plans, ids, counts)
+    _store_sources(uow, bundle.sources, counts)
     return counts
+
+
+def _store_days(uow: UnitOfWork, bundle: ImportBundle, counts: StoredCounts) -> None:
+    from focusplan.domain import DayContext
+    from focusplan.services.sleep_days import SLEEP_FORMATS
+
+    for day in bundle.days:
+        stored = uow.days.get(day.date)
+        if bundle.format in SLEEP_FORMATS and stored is not None:
+            # A device knows the night's sleep, not the day's notes: those stay.
+            day = DayContext(date=day.date, sleep_hours=day.sleep_hours, notes=stored.notes)
+        if stored == day:
+            counts.unchanged += 1
+        else:
+            uow.days.put(day)
+            counts.added["days"] += 1
 
 
 def _missing(
@@ -342,3 +355,15 @@ def _store_plans(
         )
         uow.plans.save(plan.model_copy(update={"blocks": blocks}))
         counts.added["plans"] += 1
+
+
+def _store_sources(
+    uow: UnitOfWork, sources: Sequence[CalendarSource], counts: StoredCounts
+) -> None:
+    # A calendar is known by its path; its events came with the backup's events.
+    for calendar in sources:
+        if uow.calendars.by_path(calendar.path) is not None:
+            counts.unchanged += 1
+            continue
+        uow.calendars.restore(calendar)
+        counts.added["sources"] += 1

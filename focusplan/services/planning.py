@@ -141,10 +141,12 @@ def plan_days_for(
     past day without a stored plan gets the (unstored) plan the planner makes for a
     day that is over.
     """
+    from focusplan.services.calendar_sources import refresh_calendars
     from focusplan.settings import load_settings
 
     if not days:
         return []
+    refresh_calendars(source, now)
     working = _working_day(load_settings())
     plans, inputs = _plans(source, days, now=now, replan=replan, working=working)
     result: list[DayPlan] = []
@@ -176,7 +178,9 @@ def plan_view(
     import numpy as np
 
     from focusplan.energy import EnergyModel
+    from focusplan.services.calendar_sources import refresh_calendars
 
+    refresh_calendars(source, now)
     zone = now.tzinfo or clock.local_zone()
     end_of_day = clock.start_of_day(day + dt.timedelta(days=1), zone)
     # What could be predicted for that day: a past day's curve ignores later logs.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from focusplan.domain import (
@@ -70,11 +70,13 @@ def ranking_context(
     energy_override: float | None = None,
     recent_energy_minutes: float = RECENT_ENERGY_MINUTES,
     energy_times: Sequence[dt.datetime] | None = None,
+    sleep: Mapping[dt.date, float] | None = None,
 ) -> tuple[RankInput, EnergyEstimate]:
     """The context of a ranking at `at`, from what was recorded before it (pure).
 
     - energy: the override, else `energy_at` on the logs at or before `at`
-      (`energy` in time order with `energy_times` their times: a bisect, not a scan);
+      (`energy` in time order with `energy_times` their times: a bisect, not a scan),
+      a predicted level lowered by a short night (`sleep`: hours by the day it ended);
     - meetings: the load of the next two hours, the end of the last timed event
       today at or before `at`, the start of the next one today after `at`;
     - in progress: the task of a focus session that started before `at` and runs past it;
@@ -92,7 +94,8 @@ def ranking_context(
             known: Sequence[EnergyLog] = energy[: bisect.bisect_right(energy_times, at)]
         else:
             known = [log for log in energy if log.at <= at]
-        estimate = energy_at(known, at, recent_energy_minutes)
+        night = sleep.get(at.date()) if sleep else None
+        estimate = energy_at(known, at, recent_energy_minutes, sleep_hours=night)
     day_start = _day_start(at)
     day_end = day_start + dt.timedelta(days=1)
     last_end: dt.datetime | None = None
@@ -165,6 +168,7 @@ def rank_snapshot(
         sessions=_snapshot_sessions(snap),
         energy_override=energy_override,
         recent_energy_minutes=recent_energy_minutes,
+        sleep=snap.sleep,
     )
     result = rank_tasks(snap.tasks, context, snap.weights.params, explain=explain)
     by_id = {task.id: task for task in snap.tasks}

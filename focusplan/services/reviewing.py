@@ -8,7 +8,7 @@ that was measured on the data read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from focusplan import clock
@@ -42,6 +42,7 @@ def choice_context(
     energy_times: Sequence[dt.datetime] | None = None,
     tasks: Sequence[Task] = (),
     sessions: Sequence[FocusSession] = (),
+    sleep: Mapping[dt.date, float] | None = None,
 ) -> RankInput:
     """The ranking context at a past moment, exactly as `rank_snapshot` builds it
     (`ranking_context`): energy, meetings, the task in focus, continuity.
@@ -57,6 +58,7 @@ def choice_context(
         events=events,
         sessions=sessions,
         energy_times=times,
+        sleep=sleep,
     )
     return context
 
@@ -67,6 +69,7 @@ def choice_batch(
     events: Sequence[ContextEvent],
     choices: Sequence[Choice],
     sessions: Sequence[FocusSession] = (),
+    sleep: Mapping[dt.date, float] | None = None,
 ) -> tuple[ChoiceBatch, list[Choice]]:
     """Token matrices of the choices (the features the ranking saw then) as one batch.
 
@@ -84,7 +87,13 @@ def choice_batch(
     kept = []
     for choice in choices:
         ctx = choice_context(
-            choice.at, ordered, events, energy_times=times, tasks=tasks, sessions=sessions
+            choice.at,
+            ordered,
+            events,
+            energy_times=times,
+            tasks=tasks,
+            sessions=sessions,
+            sleep=sleep,
         )
         tokens = build_tokens(tasks, ctx, candidates=choice.candidates)
         rows = [int(i) for i in tokens.ids]
@@ -131,6 +140,7 @@ def review_week(
         stored = uow.choices.between(fit_start, end)
         energy = uow.energy.list(until=max(end, now))
         events = uow.events.between(fit_start, end + MEETING_HORIZON)
+        sleep = uow.days.sleep_hours()
         plans = [
             plan
             for offset in range(7)
@@ -144,7 +154,7 @@ def review_week(
         window_choices = reconstruct_choices(
             tasks, sessions, stored, fit_start, window_end, now=now
         )
-        batch, kept = choice_batch(tasks, energy, events, window_choices, sessions)
+        batch, kept = choice_batch(tasks, energy, events, window_choices, sessions, sleep)
         learning, suggestion = propose_reweighting(
             batch,
             [choice.at.astimezone(zone) for choice in kept],

@@ -37,6 +37,9 @@ class DataSource:
     def __init__(self, location: str) -> None:
         self.location = location
         self.path = sqlite_file(location)
+        # Warnings for the person that are no reason to fail (a calendar folder that is
+        # not there); each face shows them its own way.
+        self.notices: list[str] = []
 
     @cached_property
     def database(self) -> Database:
@@ -101,7 +104,13 @@ class DataSource:
 
     def snapshot(self, events_from: dt.datetime, events_to: dt.datetime) -> Snapshot:
         """A consistent read of tasks, energy, weights, the active session, and the events
-        and focus sessions overlapping [events_from, events_to)."""
+        and focus sessions overlapping [events_from, events_to).
+
+        Live calendar sources that changed are read again first (calendar_sources)."""
+        from focusplan import clock
+        from focusplan.services.calendar_sources import refresh_calendars
+
+        refresh_calendars(self, clock.now())
         fast = self._fast_snapshot(events_from)
         if fast is not None:
             events = [e for e in fast.events if e.end > events_from and e.start < events_to]
@@ -115,4 +124,5 @@ class DataSource:
                 active_session=uow.sessions.active(),
                 events=uow.events.between(events_from, events_to),
                 sessions=uow.sessions.between(events_from, events_to),
+                sleep=uow.days.sleep_hours(),
             )

@@ -101,7 +101,7 @@ def _plan(
         {
             "date": day,
             "created_at": from_db_time(created_at, zone),
-            "notes": tuple(json.loads(notes)),
+            "notes": tuple(_shown(note) for note in json.loads(notes)),
             "inputs": inputs,
             "blocks": tuple(
                 PlanBlock.model_validate(
@@ -110,12 +110,19 @@ def _plan(
                         "end": from_db_time(end, zone),
                         "kind": kind,
                         "task_id": task_id,
-                        "title": title,
+                        "title": _shown(title),
                         "energy": energy,
-                        "reason": reason,
+                        "reason": _shown(reason),
                     }
                 )
                 for start, end, kind, task_id, title, energy, reason in blocks
             ),
         }
     )
+
+
+def _shown(text: str) -> str:
+    # A plan stored by an older version may carry a title's control sequences: read clean.
+    from focusplan.text import clean_line
+
+    return text if text.isprintable() else clean_line(text)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -270,3 +271,67 @@ class ChoiceRecord(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     candidates: Mapped[list[int]] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(10))
+
+
+class ChangeCounterRecord(Base):
+    """One row whose `value` SQLite triggers raise on every write to every other table
+    (migration 0005, `focusplan.store.change_counter`): a quick reader that cached what
+    it computed from the database compares it to know the cache is still right."""
+
+    __tablename__ = "change_counter"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class ReminderSentRecord(Base):
+    """A reminder that went out (`remind`, the app): `key` names its moment, so it is
+    never sent twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (
+        CheckConstraint("kind IN ('focus_end', 'break_end', 'block_start')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    due_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text, server_default="")
+    body: Mapped[str] = mapped_column(Text, server_default="")
+    channel: Mapped[str] = mapped_column(String(8), server_default="")
+
+
+class CalendarSourceRecord(Base):
+    """A live calendar (`source add ics PATH`): a .ics file or a vdir folder."""
+
+    __tablename__ = "calendar_sources"
+    __table_args__ = (
+        CheckConstraint("kind IN ('ics')", name="kind_known"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), server_default="ics")
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    added_at: Mapped[dt.datetime]
+    checked_at: Mapped[dt.datetime | None]
+    problem: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class CalendarSourceFileRecord(Base):
+    """A file of a live calendar as it was last read (`name` is "" for a single-file
+    source): a file whose mtime and size still match is not read again."""
+
+    __tablename__ = "calendar_source_files"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("calendar_sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(500), primary_key=True)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(BigInteger)
+    read_at: Mapped[dt.datetime]
+    events: Mapped[int] = mapped_column(Integer, server_default="0")

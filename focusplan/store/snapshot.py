@@ -62,6 +62,8 @@ class Snapshot:
     events: list[ContextEvent] = field(default_factory=list)
     # Focus sessions (time order) that overlap the snapshot's period, the active one included.
     sessions: list[FocusSession] = field(default_factory=list)
+    # Hours of sleep by the day the night ended (day context), for the energy estimate.
+    sleep: dict[dt.date, float] = field(default_factory=dict)
 
 
 def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snapshot:
@@ -285,7 +287,14 @@ def _read(rows: _Rows, zone: dt.tzinfo, sessions_since: dt.datetime | None) -> S
             (),
         )
     ]
+    sleep = {
+        dt.date.fromisoformat(str(row["date"])): float(row["sleep_hours"])
+        for row in rows(
+            "SELECT date, sleep_hours FROM day_context WHERE sleep_hours IS NOT NULL", ()
+        )
+    }
     return Snapshot(
+        sleep=sleep,
         tasks=tasks,
         energy=energy,
         weights=weights,

@@ -12,12 +12,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from focusplan.store.errors import ReadOnly, Refused, StoreError, error_from_sqlite
 from focusplan.store.repositories import (
+    CalendarSourceRepository,
     ChoiceRepository,
     DayContextRepository,
     EnergyLogRepository,
     EventRepository,
     FocusSessionRepository,
     PlanRepository,
+    ReminderRepository,
     TaskRepository,
     WeightsRepository,
 )
@@ -42,6 +44,8 @@ class UnitOfWork:
     weights: WeightsRepository
     choices: ChoiceRepository
     plans: PlanRepository
+    reminders: ReminderRepository
+    calendars: CalendarSourceRepository
 
     def __init__(
         self, sessions: sessionmaker[Session], *, read_only: bool = False, path: Path | None = None
@@ -67,6 +71,8 @@ class UnitOfWork:
         self.weights = WeightsRepository(session)
         self.choices = ChoiceRepository(session)
         self.plans = PlanRepository(session)
+        self.reminders = ReminderRepository(session)
+        self.calendars = CalendarSourceRepository(session)
         return self
 
     def __exit__(

@@ -44,6 +44,7 @@ from focusplan.tui.screens.registry import SCREENS
 from focusplan.tui.widgets.screen_tabs import Tab
 
 if TYPE_CHECKING:
+    from focusplan.domain import ReminderKind
     from focusplan.settings import Settings
     from focusplan.tui.screens.stop_focus import StopAnswer
     from focusplan.tui.screens.task_form import TaskFormResult
@@ -511,17 +512,37 @@ class FocusplanApp(App[None]):
             self.focus_state = state
         if alert == "take_break":
             self.bell()
-            self.notify(
+            text = (
                 f"{self.settings.focus_minutes} minutes of focus — time for a "
-                f"{self.settings.break_minutes}-minute break. Press f to stop.",
-                title="Break",
-                timeout=15,
+                f"{self.settings.break_minutes}-minute break. Press f to stop."
             )
+            self.notify(text, title="Break", timeout=15)
+            session = board.session if board is not None else None
+            if session is not None:
+                self._announce_on_desktop("focus_end", session.id, "Break", text)
         elif alert == "break_over":
             self.bell()
             best = board.ranking.items[0] if board is not None and board.ranking.items else None
             text = f"Next best: #{best.id} {best.title}" if best else "Nothing eligible right now."
             self.notify(text, title="Break's over", timeout=15)
+            if self._clock.break_session_id is not None:
+                self._announce_on_desktop(
+                    "break_end", self._clock.break_session_id, "Break's over", text
+                )
+
+    def _announce_on_desktop(
+        self, kind: ReminderKind, session_id: int, title: str, body: str
+    ) -> None:
+        """The same moment as `focusplan remind` (same key), so a timer running beside the
+        app does not announce it a second time; sent from a thread (D-Bus may be slow)."""
+        from focusplan.services.remind import announce_on_desktop
+
+        source, at = self.source, clock.now()
+        self.run_worker(
+            lambda: announce_on_desktop(source, kind, session_id, title, body, at),
+            thread=True,
+            group="desktop-notifications",
+        )
 
     # --- command palette ----------------------------------------------------------------
 

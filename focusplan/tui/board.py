@@ -33,6 +33,8 @@ class Board:
     session: FocusSession | None
     curve_levels: tuple[float, ...] = ()
     curve_hours: tuple[float, ...] = field(default=CURVE_HOURS)
+    # Hours slept in the night that ended today (day context: imported or entered).
+    sleep_hours: float | None = None
 
     @cached_property
     def by_id(self) -> dict[int, Task]:
@@ -87,4 +89,5 @@ def load_board(source: DataSource, at: dt.datetime, *, recent_energy_minutes: in
         energy_logs=logs,
         session=snap.active_session,
         curve_levels=energy_curve(logs, at),
+        sleep_hours=snap.sleep.get(at.date()),
     )

@@ -40,11 +40,14 @@ class FocusClock:
         self.rest = dt.timedelta(minutes=break_minutes)
         self._suggested: set[int] = set()
         self._break_start: dt.datetime | None = None
+        # The session whose break is running: its id names the break's moment for `remind`.
+        self.break_session_id: int | None = None
 
     def session_stopped(self, session: FocusSession, at: dt.datetime) -> None:
         """A full focus block earns a break that starts now; a short one does not."""
         if (at - session.start) >= self.focus:
             self._break_start = at
+            self.break_session_id = session.id
         else:
             self._break_start = None
 

@@ -101,6 +101,13 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
         fp.ok("drop", str(gone))
         fp.ok("done", str(new["id"]), "--minutes", "25")
         fp.ok("energy", "4", "--note", "after lunch")
+        # A live calendar, read once; one that has gone missing records its problem.
+        fp.ok("source", "add", "ics", str(FIXTURES / "calendar.ics"))
+        vanishing = folder / "vanishing.ics"
+        vanishing.write_bytes((FIXTURES / "calendar.ics").read_bytes())
+        fp.ok("source", "add", "ics", str(vanishing))
+        vanishing.unlink()
+        fp.ok("list")
         # A series, with its until, and one instance done so the next one exists.
         weekly = fp.ok(
             "add",
@@ -146,6 +153,8 @@ def test_the_fixture_fills_every_column_of_every_table(original: tuple[Path, Pat
     connection = sqlite3.connect(db)
     try:
         for table in tables_of(db):
+            if table in NOT_BACKED_UP:
+                continue
             cursor = connection.execute(f'SELECT * FROM "{table}"')
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()

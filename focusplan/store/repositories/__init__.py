@@ -9,22 +9,26 @@ a stored value, and back into the person's zone.
 
 from __future__ import annotations
 
+from focusplan.store.repositories.calendar_sources import CalendarSourceRepository
 from focusplan.store.repositories.choices import ChoiceRepository
 from focusplan.store.repositories.days import DayContextRepository
 from focusplan.store.repositories.energy import EnergyLogRepository
 from focusplan.store.repositories.events import EventRepository
 from focusplan.store.repositories.plans import PlanRepository
+from focusplan.store.repositories.reminders import ReminderRepository
 from focusplan.store.repositories.sessions import FocusSessionRepository
 from focusplan.store.repositories.tasks import TaskRepository
 from focusplan.store.repositories.weights import WeightsRepository
 
 __all__ = [
+    "CalendarSourceRepository",
     "ChoiceRepository",
     "DayContextRepository",
     "EnergyLogRepository",
     "EventRepository",
     "FocusSessionRepository",
     "PlanRepository",
+    "ReminderRepository",
     "TaskRepository",
     "WeightsRepository",
 ]

@@ -21,6 +21,13 @@ class DayContextRepository:
             return None
         return DayContext(date=record.date, sleep_hours=record.sleep_hours, notes=record.notes)
 
+    def sleep_hours(self) -> dict[dt.date, float]:
+        """Every day's recorded sleep (the night that ended that day), by date."""
+        query = select(DayContextRecord.date, DayContextRecord.sleep_hours).where(
+            DayContextRecord.sleep_hours.is_not(None)
+        )
+        return {day: hours for day, hours in self._session.execute(query) if hours is not None}
+
     def put(self, context: DayContext) -> DayContext:
         """Replace what is stored for that date."""
         record = self._session.get(DayContextRecord, context.date)

@@ -13,6 +13,14 @@ from focusplan.store.errors import StoreError
 from focusplan.store.records import Base, PlanBlockRecord, PlanRecord
 from focusplan.store.repositories.times import require_storable
 
+
+def _shown(text: str) -> str:
+    # A plan stored by an older version may carry a title's control sequences: read clean.
+    from focusplan.text import clean_line
+
+    return text if text.isprintable() else clean_line(text)
+
+
 _PLANS: Table = Base.metadata.tables[PlanRecord.__tablename__]
 _BLOCKS: Table = Base.metadata.tables[PlanBlockRecord.__tablename__]
 
@@ -73,7 +81,7 @@ class PlanRepository:
             {
                 "date": row.date,
                 "created_at": row.created_at,
-                "notes": tuple(row.notes),
+                "notes": tuple(_shown(note) for note in row.notes),
                 "inputs": row.inputs,
                 "blocks": tuple(
                     PlanBlock.model_validate(
@@ -82,9 +90,9 @@ class PlanRepository:
                             "end": block.end_at,
                             "kind": block.kind,
                             "task_id": block.task_id,
-                            "title": block.title,
+                            "title": _shown(block.title),
                             "energy": block.energy,
-                            "reason": block.reason,
+                            "reason": _shown(block.reason),
                         }
                     )
                     for block in blocks

@@ -127,4 +127,8 @@ class EnergyScreen(MainScreen):
         summary.append(" logs how you feel now · ")
         summary.append("u", style="bold")
         summary.append(" undoes")
-        self.query_one("#energy-summary", Static).update(summary)
+        panel = self.query_one("#energy-summary", Static)
+        panel.update(summary)
+        # Sleep (imported from a device or entered) is what lowers the predicted curve.
+        sleep = board.sleep_hours
+        panel.border_subtitle = f"slept {sleep:.1f} h last night" if sleep is not None else ""
