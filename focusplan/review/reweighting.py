@@ -157,12 +157,7 @@ def rolling_folds(
 
 
 def _subset(batch: ChoiceBatch, rows: Sequence[int]) -> ChoiceBatch:
-    from focusplan.attention.learning import ChoiceBatch
-
-    index = list(rows)
-    return ChoiceBatch(
-        X=batch.X[index], mask=batch.mask[index], ids=batch.ids[index], chosen=batch.chosen[index]
-    )
+    return batch.rows(rows)
 
 
 def _ages(times: Sequence[dt.datetime], rows: Sequence[int], origin: dt.datetime) -> list[float]:
@@ -321,6 +316,7 @@ def _validate(
     from focusplan.attention import learning
 
     scores, masks, chosen = [], [], []
+    multiplicity: list[Any] = []
     gains, weights = [], []
     for fold in folds:
         fitted, _ = _fit_settled(
@@ -335,12 +331,16 @@ def _validate(
         scores.append(logits)
         masks.append(test.mask)
         chosen.append(test.chosen)
-        after = learning.quality_of_scores(logits, test.mask, test.chosen).mrr
+        multiplicity.append(test.weight)
+        after = learning.quality_of_scores(logits, test.mask, test.chosen, test.weight).mrr
         gains.append(after - learning.rank_quality(test, base).mrr)
         age = (reference - fold.origin).total_seconds() / _DAY_SECONDS
         weights.append(len(test) * float(learning.decay_weights([age], policy.half_life_days)[0]))
     pooled = learning.quality_of_scores(
-        np.concatenate(scores), np.concatenate(masks), np.concatenate(chosen)
+        np.concatenate(scores),
+        np.concatenate(masks),
+        np.concatenate(chosen),
+        None if batch.weight is None else np.concatenate(multiplicity),
     )
     return _metrics(pooled), float(np.average(gains, weights=weights))
 
