@@ -62,10 +62,14 @@ def build_database(path: Path, open_tasks: int, weeks: int, seed: int = 1) -> No
 
     def task(created: dt.datetime, **done: object) -> NewTask:
         demand = rng.choice(("low", "low", "medium", "medium", "high"))
-        due = created + dt.timedelta(days=rng.uniform(0.5, 60)) if rng.random() < 0.45 else None
+        # What gets done leans to the important and the nearly due, as a person's would.
+        picked = bool(done)
+        due_share, due_days = (0.7, (0.2, 3.0)) if picked else (0.45, (0.5, 60.0))
+        due = created + dt.timedelta(days=rng.uniform(*due_days)) if rng.random() < due_share else None
+        importance = (1, 3, 4, 8, 6) if picked else (10, 20, 35, 25, 10)
         return NewTask(
             title=f"task {rng.randrange(10**6)}",
-            importance=rng.choices((1, 2, 3, 4, 5), weights=(10, 20, 35, 25, 10))[0],
+            importance=rng.choices((1, 2, 3, 4, 5), weights=importance)[0],
             demand=demand,
             estimate_minutes=5 * rng.randint(2, 24),
             due=due,

@@ -116,6 +116,8 @@ _POSITION_KEY: Final = np.searchsorted(_KEY_COLS, _POSITION_COLS)
 
 DEFAULT_PRIOR_STRENGTH: Final[float] = 1.0
 DEFAULT_BUDGET: Final[int] = 40
+INITIAL_DAMPING: Final[float] = 1e-3
+IMPROVEMENT_TOLERANCE: Final[float] = 1e-10
 # Global scalars move every logit at once: a tighter prior (σ) keeps them honest.
 PRIOR_SCALE: Final[dict[str, float]] = {
     "self_affinity": 0.25,
@@ -530,7 +532,7 @@ def fit_weights(
     first = value
     prior_curvature = np.diag(prior_strength * precision)
     hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
-    damping = 1e-3
+    damping = INITIAL_DAMPING
     accepted = 0
     for _ in range(budget):
         scale = np.diag(hessian) + 1e-9
@@ -544,7 +546,7 @@ def fit_weights(
             improvement = value - trial_value
             theta, value, grad, ev = trial, trial_value, trial_grad, trial_ev
             accepted += 1
-            if improvement < 1e-10 * max(1.0, abs(value)):
+            if improvement < IMPROVEMENT_TOLERANCE * max(1.0, abs(value)):
                 break
             hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
             damping = max(damping / 3.0, 1e-9)
