@@ -240,6 +240,7 @@ def review_week(
             fit_from=fit_start.date(),
             titles={task.id: task.title for task in tasks},
             policy=policy or REVIEW_POLICY,
+            current_since=None if current.version == 1 else current.created_at.astimezone(zone),
         )
         applied = None
         if apply and suggestion is not None:
