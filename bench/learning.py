@@ -730,6 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prior", type=float, help="the review's prior strength (tuning)")
     parser.add_argument("--min-gain", type=float, help="the review's margin (tuning)")
     parser.add_argument("--half-lives", type=float, nargs="+", help="memories to choose among")
+    parser.add_argument("--residual-candidates", action="store_true", help="judge residual-only fits too")
     parser.add_argument("--split", type=int, help="split the reviewed week at this day")
     parser.add_argument("--residual-only", action="store_true", help="fit the residual weights only")
     parser.add_argument("--priors", type=float, nargs="+", help="prior strengths to choose among")
@@ -747,6 +748,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["min_mrr_gain"] = args.min_gain
     if args.half_lives:
         tuned["half_lives"] = tuple(args.half_lives)
+    if args.residual_candidates:
+        tuned["residual_candidates"] = True
     if args.split is not None:
         tuned["split_week_at"] = args.split
     if args.residual_only:

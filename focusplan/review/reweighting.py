@@ -90,6 +90,9 @@ class ReweightPolicy:
     prior_strengths: tuple[float, ...] = ()
     # Split the reviewed week into two test blocks at this day (0 = Monday); None: whole.
     split_week_at: int | None = None
+    # Also judge fits of the residual weights alone: far fewer weights, so a taste that
+    # shows through much noise, or a new taste seen for a few days, is not overfitted.
+    residual_candidates: bool = False
     budget: int | None = None  # None: learning.DEFAULT_BUDGET
     names: tuple[str, ...] | None = None  # the weights to fit; None: learning.FIT_NAMES
 
@@ -187,15 +190,27 @@ class FitSetting:
 
     half_life_days: float
     prior_strength: float
+    residual_only: bool = False  # fit only the residual weights (the rest as they are)
 
 
 def fit_settings(policy: ReweightPolicy) -> list[FitSetting]:
-    """The candidates of `policy`, every memory with every prior strength."""
+    """The candidates of `policy`: every memory with every prior strength, each fitting
+    every weight and, with `policy.residual_candidates`, the residual weights alone."""
     return [
-        FitSetting(days, strength)
+        FitSetting(days, strength, residual)
+        for residual in ((False, True) if policy.residual_candidates else (False,))
         for days in policy.half_lives or (policy.half_life_days,)
         for strength in policy.prior_strengths or (policy.prior_strength,)
     ]
+
+
+def _names(policy: ReweightPolicy, setting: FitSetting) -> tuple[str, ...]:
+    from focusplan.attention import learning
+
+    names = learning.FIT_NAMES if policy.names is None else policy.names
+    if setting.residual_only:
+        return tuple(name for name in names if name.startswith("residual."))
+    return tuple(names)
 
 
 def _fit_settled(
@@ -217,7 +232,7 @@ def _fit_settled(
         prior=DEFAULT_WEIGHTS,
         prior_strength=setting.prior_strength,
         budget=learning.DEFAULT_BUDGET if policy.budget is None else policy.budget,
-        names=learning.FIT_NAMES if policy.names is None else policy.names,
+        names=_names(policy, setting),
         choice_weights=learning.decay_weights(ages, setting.half_life_days),
     )
     proposed = dict(base)
@@ -302,7 +317,12 @@ def propose_reweighting(
     # which move the weights less.
     (after, gain), chosen = max(
         judged,
-        key=lambda item: (item[0][1], item[1].half_life_days, item[1].prior_strength),
+        key=lambda item: (
+            item[0][1],
+            item[1].residual_only,
+            item[1].half_life_days,
+            item[1].prior_strength,
+        ),
     )
     proposed, changes = _fit_settled(
         batch, _ages(times, range(len(batch)), reference), base, policy, chosen
