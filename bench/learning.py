@@ -92,10 +92,10 @@ import numpy.typing as npt
 
 from focusplan import clock
 from focusplan.attention.features import eligible_tasks
+from focusplan.attention.learning import FIT_NAMES as REVIEW_FIT_NAMES
 from focusplan.attention.learning import quality_of_scores, rank_quality
 from focusplan.domain import Choice, ContextEvent, ContextEventDraft, EnergyLog, NewTask, Task
 from focusplan.review import ReweightPolicy, reconstruct_choices, week_bounds
-from focusplan.attention.learning import FIT_NAMES as REVIEW_FIT_NAMES
 from focusplan.review.reweighting import REVIEW_POLICY
 from focusplan.services.energy_log import log_energy
 from focusplan.services.focus import start_focus, stop_focus
@@ -730,9 +730,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--prior", type=float, help="the review's prior strength (tuning)")
     parser.add_argument("--min-gain", type=float, help="the review's margin (tuning)")
     parser.add_argument("--half-lives", type=float, nargs="+", help="memories to choose among")
-    parser.add_argument("--residual-candidates", action="store_true", help="judge residual-only fits too")
+    parser.add_argument(
+        "--residual-candidates", action="store_true", help="judge residual-only fits too"
+    )
     parser.add_argument("--split", type=int, help="split the reviewed week at this day")
-    parser.add_argument("--residual-only", action="store_true", help="fit the residual weights only")
+    parser.add_argument(
+        "--residual-only", action="store_true", help="fit the residual weights only"
+    )
     parser.add_argument("--priors", type=float, nargs="+", help="prior strengths to choose among")
     args = parser.parse_args(argv)
     tuned: dict[str, object] = {}

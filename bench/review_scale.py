@@ -65,7 +65,11 @@ def build_database(path: Path, open_tasks: int, weeks: int, seed: int = 1) -> No
         # What gets done leans to the important and the nearly due, as a person's would.
         picked = bool(done)
         due_share, due_days = (0.7, (0.2, 3.0)) if picked else (0.45, (0.5, 60.0))
-        due = created + dt.timedelta(days=rng.uniform(*due_days)) if rng.random() < due_share else None
+        due = (
+            created + dt.timedelta(days=rng.uniform(*due_days))
+            if rng.random() < due_share
+            else None
+        )
         importance = (1, 3, 4, 8, 6) if picked else (10, 20, 35, 25, 10)
         return NewTask(
             title=f"task {rng.randrange(10**6)}",
@@ -93,9 +97,7 @@ def build_database(path: Path, open_tasks: int, weeks: int, seed: int = 1) -> No
             start = at(day, clock_hour)
             end = start + dt.timedelta(minutes=minutes)
             created = start - dt.timedelta(days=rng.uniform(0.5, 10))
-            new.append(
-                task(created, status="done", completed_at=end, actual_minutes=minutes)
-            )
+            new.append(task(created, status="done", completed_at=end, actual_minutes=minutes))
             clock_hour += minutes / 60 + 0.15
         for hour in (9.0, 11.5, 14.0, 16.5):
             energy.append(EnergyLogDraft(at=at(day, hour), level=rng.randint(2, 5)))

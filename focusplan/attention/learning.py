@@ -175,17 +175,20 @@ def concat_batches(batches: Sequence[ChoiceBatch]) -> ChoiceBatch:
         return np.pad(array, extra, constant_values=fill)  # type: ignore[call-overload]
 
     weighted = any(b.weight is not None for b in batches)
+    weight = None
+    if weighted:
+        weight = np.concatenate(
+            [
+                pad(b.weight if b.weight is not None else b.mask.astype(np.float64), 0.0)
+                for b in batches
+            ]
+        )
     return ChoiceBatch(
         X=np.concatenate([pad(b.X, 0.0) for b in batches]),
         mask=np.concatenate([pad(b.mask, False) for b in batches]),
         ids=np.concatenate([pad(b.ids, -1) for b in batches]),
         chosen=np.concatenate([b.chosen for b in batches]),
-        weight=np.concatenate(
-            [pad(b.weight if b.weight is not None else b.mask.astype(np.float64), 0.0)
-             for b in batches]
-        )  # fmt: skip
-        if weighted
-        else None,
+        weight=weight,
     )
 
 
@@ -634,7 +637,11 @@ def choice_ranks(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray
     With multiplicities, a candidate standing for m others is m places (an estimate).
     """
     s = batch_logits(batch, weights)
-    w = batch.mask.astype(np.float64) if batch.weight is None else np.where(batch.mask, batch.weight, 0.0)
+    w = (
+        batch.mask.astype(np.float64)
+        if batch.weight is None
+        else np.where(batch.mask, batch.weight, 0.0)
+    )
     above = np.einsum("cij,cj->ci", (s[:, None, :] > s[:, :, None]).astype(np.float64), w)
     tied = np.einsum("cij,cj->ci", (s[:, None, :] == s[:, :, None]).astype(np.float64), w)
     ranks = above + (tied + 1) / 2.0

@@ -40,10 +40,7 @@ class Eligibility:
         self._ids = [task.id for task in ordered]
         self._created = np.array([_micros(t.created_at, 0) for t in ordered], dtype=np.int64)
         self._closed = np.array(
-            [
-                min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER))
-                for t in ordered
-            ],
+            [min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER)) for t in ordered],
             dtype=np.int64,
         )
         self._not_before = np.array(

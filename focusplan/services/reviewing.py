@@ -105,9 +105,10 @@ class _TaskIndex:
         self.linked = [self.by_id[task_id] for task_id in sorted(linked)]
         focused = {s.task_id for s in sessions if s.task_id in self.by_id}
         self.focused = [self.by_id[task_id] for task_id in sorted(focused)]
-        done = [task for task in tasks if task.completed_at is not None]
-        self.done = sorted(done, key=lambda task: task.completed_at or task.created_at)
-        self.done_at = [task.completed_at for task in self.done]
+        done = [(task.completed_at, task) for task in tasks if task.completed_at is not None]
+        done.sort(key=lambda pair: pair[0])
+        self.done = [task for _, task in done]
+        self.done_at = [at for at, _ in done]
 
     def for_context(self, at: dt.datetime) -> list[Task]:
         # Completions of the day before `at` (a day back is a superset of "today").
@@ -172,7 +173,9 @@ def choice_batch(
             continue
         chosen = rows.index(choice.task_id)
         items.append((tokens.X, tokens.ids, chosen))
-        weights.append(None if share == 1.0 else [1.0 if r == chosen else share for r in range(len(rows))])
+        weights.append(
+            None if share == 1.0 else [1.0 if r == chosen else share for r in range(len(rows))]
+        )
         kept.append(choice)
     if all(weight is None for weight in weights):
         return pack_choices(items), kept

@@ -88,13 +88,19 @@ def test_choice_batch_features_equal_those_from_every_task(seed: int) -> None:
         (EnergyLog(id=k, at=_moment(rng), level=rng.randint(1, 5)) for k in range(1, 6)),
         key=lambda log: log.at,
     )
-    events = [ContextEvent(id=1, start=BASE + dt.timedelta(hours=3), end=BASE + dt.timedelta(hours=4), title="m")]
+    events = [
+        ContextEvent(
+            id=1, start=BASE + dt.timedelta(hours=3), end=BASE + dt.timedelta(hours=4), title="m"
+        )
+    ]
     choices = []
     for _ in range(6):
         at = _moment(rng)
         candidates = tuple(sorted(t.id for t in eligible_tasks(tasks, at)))
         if len(candidates) >= 2:
-            choices.append(Choice(at=at, task_id=rng.choice(candidates), candidates=candidates, kind="focus"))
+            choices.append(
+                Choice(at=at, task_id=rng.choice(candidates), candidates=candidates, kind="focus")
+            )
     batch, kept = choice_batch(tasks, energy, events, choices, sessions)
     assert kept == choices
     for c, choice in enumerate(choices):
@@ -168,7 +174,9 @@ def test_weights_of_one_change_nothing() -> None:
     fit_plain = learning.fit_weights(plain, DEFAULT_WEIGHTS, budget=5)
     fit_ones = learning.fit_weights(ones, DEFAULT_WEIGHTS, budget=5)
     assert fit_plain.weights == fit_ones.weights
-    assert learning.rank_quality(plain, DEFAULT_WEIGHTS) == learning.rank_quality(ones, DEFAULT_WEIGHTS)
+    assert learning.rank_quality(plain, DEFAULT_WEIGHTS) == learning.rank_quality(
+        ones, DEFAULT_WEIGHTS
+    )
 
 
 def test_a_chosen_candidate_must_stand_for_itself() -> None:
