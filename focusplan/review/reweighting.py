@@ -23,12 +23,25 @@ test on, and the mean reciprocal rank gains at least `MIN_MRR_GAIN` (0.02
 absolute) over the active weights, averaged over the test blocks with recent
 ones weighted more (the same decay as the fit: a change of taste shows first
 in the latest block). The figures shown are pooled over the test blocks.
-The memory (the half-life) is chosen the same way: the review's policy names a
-few (`HALF_LIVES`), each is judged by the same folds, and the one whose fits
-predicted the next choices best is used. The suggested weights are the fit on
-the whole window with that memory; those
-that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the others
-are rounded, and the suggestion lists exactly those (old, new).
+The procedure itself is chosen the same way: the review's policy names a few
+candidates — memories (`HALF_LIVES`), prior strengths, and (with
+`residual_candidates`) fits of the residual weights alone, a dozen weights
+instead of seventy, which a taste seen through much noise or only for a few
+days does not overfit — each is judged by the same folds, and the one whose
+fits predicted the next choices best is used (on a tie the one that moves the
+weights least). With `split_week_at` the reviewed week is two test blocks, its
+first days and the rest, so a change of taste that began this week is tested
+by a fit that has already seen its first days. A test block from before the
+current weights were made (`current_since`) may have been fitted on by them,
+which flatters them; when later blocks exist, only those judge the gain. The
+suggested weights are the fit on the whole window with the chosen procedure;
+those that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the
+others are rounded, and the suggestion lists exactly those (old, new).
+
+Scale. A choice among very many candidates is learnt from the chosen task and
+a fixed sample of the others, each weighted for those left out (see
+`services.reviewing.choice_batch` and `attention.learning`), so the work is
+choices × a bounded number of candidates, whatever the backlog.
 
 Words. What a person reads says "of your last 30 choices, 12 were its top
 pick", never "MRR" or "hit@1" (those are the JSON's keys).

@@ -3,6 +3,7 @@ choices weighted more, the prior on the defaults), judged by rolling-origin vali
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -339,3 +340,25 @@ def test_blocks_the_current_weights_were_fitted_on_do_not_judge_them() -> None:
     assert _validate(batch, times, folds, DEFAULT_WEIGHTS, REFERENCE, policy, None, late)[
         1
     ] == pytest.approx(both)
+
+
+def test_the_candidates_are_every_memory_with_every_prior_and_each_weight_set() -> None:
+    from focusplan.review.reweighting import FitSetting, fit_settings
+
+    policy = ReweightPolicy(half_lives=(3.5, 7.0), prior_strengths=(0.3, 3.0))
+    assert len(fit_settings(policy)) == 4
+    both = fit_settings(dataclasses.replace(policy, residual_candidates=True))
+    assert len(both) == 8
+    assert FitSetting(7.0, 3.0, True) in both
+
+
+def test_a_residual_only_fit_moves_only_residual_weights() -> None:
+    from focusplan.review.reweighting import FitSetting, _fit_settled
+
+    batch, times = steady(BY_DEADLINE)
+    ages = [(REFERENCE - t).total_seconds() / 86400 for t in times]
+    proposed, changes = _fit_settled(
+        batch, ages, DEFAULT_WEIGHTS, ReweightPolicy(), FitSetting(7.0, 0.3, True)
+    )
+    assert changes
+    assert all(name.startswith("residual.") for name in changes)
