@@ -357,7 +357,7 @@ def test_a_residual_only_fit_moves_only_residual_weights() -> None:
 
     batch, times = steady(BY_DEADLINE)
     ages = [(REFERENCE - t).total_seconds() / 86400 for t in times]
-    proposed, changes = _fit_settled(
+    _, changes = _fit_settled(
         batch, ages, DEFAULT_WEIGHTS, ReweightPolicy(), FitSetting(7.0, 0.3, True)
     )
     assert changes
