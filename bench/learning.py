@@ -92,6 +92,7 @@ import numpy.typing as npt
 
 from focusplan import clock
 from focusplan.attention.features import eligible_tasks
+from focusplan.attention.learning import FIT_NAMES as REVIEW_FIT_NAMES
 from focusplan.attention.learning import quality_of_scores, rank_quality
 from focusplan.domain import Choice, ContextEvent, ContextEventDraft, EnergyLog, NewTask, Task
 from focusplan.review import ReweightPolicy, reconstruct_choices, week_bounds
@@ -728,6 +729,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, help="the review's rolling-origin folds (tuning)")
     parser.add_argument("--prior", type=float, help="the review's prior strength (tuning)")
     parser.add_argument("--min-gain", type=float, help="the review's margin (tuning)")
+    parser.add_argument("--half-lives", type=float, nargs="+", help="memories to choose among")
+    parser.add_argument(
+        "--residual-candidates", action="store_true", help="judge residual-only fits too"
+    )
+    parser.add_argument("--split", type=int, help="split the reviewed week at this day")
+    parser.add_argument(
+        "--residual-only", action="store_true", help="fit the residual weights only"
+    )
+    parser.add_argument("--priors", type=float, nargs="+", help="prior strengths to choose among")
     args = parser.parse_args(argv)
     tuned: dict[str, object] = {}
     if args.half_life is not None:
@@ -740,6 +750,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["prior_strength"] = args.prior
     if args.min_gain is not None:
         tuned["min_mrr_gain"] = args.min_gain
+    if args.half_lives:
+        tuned["half_lives"] = tuple(args.half_lives)
+    if args.residual_candidates:
+        tuned["residual_candidates"] = True
+    if args.split is not None:
+        tuned["split_week_at"] = args.split
+    if args.residual_only:
+        tuned["names"] = tuple(n for n in REVIEW_FIT_NAMES if n.startswith("residual."))
+    if args.priors:
+        tuned["prior_strengths"] = tuple(args.priors)
     policy = dataclasses.replace(REVIEW_POLICY, **tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]

@@ -36,6 +36,14 @@ The temperature is not fitted: scaling w_r, λ and g together does what τ does.
 Choices are padded into one batch (C × n_max × d) so that each evaluation is a
 few batched products; padding tokens are masked out of both softmaxes.
 
+A candidate may stand for several (`ChoiceBatch.weight`, its multiplicity
+m_j ≥ 1): when a choice had too many candidates to learn from all of them, the
+review keeps the chosen one and a sample of the others, each standing for its
+share of those left out. Both softmaxes then sum m_j·exp(·) over the tokens
+kept (an unbiased estimate of the sums over every candidate), which is
+exactly the model on the full set when every m_j = 1. The gradients above hold
+unchanged with p and A taken from those weighted softmaxes.
+
 The optimiser is Levenberg–Marquardt on the Gauss–Newton curvature of the
 softmax (`fit_weights`): about ten accepted steps reach the optimum that plain
 gradient descent or Adam needs hundreds for (a review has to answer in well
@@ -98,12 +106,18 @@ _POSITION_COLS: Final = np.concatenate(_ENTRY_COLS)
 _POSITION_ENTRY: Final = np.concatenate(
     [np.full(rows.size, k) for k, rows in enumerate(_ENTRY_ROWS)]
 )
+# Sums the named positions of each entry: (positions × entries) of 0/1.
+_POSITION_TO_ENTRY: Final = np.equal(
+    _POSITION_ENTRY[:, None], np.arange(len(_ENTRY_ROWS))[None, :]
+).astype(np.float64)
 # The key-side columns of M, and where each named position's column sits among them.
 _KEY_COLS: Final = np.unique(_POSITION_COLS)
 _POSITION_KEY: Final = np.searchsorted(_KEY_COLS, _POSITION_COLS)
 
 DEFAULT_PRIOR_STRENGTH: Final[float] = 1.0
 DEFAULT_BUDGET: Final[int] = 40
+INITIAL_DAMPING: Final[float] = 1e-3
+IMPROVEMENT_TOLERANCE: Final[float] = 1e-10
 # Global scalars move every logit at once: a tighter prior (σ) keeps them honest.
 PRIOR_SCALE: Final[dict[str, float]] = {
     "self_affinity": 0.25,
@@ -125,9 +139,29 @@ class ChoiceBatch:
     mask: BoolArray  # (C, n)
     ids: IntArray  # (C, n)
     chosen: IntArray  # (C,)
+    # How many candidates each token stands for (C, n); None: every one stands for itself.
+    weight: FloatArray | None = None
 
     def __len__(self) -> int:
         return int(self.chosen.size)
+
+    def rows(self, index: Sequence[int]) -> ChoiceBatch:
+        """The batch of the choices at `index`, in that order."""
+        picked = list(index)
+        return ChoiceBatch(
+            X=self.X[picked],
+            mask=self.mask[picked],
+            ids=self.ids[picked],
+            chosen=self.chosen[picked],
+            weight=None if self.weight is None else self.weight[picked],
+        )
+
+    def offsets(self) -> FloatArray:
+        """log m_j on candidates, -inf on padding: what each softmax adds to its scores."""
+        if self.weight is None:
+            return np.where(self.mask, 0.0, -np.inf)
+        with np.errstate(divide="ignore"):
+            return np.where(self.mask, np.log(self.weight), -np.inf)
 
 
 def concat_batches(batches: Sequence[ChoiceBatch]) -> ChoiceBatch:
@@ -140,17 +174,33 @@ def concat_batches(batches: Sequence[ChoiceBatch]) -> ChoiceBatch:
         extra = [(0, 0), (0, width - array.shape[1])] + [(0, 0)] * (array.ndim - 2)
         return np.pad(array, extra, constant_values=fill)  # type: ignore[call-overload]
 
+    weighted = any(b.weight is not None for b in batches)
+    weight = None
+    if weighted:
+        weight = np.concatenate(
+            [
+                pad(b.weight if b.weight is not None else b.mask.astype(np.float64), 0.0)
+                for b in batches
+            ]
+        )
     return ChoiceBatch(
         X=np.concatenate([pad(b.X, 0.0) for b in batches]),
         mask=np.concatenate([pad(b.mask, False) for b in batches]),
         ids=np.concatenate([pad(b.ids, -1) for b in batches]),
         chosen=np.concatenate([b.chosen for b in batches]),
+        weight=weight,
     )
 
 
-def pack_choices(items: Sequence[tuple[npt.ArrayLike, npt.ArrayLike, int]]) -> ChoiceBatch:
+def pack_choices(
+    items: Sequence[tuple[npt.ArrayLike, npt.ArrayLike, int]],
+    *,
+    weights: Sequence[npt.ArrayLike | None] | None = None,
+) -> ChoiceBatch:
     """Pad `(X, ids, chosen_row)` triples into one batch.
 
+    `weights`, one per choice (None: all 1), are the multiplicities of its
+    candidates (finite, >= 1; the chosen one's must be 1).
     Raises `ValueError` for a malformed token matrix or a chosen row out of range.
     """
     width = max((len(np.asarray(ids)) for _, ids, _ in items), default=1)
@@ -159,6 +209,13 @@ def pack_choices(items: Sequence[tuple[npt.ArrayLike, npt.ArrayLike, int]]) -> C
     mask = np.zeros((count, width), dtype=bool)
     ids_out = np.full((count, width), -1, dtype=np.int64)
     chosen = np.zeros(count, dtype=np.int64)
+    if weights is not None and len(weights) != count:
+        raise ValueError("one weights entry per choice")
+    multiplicity = (
+        np.zeros((count, width))
+        if weights is not None and any(w is not None for w in weights)
+        else None
+    )
     for c, (tokens, ids, row) in enumerate(items):
         x = np.asarray(tokens, dtype=np.float64)
         task_ids = np.asarray(ids, dtype=np.int64)
@@ -171,7 +228,13 @@ def pack_choices(items: Sequence[tuple[npt.ArrayLike, npt.ArrayLike, int]]) -> C
         mask[c, :n] = True
         ids_out[c, :n] = task_ids
         chosen[c] = row
-    return ChoiceBatch(X=X, mask=mask, ids=ids_out, chosen=chosen)
+        if multiplicity is not None:
+            given = None if weights is None else weights[c]
+            m = np.ones(n) if given is None else np.asarray(given, dtype=np.float64)
+            if m.shape != (n,) or not np.all(np.isfinite(m)) or np.any(m < 1) or m[row] != 1:
+                raise ValueError(f"choice {c}: weights must be finite, >= 1, and 1 if chosen")
+            multiplicity[c, :n] = m
+    return ChoiceBatch(X=X, mask=mask, ids=ids_out, chosen=chosen, weight=multiplicity)
 
 
 # --- the model on a batch ----------------------------------------------------------------
@@ -217,6 +280,7 @@ def _dot_columns(X: FloatArray, cols: IntArray, weights: FloatArray) -> FloatArr
 @dataclass(frozen=True, slots=True)
 class _Forward:
     logits: FloatArray  # (C, n), -inf on padding
+    offsets: FloatArray  # (C, n) log multiplicity, -inf on padding
     diag: FloatArray  # (C, n) x_i M x_iᵀ/√d
     A: FloatArray  # (C, n, n), zero on padded keys
     v: FloatArray  # (C, n)
@@ -226,19 +290,23 @@ class _Forward:
 def _forward(batch: ChoiceBatch, params: _Arrays) -> _Forward:
     X = batch.X
     XM = _times_m(X, params.positions)
-    # One (C, n, n) buffer becomes B, then A in place: it is the only big array.
-    A = XM @ X.transpose(0, 2, 1)
+    # One (C, n, n) buffer becomes B, then A in place: it is the only big array. M only
+    # has entries in the key columns, so the product needs no other column.
+    A = XM[:, :, _KEY_COLS] @ X[:, :, _KEY_COLS].transpose(0, 2, 1)
     A *= SCALE
-    A += np.where(batch.mask, 0.0, -np.inf)[:, None, :]
+    offsets = batch.offsets()
+    A += offsets[:, None, :]
     A -= A.max(axis=2, keepdims=True)
     np.exp(A, out=A)
     A /= A.sum(axis=2, keepdims=True)
-    diag = np.einsum("cid,cid->ci", XM, X) * SCALE
+    diag = np.einsum("cid,cid->ci", XM[:, :, _KEY_COLS], X[:, :, _KEY_COLS]) * SCALE
     v = _dot_columns(X, _VALUE_COLS, params.value)
     h = (A @ v[:, :, None])[:, :, 0]
     s = _dot_columns(X, _RESIDUAL_COLS, params.residual)
     s += params.self_affinity * diag + params.attention_gain * h
-    return _Forward(logits=np.where(batch.mask, s, -np.inf), diag=diag, A=A, v=v, h=h)
+    return _Forward(
+        logits=np.where(batch.mask, s, -np.inf), offsets=offsets, diag=diag, A=A, v=v, h=h
+    )
 
 
 def batch_logits(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray:
@@ -247,8 +315,11 @@ def batch_logits(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray
 
 
 def _nll(batch: ChoiceBatch, params: _Arrays, fwd: _Forward) -> tuple[FloatArray, FloatArray]:
-    """Per-choice -log p(chosen) and the probabilities p (zero on padding)."""
-    z = fwd.logits / params.temperature
+    """Per-choice -log p(chosen) and the probabilities p (zero on padding).
+
+    p_j ∝ m_j·exp(s_j/τ); the chosen token's m is 1, so its loss is that of the logit.
+    """
+    z = fwd.logits / params.temperature + fwd.offsets
     shift = z.max(axis=1, keepdims=True)
     log_norm = shift[:, 0] + np.log(np.exp(z - shift).sum(axis=1))
     rows = np.arange(len(batch))
@@ -284,11 +355,12 @@ def _evaluate(batch: ChoiceBatch, theta: FloatArray, omega: FloatArray) -> _Eval
     X, A, h = batch.X, fwd.A, fwd.h
     g, lam = params.attention_gain, params.self_affinity
     grad = np.zeros(len(WEIGHT_NAMES))
-    grad[_RESIDUAL_SLOTS] = np.einsum("ci,cif->f", u, X[:, :, _RESIDUAL_COLS])
+    flat_u = u.reshape(-1)
+    grad[_RESIDUAL_SLOTS] = flat_u @ X[:, :, _RESIDUAL_COLS].reshape(flat_u.size, -1)
     grad[_INDEX["self_affinity"]] = float(np.sum(u * fwd.diag))
     grad[_INDEX["attention_gain"]] = float(np.sum(u * h))
     back = (u[:, None, :] @ A)[:, 0, :]  # Aᵀu
-    grad[_VALUE_SLOTS] = g * np.einsum("cj,cjf->f", back, X[:, :, _VALUE_COLS])
+    grad[_VALUE_SLOTS] = g * (back.reshape(-1) @ X[:, :, _VALUE_COLS].reshape(back.size, -1))
     # ∂L/∂M_ab = Σ_i x_ia (∂L/∂B · X)_ib / √d, and with ∂L/∂B_ij = g u_i A_ij (v_j - h_i)
     # + λ u_i [i = j] the product needs no n × n array: (∂L/∂B · X)_i =
     # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i, and only on the named key columns.
@@ -320,8 +392,7 @@ def _logit_jacobian(batch: ChoiceBatch, ev: _Evaluation) -> FloatArray:
     keys, attended, attended_v = _key_products(batch, fwd)
     key_term = lam * keys + g * (attended_v - fwd.h[:, :, None] * attended)
     per_position = SCALE * X[:, :, _POSITION_ROWS] * key_term[:, :, _POSITION_KEY]
-    for k, slot in enumerate(_ENTRY_SLOTS):
-        jac[:, :, slot] = per_position[:, :, np.equal(_POSITION_ENTRY, k)].sum(axis=2)
+    jac[:, :, _ENTRY_SLOTS] = per_position @ _POSITION_TO_ENTRY
     return jac
 
 
@@ -334,10 +405,10 @@ def _curvature(batch: ChoiceBatch, ev: _Evaluation, slots: IntArray) -> FloatArr
     jac = _logit_jacobian(batch, ev)[:, :, slots]
     p = ev.p
     root = np.sqrt(ev.omega)[:, None]
-    mean = np.einsum("ci,cip->cp", p, jac) * root
+    mean = (p[:, None, :] @ jac)[:, 0, :] * root
     weighted = jac * (np.sqrt(p) * root)[:, :, None]
     flat = weighted.reshape(-1, slots.size)
-    curvature = np.einsum("kp,kq->pq", flat, flat) - np.einsum("cp,cq->pq", mean, mean)
+    curvature = flat.T @ flat - mean.T @ mean
     return curvature / ev.params.temperature**2
 
 
@@ -464,7 +535,7 @@ def fit_weights(
     first = value
     prior_curvature = np.diag(prior_strength * precision)
     hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
-    damping = 1e-3
+    damping = INITIAL_DAMPING
     accepted = 0
     for _ in range(budget):
         scale = np.diag(hessian) + 1e-9
@@ -478,7 +549,7 @@ def fit_weights(
             improvement = value - trial_value
             theta, value, grad, ev = trial, trial_value, trial_grad, trial_ev
             accepted += 1
-            if improvement < 1e-10 * max(1.0, abs(value)):
+            if improvement < IMPROVEMENT_TOLERANCE * max(1.0, abs(value)):
                 break
             hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
             damping = max(damping / 3.0, 1e-9)
@@ -505,25 +576,43 @@ class RankQuality:
     choices: int
 
 
-def _tie_counts(scores: FloatArray, mask: BoolArray, chosen: IntArray) -> tuple[IntArray, IntArray]:
-    """Per choice: how many candidates score strictly higher, and how many tie (incl. itself)."""
+def _tie_counts(
+    scores: FloatArray, mask: BoolArray, chosen: IntArray, weight: FloatArray | None
+) -> tuple[IntArray, IntArray]:
+    """Per choice: how many candidates score strictly higher, and how many tie (incl. itself).
+
+    With multiplicities the counts are weighted sums, rounded (an estimate of the
+    counts over every candidate); the chosen one always counts once.
+    """
     rows = np.arange(scores.shape[0])
     mine = scores[rows, chosen][:, None]
-    above = np.sum(mask & (scores > mine), axis=1)
-    tied = np.sum(mask & (scores == mine), axis=1)
-    return above.astype(np.int64), tied.astype(np.int64)
+    if weight is None:
+        above = np.sum(mask & (scores > mine), axis=1)
+        tied = np.sum(mask & (scores == mine), axis=1)
+        return above.astype(np.int64), tied.astype(np.int64)
+    w = np.where(mask, weight, 0.0)
+    above_w = np.sum(w * (scores > mine), axis=1)
+    tied_w = np.sum(w * (scores == mine), axis=1)
+    return np.rint(above_w).astype(np.int64), np.maximum(np.rint(tied_w), 1).astype(np.int64)
 
 
 def quality_of_scores(
-    scores: npt.ArrayLike, mask: npt.ArrayLike, chosen: npt.ArrayLike
+    scores: npt.ArrayLike,
+    mask: npt.ArrayLike,
+    chosen: npt.ArrayLike,
+    weight: npt.ArrayLike | None = None,
 ) -> RankQuality:
-    """Quality of any scoring (higher = ranked first) of padded choices; ties are fair."""
+    """Quality of any scoring (higher = ranked first) of padded choices; ties are fair.
+
+    `weight` are the candidates' multiplicities (`ChoiceBatch.weight`; None: 1).
+    """
     s = np.asarray(scores, dtype=np.float64)
     m = np.asarray(mask, dtype=bool)
     c = np.asarray(chosen, dtype=np.int64)
     if s.shape[0] == 0:
         return RankQuality(mrr=0.0, hit_at_1=0.0, hit_at_3=0.0, choices=0)
-    above, tied = _tie_counts(s, m, c)
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+    above, tied = _tie_counts(s, m, c, w)
     reciprocal = np.empty(above.size)
     for i, (a, b) in enumerate(zip(above, tied, strict=True)):
         reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
@@ -539,13 +628,21 @@ def quality_of_scores(
 
 def rank_quality(batch: ChoiceBatch, weights: Mapping[str, float]) -> RankQuality:
     """How well `weights` ranked the chosen tasks of `batch`."""
-    return quality_of_scores(batch_logits(batch, weights), batch.mask, batch.chosen)
+    return quality_of_scores(batch_logits(batch, weights), batch.mask, batch.chosen, batch.weight)
 
 
 def choice_ranks(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray:
-    """Rank (1 = first; ties share their mean rank) of every candidate, NaN on padding."""
+    """Rank (1 = first; ties share their mean rank) of every candidate, NaN on padding.
+
+    With multiplicities, a candidate standing for m others is m places (an estimate).
+    """
     s = batch_logits(batch, weights)
-    above = np.sum((s[:, None, :] > s[:, :, None]) & batch.mask[:, None, :], axis=2)
-    tied = np.sum((s[:, None, :] == s[:, :, None]) & batch.mask[:, None, :], axis=2)
+    w = (
+        batch.mask.astype(np.float64)
+        if batch.weight is None
+        else np.where(batch.mask, batch.weight, 0.0)
+    )
+    above = np.einsum("cij,cj->ci", (s[:, None, :] > s[:, :, None]).astype(np.float64), w)
+    tied = np.einsum("cij,cj->ci", (s[:, None, :] == s[:, :, None]).astype(np.float64), w)
     ranks = above + (tied + 1) / 2.0
     return np.where(batch.mask, ranks, np.nan)

@@ -6,11 +6,72 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from focusplan.domain import Choice, ChoiceKind, FocusSession, Task
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 # Two records of one task closer than this are one decision (clock skew, rounding, typing).
 SAME_CHOICE = dt.timedelta(minutes=5)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_NEVER = 2**62  # microseconds: later than any stored time
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _micros(at: dt.datetime | None, missing: int) -> int:
+    return missing if at is None else (at - _EPOCH) // _MICROSECOND
+
+
+class Eligibility:
+    """`attention.features.eligible_tasks` for many moments over one task list.
+
+    The same rule (open by what was known then, `not_before` passed, no
+    dependency still open), on integer-microsecond columns: one vectorised pass
+    per moment instead of a Python loop over every task, with the same answer.
+    """
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        import numpy as np
+
+        ordered = sorted(tasks, key=lambda task: task.id)
+        self._ids = [task.id for task in ordered]
+        self._created = np.array([_micros(t.created_at, 0) for t in ordered], dtype=np.int64)
+        self._closed = np.array(
+            [min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER)) for t in ordered],
+            dtype=np.int64,
+        )
+        self._not_before = np.array(
+            [_micros(t.not_before, -_NEVER) for t in ordered], dtype=np.int64
+        )
+        position = {task_id: i for i, task_id in enumerate(self._ids)}
+        pairs = [
+            (i, position[dep])
+            for i, task in enumerate(ordered)
+            for dep in task.depends_on
+            if dep in position
+        ]
+        self._waiter = np.array([i for i, _ in pairs], dtype=np.intp)
+        self._prerequisite = np.array([d for _, d in pairs], dtype=np.intp)
+
+    def rows(self, at: dt.datetime) -> npt.NDArray[np.intp]:
+        """Positions (ascending task id) of the tasks eligible at `at`."""
+        import numpy as np
+
+        moment = _micros(at, 0)
+        open_now = (self._created <= moment) & (self._closed > moment)
+        eligible = open_now & (self._not_before <= moment)
+        if self._waiter.size:
+            blocking = open_now[self._prerequisite]
+            eligible[self._waiter[blocking]] = False
+        return np.flatnonzero(eligible)
+
+    def ids(self, at: dt.datetime) -> tuple[int, ...]:
+        """Ids of the tasks eligible at `at`, ascending."""
+        ids = self._ids
+        return tuple(ids[i] for i in self.rows(at).tolist())
 
 
 def _work_start(task: Task) -> dt.datetime:
@@ -55,8 +116,7 @@ def reconstruct_choices(
     then, `eligible_tasks`); choices with fewer than two candidates say nothing
     and are left out. Sorted by time.
     """
-    from focusplan.attention.features import eligible_tasks
-
+    eligibility = Eligibility(tasks)
     by_id = {task.id: task for task in tasks}
     spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for session in sessions:
@@ -65,7 +125,7 @@ def reconstruct_choices(
     found: list[Choice] = []
 
     def add(task_id: int, at: dt.datetime, kind: ChoiceKind) -> None:
-        candidates = tuple(sorted(task.id for task in eligible_tasks(tasks, at)))
+        candidates = eligibility.ids(at)
         if task_id in candidates and len(candidates) >= 2:
             found.append(Choice(at=at, task_id=task_id, candidates=candidates, kind=kind))
 

@@ -23,12 +23,25 @@ test on, and the mean reciprocal rank gains at least `MIN_MRR_GAIN` (0.02
 absolute) over the active weights, averaged over the test blocks with recent
 ones weighted more (the same decay as the fit: a change of taste shows first
 in the latest block). The figures shown are pooled over the test blocks.
-The memory (the half-life) is chosen the same way: the review's policy names a
-few (`HALF_LIVES`), each is judged by the same folds, and the one whose fits
-predicted the next choices best is used. The suggested weights are the fit on
-the whole window with that memory; those
-that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the others
-are rounded, and the suggestion lists exactly those (old, new).
+The procedure itself is chosen the same way: the review's policy names a few
+candidates — memories (`HALF_LIVES`), prior strengths, and (with
+`residual_candidates`) fits of the residual weights alone, a dozen weights
+instead of seventy, which a taste seen through much noise or only for a few
+days does not overfit — each is judged by the same folds, and the one whose
+fits predicted the next choices best is used (on a tie the one that moves the
+weights least). With `split_week_at` the reviewed week is two test blocks, its
+first days and the rest, so a change of taste that began this week is tested
+by a fit that has already seen its first days. A test block from before the
+current weights were made (`current_since`) may have been fitted on by them,
+which flatters them; when later blocks exist, only those judge the gain. The
+suggested weights are the fit on the whole window with the chosen procedure;
+those that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the
+others are rounded, and the suggestion lists exactly those (old, new).
+
+Scale. A choice among very many candidates is learnt from the chosen task and
+a fixed sample of the others, each weighted for those left out (see
+`services.reviewing.choice_batch` and `attention.learning`), so the work is
+choices × a bounded number of candidates, whatever the backlog.
 
 Words. What a person reads says "of your last 30 choices, 12 were its top
 pick", never "MRR" or "hit@1" (those are the JSON's keys).
@@ -86,6 +99,13 @@ class ReweightPolicy:
     half_lives: tuple[float, ...] = ()
     validation_folds: int = VALIDATION_FOLDS
     prior_strength: float = PRIOR_STRENGTH
+    # Prior strengths to choose among (with every memory); empty: `prior_strength` alone.
+    prior_strengths: tuple[float, ...] = ()
+    # Split the reviewed week into two test blocks at this day (0 = Monday); None: whole.
+    split_week_at: int | None = None
+    # Also judge fits of the residual weights alone: far fewer weights, so a taste that
+    # shows through much noise, or a new taste seen for a few days, is not overfitted.
+    residual_candidates: bool = False
     budget: int | None = None  # None: learning.DEFAULT_BUDGET
     names: tuple[str, ...] | None = None  # the weights to fit; None: learning.FIT_NAMES
 
@@ -113,14 +133,22 @@ class Fold:
 
 
 def _block_starts(
-    times: Sequence[dt.datetime], week_start: dt.date, zone: dt.tzinfo | None, by_day: bool
+    times: Sequence[dt.datetime],
+    week_start: dt.date,
+    zone: dt.tzinfo | None,
+    by_day: bool,
+    split_at: int | None = None,
 ) -> list[dt.datetime]:
-    """Per choice, the local midnight starting its block (its week's Monday, or its day)."""
+    """Per choice, the local midnight starting its block (its week's Monday, or its day;
+    with `split_at`, the reviewed week's days from that one on are a block of their own)."""
     starts = []
     for at in times:
         day = at.astimezone(zone).date()
         if not by_day:
-            day = week_start + dt.timedelta(weeks=(day - week_start).days // 7)
+            offset = (day - week_start).days
+            day = week_start + dt.timedelta(weeks=offset // 7)
+            if split_at is not None and offset // 7 == 0 and offset >= split_at:
+                day = week_start + dt.timedelta(days=split_at)
         starts.append(dt.datetime.combine(day, dt.time(0), tzinfo=zone))
     return starts
 
@@ -132,16 +160,21 @@ def rolling_folds(
     zone: dt.tzinfo | None,
     folds: int = VALIDATION_FOLDS,
     min_fit: int = MIN_FIT_CHOICES,
+    split_at: int | None = None,
 ) -> list[Fold]:
     """The last `folds` blocks with at least `min_fit` choices before them, latest first.
 
-    Blocks are Monday–Sunday weeks; when no week qualifies (the reviewed week is
-    the first with choices), they are days. `times` must be in time order.
+    Blocks are Monday–Sunday weeks; with `split_at` (days after Monday) the
+    reviewed week is two blocks, its first days and the rest, so that a fit on
+    its first days is already tested on the rest (a change of taste shows a week
+    sooner) and `folds` counts one more. When no week qualifies (the reviewed
+    week is the first with choices), blocks are days. `times` must be in time order.
     """
     if any(b < a for a, b in itertools.pairwise(times)):
         raise ValueError("choice times must be in time order")
     for by_day in (False, True):
-        starts = _block_starts(times, week_start, zone, by_day)
+        starts = _block_starts(times, week_start, zone, by_day, None if by_day else split_at)
+        wanted = folds + (1 if split_at is not None and not by_day else 0)
         found: list[Fold] = []
         for block in sorted(set(starts), reverse=True):
             fit = tuple(i for i, s in enumerate(starts) if s < block)
@@ -149,7 +182,7 @@ def rolling_folds(
                 continue
             test = tuple(i for i, s in enumerate(starts) if s == block)
             found.append(Fold(fit=fit, test=test, origin=block))
-            if len(found) == folds:
+            if len(found) == wanted:
                 break
         if found:
             return found
@@ -157,16 +190,40 @@ def rolling_folds(
 
 
 def _subset(batch: ChoiceBatch, rows: Sequence[int]) -> ChoiceBatch:
-    from focusplan.attention.learning import ChoiceBatch
-
-    index = list(rows)
-    return ChoiceBatch(
-        X=batch.X[index], mask=batch.mask[index], ids=batch.ids[index], chosen=batch.chosen[index]
-    )
+    return batch.rows(rows)
 
 
 def _ages(times: Sequence[dt.datetime], rows: Sequence[int], origin: dt.datetime) -> list[float]:
     return [(origin - times[i]).total_seconds() / _DAY_SECONDS for i in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FitSetting:
+    """One candidate procedure the review judges: its memory and the pull of its prior."""
+
+    half_life_days: float
+    prior_strength: float
+    residual_only: bool = False  # fit only the residual weights (the rest as they are)
+
+
+def fit_settings(policy: ReweightPolicy) -> list[FitSetting]:
+    """The candidates of `policy`: every memory with every prior strength, each fitting
+    every weight and, with `policy.residual_candidates`, the residual weights alone."""
+    return [
+        FitSetting(days, strength, residual)
+        for residual in ((False, True) if policy.residual_candidates else (False,))
+        for days in policy.half_lives or (policy.half_life_days,)
+        for strength in policy.prior_strengths or (policy.prior_strength,)
+    ]
+
+
+def _names(policy: ReweightPolicy, setting: FitSetting) -> tuple[str, ...]:
+    from focusplan.attention import learning
+
+    names = learning.FIT_NAMES if policy.names is None else policy.names
+    if setting.residual_only:
+        return tuple(name for name in names if name.startswith("residual."))
+    return tuple(names)
 
 
 def _fit_settled(
@@ -174,23 +231,22 @@ def _fit_settled(
     ages: Sequence[float],
     base: Mapping[str, float],
     policy: ReweightPolicy,
-    half_life_days: float | None = None,
+    setting: FitSetting | None = None,
 ) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
     """The review's procedure on one set of choices: decayed fit, prior on the defaults,
     small moves put back, the rest rounded. Returns the full weights and the changes."""
     from focusplan.attention import learning
     from focusplan.attention.weights import DEFAULT_WEIGHTS
 
+    setting = setting or FitSetting(policy.half_life_days, policy.prior_strength)
     result = learning.fit_weights(
         batch,
         base,
         prior=DEFAULT_WEIGHTS,
-        prior_strength=policy.prior_strength,
+        prior_strength=setting.prior_strength,
         budget=learning.DEFAULT_BUDGET if policy.budget is None else policy.budget,
-        names=learning.FIT_NAMES if policy.names is None else policy.names,
-        choice_weights=learning.decay_weights(
-            ages, policy.half_life_days if half_life_days is None else half_life_days
-        ),
+        names=_names(policy, setting),
+        choice_weights=learning.decay_weights(ages, setting.half_life_days),
     )
     proposed = dict(base)
     changes: dict[str, tuple[float, float]] = {}
@@ -212,13 +268,17 @@ def propose_reweighting(
     fit_from: dt.date,
     titles: Mapping[int, str],
     policy: ReweightPolicy = ReweightPolicy(),
+    current_since: dt.datetime | None = None,
 ) -> tuple[LearningSummary, Suggestion | None]:
     """Fit on the whole window, judge by rolling origin, suggest only a real improvement.
 
     `batch` holds every choice of the window in time order, `times` when each
     was made; `reference` is the moment the ages count from (the end of the
     reviewed week, or now if earlier), in the person's zone, which also draws
-    the week and day boundaries. See the module docstring for the rest.
+    the week and day boundaries. `current_since` is when the current weights
+    were made (None: the defaults, made before any choice): a test block before
+    that moment may have been fitted on by them, so when there are later ones
+    only those judge the gain over the current weights. See the module docstring for the rest.
     """
     from focusplan.attention import learning
     from focusplan.attention.weights import DEFAULT_WEIGHTS
@@ -235,6 +295,7 @@ def propose_reweighting(
         zone=zone,
         folds=max(1, policy.validation_folds),
         min_fit=policy.min_fit_choices,
+        split_at=policy.split_week_at,
     )
     tested = sorted(i for fold in folds for i in fold.test)
     before = _metrics(learning.rank_quality(_subset(batch, tested), base)) if tested else None
@@ -261,14 +322,23 @@ def propose_reweighting(
             f"only {len(tested)} choices to test a change on"
             f" (at least {policy.min_heldout_choices} needed)"
         ), None
-    memories = policy.half_lives or (policy.half_life_days,)
     judged = [
-        (_validate(batch, times, folds, base, reference, policy, days), days) for days in memories
+        (_validate(batch, times, folds, base, reference, policy, setting, current_since), setting)
+        for setting in fit_settings(policy)
     ]
-    # The best-predicting memory; on a tie the longer one, which moves the weights less.
-    (after, gain), memory = max(judged, key=lambda item: (item[0][1], item[1]))
+    # The best-predicting procedure; on a tie the longer memory and the stronger prior,
+    # which move the weights less.
+    (after, gain), chosen = max(
+        judged,
+        key=lambda item: (
+            item[0][1],
+            item[1].residual_only,
+            item[1].half_life_days,
+            item[1].prior_strength,
+        ),
+    )
     proposed, changes = _fit_settled(
-        batch, _ages(times, range(len(batch)), reference), base, policy, memory
+        batch, _ages(times, range(len(batch)), reference), base, policy, chosen
     )
     if not changes:
         return summary("your choices fit the current weights; nothing to change"), None
@@ -306,7 +376,8 @@ def _validate(
     base: Mapping[str, float],
     reference: dt.datetime,
     policy: ReweightPolicy,
-    half_life_days: float | None = None,
+    setting: FitSetting | None = None,
+    current_since: dt.datetime | None = None,
 ) -> tuple[Metrics, float]:
     """Each fold's fit scored on its own test block: the figures pooled over the blocks,
     and the mean reciprocal rank gain over `base` with recent blocks weighted more.
@@ -321,6 +392,7 @@ def _validate(
     from focusplan.attention import learning
 
     scores, masks, chosen = [], [], []
+    multiplicity: list[Any] = []
     gains, weights = [], []
     for fold in folds:
         fitted, _ = _fit_settled(
@@ -328,20 +400,29 @@ def _validate(
             _ages(times, fold.fit, fold.origin),
             base,
             policy,
-            half_life_days,
+            setting,
         )
         test = _subset(batch, fold.test)
         logits = learning.batch_logits(test, fitted)
         scores.append(logits)
         masks.append(test.mask)
         chosen.append(test.chosen)
-        after = learning.quality_of_scores(logits, test.mask, test.chosen).mrr
+        multiplicity.append(test.weight)
+        after = learning.quality_of_scores(logits, test.mask, test.chosen, test.weight).mrr
         gains.append(after - learning.rank_quality(test, base).mrr)
         age = (reference - fold.origin).total_seconds() / _DAY_SECONDS
         weights.append(len(test) * float(learning.decay_weights([age], policy.half_life_days)[0]))
     pooled = learning.quality_of_scores(
-        np.concatenate(scores), np.concatenate(masks), np.concatenate(chosen)
+        np.concatenate(scores),
+        np.concatenate(masks),
+        np.concatenate(chosen),
+        None if batch.weight is None else np.concatenate(multiplicity),
     )
+    # Blocks the current weights may have been fitted on flatter them: when later blocks
+    # exist, only those compare the refit with the current weights.
+    unseen = [current_since is None or fold.origin >= current_since for fold in folds]
+    if any(unseen):
+        weights = [w if fair else 0.0 for w, fair in zip(weights, unseen, strict=True)]
     return _metrics(pooled), float(np.average(gains, weights=weights))
 
 

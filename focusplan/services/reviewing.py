@@ -7,6 +7,7 @@ that was measured on the data read.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
     from focusplan.attention.learning import ChoiceBatch
 
 STALE_LOOKBACK = dt.timedelta(weeks=3)
+# Candidates a choice is learnt from: the chosen task and a fixed sample of the others,
+# each standing for its share of those left out. A person picks among what is near the
+# top of their list, and the fit's work is choices × this² (attention), so a backlog of
+# a thousand tasks must not make the weekly review a minute long.
+REVIEW_MAX_CANDIDATES = 64
 
 
 def choice_context(
@@ -63,6 +69,64 @@ def choice_context(
     return context
 
 
+def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]:
+    """At most `cap` of a choice's candidates, the chosen one always among them, and how
+    many candidates each other one kept stands for (1.0 when nothing was left out).
+
+    The others are a uniform sample drawn by a hash of (task id, choice time): the
+    same choice always keeps the same ones, with no random state.
+    """
+    if cap < 2:
+        raise ValueError("a choice needs at least two candidates")
+    others = [task_id for task_id in choice.candidates if task_id != choice.task_id]
+    if len(others) <= cap - 1:
+        return choice.candidates, 1.0
+    import numpy as np
+
+    salt = int(choice.at.timestamp()) & 0xFFFFFFFF
+    ids = np.array(others, dtype=np.uint64)
+    keys = (ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) * np.uint64(0xBF58476D1CE4E5B9)
+    keys ^= keys >> np.uint64(31)
+    picked = np.sort(ids[np.argpartition(keys, cap - 2)[: cap - 1]]).astype(np.int64)
+    kept = sorted([choice.task_id, *picked.tolist()])
+    return tuple(kept), len(others) / (cap - 1)
+
+
+class _TaskIndex:
+    """The few tasks each choice's context and tokens depend on, found without a scan.
+
+    The ranking context needs the tasks completed that day and those of focus
+    sessions; the tokens need the candidates and, for `unblocks`, every task in a
+    dependency. Passing only those gives exactly the features of the full list.
+    """
+
+    def __init__(self, tasks: Sequence[Task], sessions: Sequence[FocusSession]) -> None:
+        self.by_id = {task.id: task for task in tasks}
+        linked = {task.id for task in tasks if task.depends_on}
+        linked |= {dep for task in tasks for dep in task.depends_on if dep in self.by_id}
+        self.linked = [self.by_id[task_id] for task_id in sorted(linked)]
+        focused = {s.task_id for s in sessions if s.task_id in self.by_id}
+        self.focused = [self.by_id[task_id] for task_id in sorted(focused)]
+        done = [(task.completed_at, task) for task in tasks if task.completed_at is not None]
+        done.sort(key=lambda pair: pair[0])
+        self.done = [task for _, task in done]
+        self.done_at = [at for at, _ in done]
+
+    def for_context(self, at: dt.datetime) -> list[Task]:
+        # Completions of the day before `at` (a day back is a superset of "today").
+        first = bisect.bisect_left(self.done_at, at - dt.timedelta(days=1, hours=3))
+        last = bisect.bisect_left(self.done_at, at)
+        return _unique([*self.done[first:last], *self.focused])
+
+    def for_tokens(self, candidates: Sequence[int]) -> list[Task]:
+        chosen = [self.by_id[task_id] for task_id in candidates if task_id in self.by_id]
+        return _unique([*chosen, *self.linked])
+
+
+def _unique(tasks: Sequence[Task]) -> list[Task]:
+    return list({task.id: task for task in tasks}.values())
+
+
 def choice_batch(
     tasks: Sequence[Task],
     energy: Sequence[EnergyLog],
@@ -70,11 +134,16 @@ def choice_batch(
     choices: Sequence[Choice],
     sessions: Sequence[FocusSession] = (),
     sleep: Mapping[dt.date, float] | None = None,
+    *,
+    max_candidates: int | None = None,
 ) -> tuple[ChoiceBatch, list[Choice]]:
     """Token matrices of the choices (the features the ranking saw then) as one batch.
 
     Pass the focus `sessions` around the choices: the ranking's in-progress and
     continuity features come from them (and from the completions in `tasks`).
+    With `max_candidates`, a choice among more keeps the chosen task and a sample
+    of the others (`sample_candidates`), each weighted for those left out
+    (`ChoiceBatch.weight`); the work and memory are then bounded per choice.
     Returns the batch and the choices it holds (one whose chosen task is no longer
     among its candidates' tokens is left out).
     """
@@ -83,25 +152,38 @@ def choice_batch(
 
     ordered = sorted(energy, key=lambda log: log.at)
     times = [log.at for log in ordered]
+    index = _TaskIndex(tasks, sessions)
     items = []
+    weights: list[list[float] | None] = []
     kept = []
     for choice in choices:
+        candidates, share = (
+            (choice.candidates, 1.0)
+            if max_candidates is None
+            else sample_candidates(choice, max_candidates)
+        )
         ctx = choice_context(
             choice.at,
             ordered,
             events,
             energy_times=times,
-            tasks=tasks,
+            tasks=index.for_context(choice.at),
             sessions=sessions,
             sleep=sleep,
         )
-        tokens = build_tokens(tasks, ctx, candidates=choice.candidates)
+        tokens = build_tokens(index.for_tokens(candidates), ctx, candidates=candidates)
         rows = [int(i) for i in tokens.ids]
         if choice.task_id not in rows or len(rows) < 2:
             continue
-        items.append((tokens.X, tokens.ids, rows.index(choice.task_id)))
+        chosen = rows.index(choice.task_id)
+        items.append((tokens.X, tokens.ids, chosen))
+        weights.append(
+            None if share == 1.0 else [1.0 if r == chosen else share for r in range(len(rows))]
+        )
         kept.append(choice)
-    return pack_choices(items), kept
+    if all(weight is None for weight in weights):
+        return pack_choices(items), kept
+    return pack_choices(items, weights=weights), kept
 
 
 def review_week(
@@ -154,7 +236,15 @@ def review_week(
         window_choices = reconstruct_choices(
             tasks, sessions, stored, fit_start, window_end, now=now
         )
-        batch, kept = choice_batch(tasks, energy, events, window_choices, sessions, sleep)
+        batch, kept = choice_batch(
+            tasks,
+            energy,
+            events,
+            window_choices,
+            sessions,
+            sleep,
+            max_candidates=REVIEW_MAX_CANDIDATES,
+        )
         learning, suggestion = propose_reweighting(
             batch,
             [choice.at.astimezone(zone) for choice in kept],
@@ -164,6 +254,7 @@ def review_week(
             fit_from=fit_start.date(),
             titles={task.id: task.title for task in tasks},
             policy=policy or REVIEW_POLICY,
+            current_since=None if current.version == 1 else current.created_at.astimezone(zone),
         )
         applied = None
         if apply and suggestion is not None:

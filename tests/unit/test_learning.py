@@ -47,7 +47,11 @@ def largest_move(fitted: Mapping[str, float]) -> float:
 
 
 def jitter(rng: np.random.Generator, scale: float = 0.3) -> dict[str, float]:
-    return {name: value + scale * rng.normal() for name, value in DEFAULT_WEIGHTS.items()}
+    # τ is not fitted, and a jitter of 3σ below its default would make it negative.
+    return {
+        name: value + scale * rng.normal() if name != "temperature" else value
+        for name, value in DEFAULT_WEIGHTS.items()
+    }
 
 
 def test_batched_logits_are_the_layers_logits() -> None:

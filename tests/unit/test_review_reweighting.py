@@ -3,6 +3,7 @@ choices weighted more, the prior on the defaults), judged by rolling-origin vali
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -304,3 +305,60 @@ def test_one_time_per_choice_is_required() -> None:
     batch, times = history(np.random.default_rng(4), [(0, CONTRARIAN, 12)])
     with pytest.raises(ValueError, match="one time per choice"):
         propose(batch, times[:-1])
+
+
+def test_a_split_reviewed_week_is_two_test_blocks_the_second_fitted_on_the_first() -> None:
+    times = [t for offset in range(-4, 1) for t in week_times(offset, 20)]
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=2, split_at=3)
+    assert [fold.origin.date() for fold in folds] == [
+        WEEK + dt.timedelta(days=3),
+        WEEK,
+        WEEK - dt.timedelta(weeks=1),
+    ]
+    later, earlier, _ = folds
+    assert set(earlier.test) < set(later.fit)
+    assert sorted(later.test + earlier.test) == list(range(80, 100))
+    assert later.fit == tuple(range(min(later.test)))
+
+
+def test_blocks_the_current_weights_were_fitted_on_do_not_judge_them() -> None:
+    """Weights fitted on a week rank it well in-sample: only the later blocks compare."""
+    from focusplan.review.reweighting import _validate
+
+    rng = np.random.default_rng(5)
+    batch, times = history(rng, [(o, BY_DEADLINE, 30) for o in range(-3, 1)])
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=2)
+    policy = ReweightPolicy()
+    both = _validate(batch, times, folds, DEFAULT_WEIGHTS, REFERENCE, policy)[1]
+    since = dt.datetime.combine(WEEK, dt.time(0), tzinfo=ZONE) - dt.timedelta(hours=4)
+    latest = _validate(batch, times, folds, DEFAULT_WEIGHTS, REFERENCE, policy, None, since)[1]
+    only = _validate(batch, times, folds[:1], DEFAULT_WEIGHTS, REFERENCE, policy)[1]
+    assert latest == pytest.approx(only)
+    assert latest != pytest.approx(both)
+    # With no block after them, every block still counts (there is nothing fairer).
+    late = REFERENCE
+    assert _validate(batch, times, folds, DEFAULT_WEIGHTS, REFERENCE, policy, None, late)[
+        1
+    ] == pytest.approx(both)
+
+
+def test_the_candidates_are_every_memory_with_every_prior_and_each_weight_set() -> None:
+    from focusplan.review.reweighting import FitSetting, fit_settings
+
+    policy = ReweightPolicy(half_lives=(3.5, 7.0), prior_strengths=(0.3, 3.0))
+    assert len(fit_settings(policy)) == 4
+    both = fit_settings(dataclasses.replace(policy, residual_candidates=True))
+    assert len(both) == 8
+    assert FitSetting(7.0, 3.0, True) in both
+
+
+def test_a_residual_only_fit_moves_only_residual_weights() -> None:
+    from focusplan.review.reweighting import FitSetting, _fit_settled
+
+    batch, times = steady(BY_DEADLINE)
+    ages = [(REFERENCE - t).total_seconds() / 86400 for t in times]
+    _, changes = _fit_settled(
+        batch, ages, DEFAULT_WEIGHTS, ReweightPolicy(), FitSetting(7.0, 0.3, True)
+    )
+    assert changes
+    assert all(name.startswith("residual.") for name in changes)
