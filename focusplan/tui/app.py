@@ -140,6 +140,9 @@ class FocusplanApp(App[None]):
         entry.mode: entry.factory() for entry in SCREENS
     }
     DEFAULT_MODE = "today"
+    # Classes on every screen for a small terminal (80×24); app.tcss says what gives way.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings(), *TASK_BINDINGS]
 
     board: reactive[Board | None] = reactive(None)
@@ -166,6 +169,7 @@ class FocusplanApp(App[None]):
     class DataChanged(Message):
         """Something (another process, or time) changed what the board shows."""
 
+        written: bool = True  # False: only the minute moved on
     def __init__(
         self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
     ) -> None:
@@ -186,6 +190,9 @@ class FocusplanApp(App[None]):
         self._clock: FocusClock | None = None
         self._loaded_minute: tuple[int, int, int, int, int] | None = None
         self._first_load = True
+        # Counts the writes seen (here or by another process), not the minute ticks: a
+        # screen whose figures are slow to make (Review) reloads only when this moves.
+        self.data_generation = 0
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -260,11 +267,14 @@ class FocusplanApp(App[None]):
     def _poll(self) -> None:
         now = clock.now()
         minute = (now.year, now.month, now.day, now.hour, now.minute)
-        if self._watcher.changed() or minute != self._loaded_minute:
-            self.post_message(self.DataChanged())
+        written = self._watcher.changed()
+        if written or minute != self._loaded_minute:
+            self.post_message(self.DataChanged(written))
 
     @on(DataChanged)
-    def _data_changed(self) -> None:
+    def _data_changed(self, message: DataChanged) -> None:
+        if message.written:
+            self.data_generation += 1
         self.load()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -307,12 +317,14 @@ class FocusplanApp(App[None]):
             self._clock.session_stopped(outcome.stopped_session, end)
         self.notify(outcome.message, timeout=4)
         if outcome.changed:
+            self.data_generation += 1
             self.load()
 
     @on(ChangeFailed)
     def _change_failed(self, message: ChangeFailed) -> None:
         title = f"Could not undo {message.undo.description}" if message.undo else "Not done"
         self.notify(message.message, title=title, severity="error", timeout=6)
+        self.data_generation += 1  # what failed may have been changed by someone else
         self.load()
 
     # --- what the keys act on -----------------------------------------------------------

@@ -59,6 +59,10 @@ class MainScreen(Screen[None]):
         """The classes whose bindings work on this screen, for the help: itself, and its widgets'."""
         return (cls,)
 
+    def on_resize(self) -> None:
+        # Below 100 columns the footer drops its padding, so more of the keys show.
+        self.query_one(Footer).compact = self.size.width < 100
+
     def on_mount(self) -> None:
         self.watch(self.app, "board", self._board_changed, init=True)
         self.watch(self.app, "focus_state", self._focus_changed, init=True)
