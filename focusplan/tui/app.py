@@ -170,6 +170,7 @@ class FocusplanApp(App[None]):
         """Something (another process, or time) changed what the board shows."""
 
         written: bool = True  # False: only the minute moved on
+
     def __init__(
         self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
     ) -> None:
@@ -547,11 +548,43 @@ class FocusplanApp(App[None]):
                 f"{key.text} ({key.label})",
                 partial(self._run_command, key.action, target),
             )
-        # Textual's own (theme, screenshot …), unless one of ours has the name (Quit).
-        taken = {key.title for key in keys}
+        # Every other screen's own keys too, by that screen's name ("Plan: Export the
+        # day's plan"): picking one goes there and does it.
+        if not isinstance(screen, ModalScreen):
+            for entry in SCREENS:
+                other = entry.load()
+                if isinstance(screen, other):
+                    continue
+                for key in keys_of(other):
+                    yield SystemCommand(
+                        f"{entry.title}: {key.title}",
+                        f"{key.text} ({entry.key} then {key.label})",
+                        partial(self._run_elsewhere, entry.mode, key.action),
+                    )
+        yield SystemCommand(
+            "Screenshot",
+            f"save an SVG picture of the screen in {screenshot_folder()}",
+            self.save_screenshot_to_folder,
+        )
+        # Textual's own (theme …), unless one of ours has the name (Quit, Screenshot).
+        taken = {key.title for key in keys} | {"Screenshot"}
         for command in super().get_system_commands(screen):
             if command.title not in taken:
                 yield command
+
+    async def _run_elsewhere(self, mode: str, action: str) -> None:
+        await self.switch_mode(mode)
+        await self._run_command(action, self.screen)
+
+    def save_screenshot_to_folder(self) -> None:
+        """Save an SVG of the screen in a folder that exists, and say where."""
+        folder = screenshot_folder()
+        try:
+            path = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"Could not save it in {folder}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"Saved in {path}", title="Screenshot", timeout=8)
 
     async def _run_command(self, action: str, target: DOMNode) -> None:
         # Not `run_action`: its `check_action` sets the app's keys aside while a filter has
@@ -562,6 +595,16 @@ class FocusplanApp(App[None]):
         result = getattr(target, f"action_{name}")(*parameters)
         if inspect.isawaitable(result):
             await result
+
+
+def screenshot_folder() -> Path:
+    """Downloads when the person has that folder, else the home folder (never a missing one)."""
+    from platformdirs import user_downloads_path
+
+    for folder in (user_downloads_path(), Path.home()):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
 
 
 def _binding_sources(screen_class: type[Screen[Any]]) -> tuple[type[DOMNode], ...]:

@@ -101,7 +101,7 @@ async def test_the_palette_offers_a_screens_keys_only_on_that_screen(
         await settle(pilot)
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
         assert commands["Wave"] == "wave at the list (W)"
-        assert commands["Reopen"] == "reopen a done or dropped task (r)"
+        assert commands["Reopen task"] == "reopen a done or dropped task (r)"
 
 
 async def test_the_help_shows_the_keys_each_screen_declares(demo_source: DataSource) -> None:

@@ -140,6 +140,9 @@ class FilteredListScreen(MainScreen):
 
     @on(FilterBar.FilterDone)
     def _filter_done(self, event: FilterBar.FilterDone) -> None:
+        message = self._filter.unknown_message()
+        if message:
+            self.notify(message, title="Filter", severity="warning", timeout=6)
         table = self.query_one(self.LIST_TYPE)
         if table.display:
             table.focus()

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -31,6 +31,7 @@ from focusplan.services.source import DataSource
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board
+from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import MainScreen
 from focusplan.tui.widgets.heatmap import AttentionHeatmap
 from focusplan.tui.widgets.review_charts import DayBars, HourBars, ProjectBars, ReviewChart
@@ -111,12 +112,45 @@ class ReviewScreen(MainScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Written as the characters, so the footer and the help show `[` and `]`;
         # one footer entry for the pair, as on Plan and Week.
-        Binding("[", "previous_week", "Week", key_display="[ ]", tooltip="the week before"),
-        Binding("]", "next_week", "Next week", show=False, tooltip="the week after"),
-        Binding("t", "this_week", "This week", show=False, tooltip="back to the current week"),
+        NamedBinding(
+            "[",
+            "previous_week",
+            "Week",
+            key_display="[ ]",
+            tooltip="the week before",
+            title="Review the week before",
+        ),
+        NamedBinding(
+            "]",
+            "next_week",
+            "Next week",
+            show=False,
+            tooltip="the week after",
+            title="Review the week after",
+        ),
+        NamedBinding(
+            "t",
+            "this_week",
+            "This week",
+            show=False,
+            tooltip="back to the current week",
+            title="Review this week",
+        ),
         # Capitals: `a` adds a task everywhere, `r` reopens on Tasks.
-        Binding("A", "accept", "Accept", tooltip="accept the reweighting suggestion"),
-        Binding("R", "reject", "Reject", tooltip="reject the reweighting suggestion"),
+        NamedBinding(
+            "A",
+            "accept",
+            "Accept",
+            tooltip="accept the reweighting suggestion",
+            title="Accept the reweighting",
+        ),
+        NamedBinding(
+            "R",
+            "reject",
+            "Reject",
+            tooltip="reject the reweighting suggestion",
+            title="Reject the reweighting",
+        ),
     ]
 
     @dataclass

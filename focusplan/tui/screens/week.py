@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.message import Message
@@ -30,6 +30,7 @@ from focusplan.domain import PlanBlock
 from focusplan.services.week import WeekDay, WeekView
 from focusplan.tui.actions import describe_error
 from focusplan.tui.board import Board
+from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import MainScreen
 from focusplan.tui.screens.plan_dialogs import ExportPlanScreen, ExportRequest
 from focusplan.tui.widgets.cells import energy_word, minutes_label, truncate
@@ -51,12 +52,51 @@ class WeekScreen(MainScreen):
     AUTO_FOCUS = "#week-grid"
     CSS_PATH = Path(__file__).with_name("week.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("[", "shift_week(-1)", "Week", key_display="[ ]", tooltip="the week before"),
-        Binding("]", "shift_week(1)", "Week after", show=False, tooltip="the week after"),
-        Binding("t", "this_week", "This week", show=False, tooltip="back to this week"),
-        Binding("w", "toggle_days", "7 days", tooltip="all seven days / the working days"),
-        Binding("r", "replan", "Re-plan", tooltip="plan the rest of the week again from now"),
-        Binding("s", "export", "Export", tooltip="export the week to a file: ics, csv, md, json"),
+        NamedBinding(
+            "[",
+            "shift_week(-1)",
+            "Week",
+            key_display="[ ]",
+            tooltip="the week before",
+            title="Previous week",
+        ),
+        NamedBinding(
+            "]",
+            "shift_week(1)",
+            "Week after",
+            show=False,
+            tooltip="the week after",
+            title="Next week",
+        ),
+        NamedBinding(
+            "t",
+            "this_week",
+            "This week",
+            show=False,
+            tooltip="back to this week",
+            title="This week",
+        ),
+        NamedBinding(
+            "w",
+            "toggle_days",
+            "7 days",
+            tooltip="all seven days / the working days",
+            title="All seven days or the working days",
+        ),
+        NamedBinding(
+            "r",
+            "replan",
+            "Re-plan",
+            tooltip="plan the rest of the week again from now",
+            title="Re-plan the week",
+        ),
+        NamedBinding(
+            "s",
+            "export",
+            "Export",
+            tooltip="export the week to a file: ics, csv, md, json",
+            title="Export the week",
+        ),
     ]
 
     @dataclass
