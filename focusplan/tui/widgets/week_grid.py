@@ -27,7 +27,7 @@ from focusplan.domain import PlanBlock
 from focusplan.services.week import WeekDay, WeekView
 from focusplan.tui.widgets.cells import SPARK, minutes_label, truncate
 
-GUTTER = 6  # "09:00 " (or "▶10:40")
+GUTTER = 6  # "09:00 " (or "10:00▶" on the row holding now)
 MIN_COLUMN = 11
 HEADER_ROWS = 2
 SLOTS = (15, 30, 60)
@@ -249,8 +249,7 @@ class WeekGrid(Widget, can_focus=True):
                 for day in columns
             )
             if now_here:
-                line.append(f"▶{start_of:%H:%M}", style=style("week-grid--now"))
-                line.append(" ")
+                line.append(f"{start_of:%H:%M}▶", style=style("week-grid--now"))
             elif minute % 60 == 0 or slot >= 60:
                 line.append(f"{start_of:%H:%M} ", style=style("week-grid--dim"))
             else:
@@ -287,12 +286,13 @@ class WeekGrid(Widget, can_focus=True):
                 )
             focus = sum(block.minutes for block in day.blocks if block.kind == "focus")
             summary = Text(" ")
-            summary.append(
-                f"{minutes_label(focus)} focus" if focus else ("" if day.works else "—"),
-                style=style("week-grid--dim"),
-            )
+            # A narrow column keeps the numbers and drops the words.
+            wide = width >= 20
+            focus_words = f"{minutes_label(focus)}{' focus' if wide else ''}" if focus else ""
+            summary.append(focus_words or ("" if day.works else "—"), style=style("week-grid--dim"))
             if day.dues:
-                summary.append(f" ◆{len(day.dues)} due", style=style("week-grid--due"))
+                due = f" ◆{len(day.dues)}" + (" due" if wide or not focus else "")
+                summary.append(due, style=style("week-grid--due"))
             summary.truncate(width, pad=True)
             sums.append_text(summary)
         return [names, sums]

@@ -45,10 +45,12 @@ def stat_values(figures: WeekFigures) -> dict[str, tuple[str, str]]:
 
 # The one-line form's captions (80 columns): the numbers in as few words as read well.
 LINE_CAPTIONS = {
+    "stat-done": "done",
     "stat-focus": "focus",
-    "stat-plan": "planned done",
+    "stat-plan": "plan done",
+    "stat-estimates": "× est.",
     "stat-overdue": "overdue",
-    "stat-choices": "choices tested",
+    "stat-choices": "choices",
 }
 
 
@@ -99,9 +101,9 @@ class WeekStats(Horizontal):
             box.query_one(".stat-caption", Static).update(caption)
         self.query_one("#stat-overdue").set_class(bool(figures.overdue), "-some")
         line = Text()
-        for index, (tile, (value, caption)) in enumerate(values.items()):
+        for index, (tile, (value, _caption)) in enumerate(values.items()):
             if index:
                 line.append(" · ", style="dim")
             line.append(value, style="bold")
-            line.append(" " + LINE_CAPTIONS.get(tile, caption.split("\n")[0]))
+            line.append(" " + LINE_CAPTIONS[tile])
         self.query_one("#stat-line", Static).update(line)
