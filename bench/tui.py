@@ -2,7 +2,7 @@
 
     /work/venv/bin/python bench/tui.py [--tasks 1000] [--presses 40] [--runs 3]
 
-Builds the demo fortnight plus generated tasks up to `--tasks`, then drives
+Builds the demo (five weeks) plus generated tasks up to `--tasks`, then drives
 the real app with Pilot at 120×36:
 
 - first paint: from entering `run_test` (app constructed, nothing loaded) to
