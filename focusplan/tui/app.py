@@ -285,6 +285,13 @@ class FocusplanApp(App[None]):
                 actions.warm_up(self.source)
             except Exception:  # the first real change will report it properly
                 return
+        # Import the other screens' modules (plotext for Energy and Review, the planner)
+        # while the person reads Today, so the first `4` or `5` does not wait on them.
+        for entry in SCREENS:
+            try:
+                entry.load()
+            except Exception:  # a screen that cannot load says so when it is opened
+                continue
 
     # --- changes ------------------------------------------------------------------------
 

@@ -76,8 +76,11 @@ class EnergyNow(Widget):
         source = SHORT_SOURCE_WORDS.get(estimate.source, estimate.source)
         if estimate.source == "logged" and estimate.logged_at is not None:
             source = f"logged {estimate.logged_at:%H:%M}"
-        head.append(f"  · {source}", style=dim)
         lines: list[RenderableType] = [head]
+        if narrow:  # its own line rather than wrapped after a dangling "·"
+            lines.append(Text(source, style=dim))
+        else:
+            head.append(f"  · {source}", style=dim)
         levels = self._today_levels()
         # A narrow pane (80 columns) draws one cell an hour instead of one per half hour.
         thin = 2 if narrow else 1
