@@ -72,7 +72,9 @@ class WeekGrid(Widget, can_focus=True):
         Binding("left,h", "move_day(-1)", "Day before", show=False, tooltip="the day before"),
         Binding("right,l", "move_day(1)", "Day after", show=False, tooltip="the day after"),
         Binding("down,j", "move(1)", "Next", show=False, tooltip="next block or event that day"),
-        Binding("up,k", "move(-1)", "Previous", show=False, tooltip="previous one"),
+        Binding(
+            "up,k", "move(-1)", "Previous", show=False, tooltip="previous block or event that day"
+        ),
         Binding("enter", "select", "Open", show=False, tooltip="open the highlighted block's task"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
