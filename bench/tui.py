@@ -2,7 +2,7 @@
 
     /work/venv/bin/python bench/tui.py [--tasks 1000] [--presses 40] [--runs 3]
 
-Builds the demo fortnight plus generated tasks up to `--tasks`, then drives
+Builds the demo (five weeks) plus generated tasks up to `--tasks`, then drives
 the real app with Pilot at 120×36:
 
 - first paint: from entering `run_test` (app constructed, nothing loaded) to
@@ -12,7 +12,12 @@ the real app with Pilot at 120×36:
   Pilot round trip (until the app is idle again) is printed too, as is the
   CPU the press cost.
 
-Targets: first paint ≤ 700 ms, key → repaint ≤ 50 ms (median). Wall time is
+- screen switch: from sending `1` … `6` to the first frame of that screen (its
+  loading state, if its content is slow), and to its content being drawn (Review's
+  figures, Week's plans …), first visit and second visit of each.
+
+Targets: first paint ≤ 700 ms, key → repaint ≤ 50 ms (median), screen switch
+≤ 100 ms to the first frame (the content may follow from a worker). Wall time is
 what a person feels but a busy machine inflates it, so the process CPU time
 (every thread) is printed too, with the load average.
 """
@@ -127,6 +132,69 @@ async def key_to_repaint(path: Path, presses: int) -> dict[str, list[tuple[float
     return results
 
 
+def _content_ready(app: object, mode: str) -> bool:
+    """Whether the screen of `mode` shows its content (not its loading state)."""
+    screen = app.screen  # type: ignore[attr-defined]
+    if mode in ("today", "tasks", "energy"):
+        tables = screen.query("DataTable")
+        return bool(tables) and tables.first().row_count > 0
+    if mode == "plan":
+        return getattr(screen, "_view", None) is not None
+    if mode == "review":
+        return getattr(screen, "data", None) is not None
+    if mode == "week":
+        return getattr(screen, "_view", None) is not None
+    return True
+
+
+async def screen_switches(path: Path) -> list[tuple[str, int, float, float]]:
+    """Per switch: (screen, visit, key → first frame of it, key → its content drawn)."""
+    from textual.screen import Screen
+
+    from focusplan.services.source import DataSource
+    from focusplan.tui.app import FocusplanApp
+    from focusplan.tui.screens.registry import SCREENS
+
+    painted: list[float] = []
+    refresh = Screen._compositor_refresh
+
+    def timed_refresh(screen: Screen[object]) -> None:
+        refresh(screen)
+        painted.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign,assignment]
+    app = FocusplanApp(DataSource(str(path)), watch_changes=False)
+    results: list[tuple[str, int, float, float]] = []
+    order = [entry for entry in SCREENS if entry.mode != "today"] + [SCREENS[0]]
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            while app.board is None:
+                await pilot.pause(0.01)
+            await app.workers.wait_for_complete()
+            await pilot.pause(1.5)  # the background warm-up of the store
+            await app.workers.wait_for_complete()
+            for visit in (1, 2):
+                for entry in order:
+                    painted.clear()
+                    start = time.perf_counter()
+                    await pilot.press(entry.key)
+                    shown = None
+                    while True:
+                        if shown is None and getattr(app.screen, "MODE", "") == entry.mode:
+                            await pilot.pause()
+                            shown = (painted[0] if painted else time.perf_counter()) - start
+                        if shown is not None and _content_ready(app, entry.mode):
+                            break
+                        await pilot.pause(0.005)
+                    await pilot.pause()
+                    ready = (painted[-1] if painted else time.perf_counter()) - start
+                    results.append((entry.title, visit, shown, ready))
+                    await app.workers.wait_for_complete()
+    finally:
+        Screen._compositor_refresh = refresh  # type: ignore[method-assign]
+    return results
+
+
 def import_time() -> float:
     """A cold `import focusplan.tui.app` in a fresh interpreter (part of a real start)."""
     code = (
@@ -175,6 +243,9 @@ def main() -> None:
                 f"p95 {ms(p95)}, best {ms(frames[0])}; CPU median {ms(cpu)}; "
                 f"Pilot round trip {ms(trip)}   target ≤ 50 ms"
             )
+        print("screen switch (key → first frame of the screen · → its content drawn):")
+        for title, visit, shown, ready in asyncio.run(screen_switches(path)):
+            print(f"  {title:7} visit {visit}: {ms(shown)} · {ms(ready)}")
 
 
 if __name__ == "__main__":

@@ -128,11 +128,33 @@ def reject_suggestion(source: DataSource, suggestion: Suggestion, *, based_on: i
     )
 
 
+# What an undo step's description ("complete 'X'", the services' words) reads as once done.
+_DONE_WORDS = (
+    ("complete ", "marked done "),
+    ("add ", "added "),
+    ("edit ", "edited "),
+    ("drop ", "dropped "),
+    ("reopen ", "reopened "),
+    ("energy ", "logged energy "),
+    ("focus on ", "started focus on "),
+    ("accept weights ", "accepted weights "),
+    ("roll back ", "rolled back "),
+)
+
+
+def done_words(description: str) -> str:
+    """`complete 'Pay rent'` → `marked done 'Pay rent'`: what the undo took back."""
+    for verb, done in _DONE_WORDS:
+        if description.startswith(verb):
+            return done + description[len(verb) :]
+    return description
+
+
 def undo(source: DataSource, step: UndoStep) -> Outcome:
     from focusplan.services.tasks import undo as undo_step
 
     undo_step(source, step)
-    return Outcome(f"Undid {step.description}")
+    return Outcome(f"Undid: {done_words(step.description)}")
 
 
 def warm_up(source: DataSource) -> None:

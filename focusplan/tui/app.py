@@ -141,6 +141,9 @@ class FocusplanApp(App[None]):
         entry.mode: entry.factory() for entry in SCREENS
     }
     DEFAULT_MODE = "today"
+    # Classes on every screen for a small terminal (80×24); app.tcss says what gives way.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings(), *TASK_BINDINGS]
 
     board: reactive[Board | None] = reactive(None)
@@ -167,6 +170,8 @@ class FocusplanApp(App[None]):
     class DataChanged(Message):
         """Something (another process, or time) changed what the board shows."""
 
+        written: bool = True  # False: only the minute moved on
+
     def __init__(
         self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
     ) -> None:
@@ -187,6 +192,9 @@ class FocusplanApp(App[None]):
         self._clock: FocusClock | None = None
         self._loaded_minute: tuple[int, int, int, int, int] | None = None
         self._first_load = True
+        # Counts the writes seen (here or by another process), not the minute ticks: a
+        # screen whose figures are slow to make (Review) reloads only when this moves.
+        self.data_generation = 0
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -263,11 +271,14 @@ class FocusplanApp(App[None]):
     def _poll(self) -> None:
         now = clock.now()
         minute = (now.year, now.month, now.day, now.hour, now.minute)
-        if self._watcher.changed() or minute != self._loaded_minute:
-            self.post_message(self.DataChanged())
+        written = self._watcher.changed()
+        if written or minute != self._loaded_minute:
+            self.post_message(self.DataChanged(written))
 
     @on(DataChanged)
-    def _data_changed(self) -> None:
+    def _data_changed(self, message: DataChanged) -> None:
+        if message.written:
+            self.data_generation += 1
         self.load()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -277,6 +288,13 @@ class FocusplanApp(App[None]):
                 actions.warm_up(self.source)
             except Exception:  # the first real change will report it properly
                 return
+        # Import the other screens' modules (plotext for Energy and Review, the planner)
+        # while the person reads Today, so the first `4` or `5` does not wait on them.
+        for entry in SCREENS:
+            try:
+                entry.load()
+            except Exception:  # a screen that cannot load says so when it is opened
+                continue
 
     # --- changes ------------------------------------------------------------------------
 
@@ -310,12 +328,14 @@ class FocusplanApp(App[None]):
             self._clock.session_stopped(outcome.stopped_session, end)
         self.notify(outcome.message, timeout=4)
         if outcome.changed:
+            self.data_generation += 1
             self.load()
 
     @on(ChangeFailed)
     def _change_failed(self, message: ChangeFailed) -> None:
         title = f"Could not undo {message.undo.description}" if message.undo else "Not done"
         self.notify(message.message, title=title, severity="error", timeout=6)
+        self.data_generation += 1  # what failed may have been changed by someone else
         self.load()
 
     # --- what the keys act on -----------------------------------------------------------
@@ -558,11 +578,43 @@ class FocusplanApp(App[None]):
                 f"{key.text} ({key.label})",
                 partial(self._run_command, key.action, target),
             )
-        # Textual's own (theme, screenshot …), unless one of ours has the name (Quit).
-        taken = {key.title for key in keys}
+        # Every other screen's own keys too, by that screen's name ("Plan: Export the
+        # day's plan"): picking one goes there and does it.
+        if not isinstance(screen, ModalScreen):
+            for entry in SCREENS:
+                other = entry.load()
+                if isinstance(screen, other):
+                    continue
+                for key in keys_of(other):
+                    yield SystemCommand(
+                        f"{entry.title}: {key.title}",
+                        f"{key.text} ({entry.key} then {key.label})",
+                        partial(self._run_elsewhere, entry.mode, key.action),
+                    )
+        yield SystemCommand(
+            "Screenshot",
+            f"save an SVG picture of the screen in {screenshot_folder()}",
+            self.save_screenshot_to_folder,
+        )
+        # Textual's own (theme …), unless one of ours has the name (Quit, Screenshot).
+        taken = {key.title for key in keys} | {"Screenshot"}
         for command in super().get_system_commands(screen):
             if command.title not in taken:
                 yield command
+
+    async def _run_elsewhere(self, mode: str, action: str) -> None:
+        await self.switch_mode(mode)
+        await self._run_command(action, self.screen)
+
+    def save_screenshot_to_folder(self) -> None:
+        """Save an SVG of the screen in a folder that exists, and say where."""
+        folder = screenshot_folder()
+        try:
+            path = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"Could not save it in {folder}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"Saved in {path}", title="Screenshot", timeout=8)
 
     async def _run_command(self, action: str, target: DOMNode) -> None:
         # Not `run_action`: its `check_action` sets the app's keys aside while a filter has
@@ -573,6 +625,16 @@ class FocusplanApp(App[None]):
         result = getattr(target, f"action_{name}")(*parameters)
         if inspect.isawaitable(result):
             await result
+
+
+def screenshot_folder() -> Path:
+    """Downloads when the person has that folder, else the home folder (never a missing one)."""
+    from platformdirs import user_downloads_path
+
+    for folder in (user_downloads_path(), Path.home()):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
 
 
 def _binding_sources(screen_class: type[Screen[Any]]) -> tuple[type[DOMNode], ...]:

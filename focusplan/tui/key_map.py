@@ -24,6 +24,8 @@ KEY_NAMES = {
     "enter": "Enter",
     "up": "↑",
     "down": "↓",
+    "left": "←",
+    "right": "→",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from focusplan.domain import Task
 
 _KEYS = {"project", "tag", "status", "id", "demand"}
+KEY_NAMES = ("project", "tag", "status", "demand", "id")
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,21 @@ class TaskFilter:
     statuses: tuple[str, ...] = ()
     demands: tuple[str, ...] = ()
     ids: tuple[int, ...] = ()
+    # `due:x`: a key the filter does not know, left out of the match and reported.
+    unknown: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> TaskFilter:
         words: list[str] = []
         fields: dict[str, list[str]] = {key: [] for key in _KEYS}
         ids: list[int] = []
+        unknown: list[str] = []
         for raw in text.split():
             key, sep, value = raw.partition(":")
             key = key.lower()
+            if sep and value and key.isalpha() and key not in _KEYS:
+                unknown.append(key)
+                continue
             if sep and key in _KEYS and value:
                 if key == "id":
                     if value.lstrip("#").isdigit():
@@ -45,7 +52,17 @@ class TaskFilter:
             statuses=tuple(fields["status"]),
             demands=tuple(fields["demand"]),
             ids=tuple(ids),
+            unknown=tuple(dict.fromkeys(unknown)),
         )
+
+    def unknown_message(self) -> str:
+        """What to tell a person who typed `due:x`; empty when every key is known."""
+        if not self.unknown:
+            return ""
+        names = ", ".join(f"{key}:" for key in self.unknown)
+        known = ", ".join(f"{key}:" for key in KEY_NAMES)
+        verb = "is not a filter key" if len(self.unknown) == 1 else "are not filter keys"
+        return f"{names} {verb} (left out); the keys are {known} and plain words."
 
     @property
     def empty(self) -> bool:

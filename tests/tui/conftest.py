@@ -27,7 +27,7 @@ def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo fortnight ending at FROZEN_NOW, built once through the real services."""
+    """The demo (five weeks) ending at FROZEN_NOW, built once through the real services."""
     from focusplan import clock
     from focusplan.demo import build_demo
 

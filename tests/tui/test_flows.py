@@ -283,7 +283,7 @@ async def test_u_undoes_the_last_change_and_says_what(demo_source: DataSource) -
         await pilot.press("u")
         await settle(pilot)
         assert get_task(demo_source, first).status == "open"
-        assert any(said.startswith("Undid complete") for said in app.said)
+        assert any(said.startswith("Undid: marked done '") for said in app.said)
         await pilot.press("u")
         assert app.said[-1] == "Nothing to undo."
 

@@ -23,7 +23,7 @@ class TasksWithAWave(TasksScreen):
     """Tasks with one key more, as a developer would add it, and one internal binding."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "wave", "Wave", tooltip="wave at the list"),
+        Binding("W", "wave", "Wave", tooltip="wave at the list"),
         Binding("ctrl+w", "wave", show=False),
     ]
 
@@ -70,12 +70,12 @@ async def test_a_key_added_to_a_screen_shows_in_the_help_and_the_palette(
         screen = app.screen
         assert isinstance(screen, TasksWithAWave)
 
-        await pilot.press("w")
+        await pilot.press("W")
         assert screen.waves == 1  # the key itself works
 
         sections = await open_help(app, pilot)
-        assert rows_with_key(sections, "w") == [
-            (next(t for t in sections if t.startswith("2 Tasks")), ("w", "wave at the list"))
+        assert rows_with_key(sections, "W") == [
+            (next(t for t in sections if t.startswith("2 Tasks")), ("W", "wave at the list"))
         ]
         assert rows_with_key(sections, "ctrl+w") == []  # no description: internal
 
@@ -100,8 +100,8 @@ async def test_the_palette_offers_a_screens_keys_only_on_that_screen(
         await pilot.press("2")
         await settle(pilot)
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
-        assert commands["Wave"] == "wave at the list (w)"
-        assert commands["Reopen"] == "reopen a done or dropped task (r)"
+        assert commands["Wave"] == "wave at the list (W)"
+        assert commands["Reopen task"] == "reopen a done or dropped task (r)"
 
 
 async def test_the_help_shows_the_keys_each_screen_declares(demo_source: DataSource) -> None:

@@ -49,8 +49,19 @@ def test_filter_terms_are_anded(query: str, matches: bool) -> None:
     assert TaskFilter.parse(query).matches(subject) is matches
 
 
-def test_an_unknown_key_is_just_a_word() -> None:
-    assert TaskFilter.parse("colour:red").words == ("colour:red",)
+def test_an_unknown_key_is_reported_and_left_out_of_the_match() -> None:
+    parsed = TaskFilter.parse("due:x report")
+    assert parsed.unknown == ("due",)
+    assert parsed.words == ("report",)
+    assert parsed.matches(task(project="work", tags=("urgent",), demand="high"))
+    message = parsed.unknown_message()
+    assert message.startswith("due: is not a filter key")
+    assert "project:" in message and "status:" in message
+
+
+def test_a_time_or_a_word_ending_in_a_colon_is_a_word() -> None:
+    assert TaskFilter.parse("10:30 re:").words == ("10:30", "re:")
+    assert TaskFilter.parse("10:30 re:").unknown == ()
 
 
 # --- focus clock ---------------------------------------------------------------------------

@@ -99,3 +99,35 @@ def _no_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
     from focusplan.tui.app import FocusplanApp
 
     monkeypatch.setattr(FocusplanApp, "notify", lambda self, *args, **kwargs: None)
+
+
+SMALL = (80, 24)
+# Every top-level screen and the help, by the keys that open them.
+EVERY_SCREEN = {
+    "today": (),
+    "tasks": ("2",),
+    "plan": ("3",),
+    "energy": ("4",),
+    "review": ("5",),
+    "week": ("6",),
+    "help": ("question_mark",),
+}
+
+
+class TestSmallTerminal:
+    """Each screen at 80×24: titles keep 20 characters, panes give way, nothing spills."""
+
+    @pytest.mark.parametrize("screen", list(EVERY_SCREEN))
+    def test_at_80_by_24(
+        self, snap_compare: SnapCompare, demo_source: DataSource, screen: str
+    ) -> None:
+        keys = EVERY_SCREEN[screen]
+        assert snap_compare(make_app(demo_source), terminal_size=SMALL, run_before=after(*keys))
+
+
+class TestWeek:
+    def test_week(self, snap_compare: SnapCompare, demo_source: DataSource) -> None:
+        assert snap_compare(make_app(demo_source), terminal_size=SIZE, run_before=after("6"))
+
+    def test_week_all_seven_days(self, snap_compare: SnapCompare, demo_source: DataSource) -> None:
+        assert snap_compare(make_app(demo_source), terminal_size=SIZE, run_before=after("6", "w"))

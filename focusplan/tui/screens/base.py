@@ -59,6 +59,10 @@ class MainScreen(Screen[None]):
         """The classes whose bindings work on this screen, for the help: itself, and its widgets'."""
         return (cls,)
 
+    def on_resize(self) -> None:
+        # Below 100 columns the footer drops its padding, so more of the keys show.
+        self.query_one(Footer).compact = self.size.width < 100
+
     def on_mount(self) -> None:
         self.watch(self.app, "board", self._board_changed, init=True)
         self.watch(self.app, "focus_state", self._focus_changed, init=True)
@@ -136,6 +140,9 @@ class FilteredListScreen(MainScreen):
 
     @on(FilterBar.FilterDone)
     def _filter_done(self, event: FilterBar.FilterDone) -> None:
+        message = self._filter.unknown_message()
+        if message:
+            self.notify(message, title="Filter", severity="warning", timeout=6)
         table = self.query_one(self.LIST_TYPE)
         if table.display:
             table.focus()

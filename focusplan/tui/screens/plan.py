@@ -29,6 +29,7 @@ from focusplan.domain import DayPlan, PlanBlock
 from focusplan.services.planning import PlanView
 from focusplan.tui.actions import describe_error
 from focusplan.tui.board import Board
+from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import MainScreen
 from focusplan.tui.screens.plan_dialogs import ExportPlanScreen, ExportRequest, GoToDateScreen
 from focusplan.tui.widgets.cells import energy_word, minutes_label, relative_due, truncate
@@ -73,12 +74,47 @@ class PlanScreen(MainScreen):
     CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # One footer entry for the pair, like the energy dialog's 1–5.
-        Binding("[", "shift_day(-1)", "Day", key_display="[ ]", tooltip="show the day before"),
-        Binding("]", "shift_day(1)", "Day after", show=False, tooltip="show the day after"),
-        Binding("t", "today", "Today", show=False, tooltip="back to today"),
-        Binding("g", "go_to", "Go to", show=False, tooltip="go to a day: 2026-12-01, fri, +3d …"),
-        Binding("r", "replan", "Re-plan", tooltip="plan again from now (what happened stays)"),
-        Binding("s", "export", "Export", tooltip="export the plan to a file: ics, csv, md, json"),
+        NamedBinding(
+            "[",
+            "shift_day(-1)",
+            "Day",
+            key_display="[ ]",
+            tooltip="show the day before",
+            title="Previous day",
+        ),
+        NamedBinding(
+            "]",
+            "shift_day(1)",
+            "Day after",
+            show=False,
+            tooltip="show the day after",
+            title="Next day",
+        ),
+        NamedBinding(
+            "t", "today", "Today", show=False, tooltip="back to today", title="Plan of today"
+        ),
+        NamedBinding(
+            "g",
+            "go_to",
+            "Go to",
+            show=False,
+            tooltip="go to a day: 2026-12-01, fri, +3d …",
+            title="Go to a day",
+        ),
+        NamedBinding(
+            "r",
+            "replan",
+            "Re-plan",
+            tooltip="plan again from now (what happened stays)",
+            title="Re-plan the day",
+        ),
+        NamedBinding(
+            "s",
+            "export",
+            "Export",
+            tooltip="export the plan to a file: ics, csv, md, json",
+            title="Export the day's plan",
+        ),
         # The timeline has these too; here they also work when it has lost focus,
         # and they put the timeline's keys in the help.
         Binding("j,down", "move(1)", "Next", show=False, tooltip="next focus block or event"),

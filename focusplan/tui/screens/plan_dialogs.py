@@ -26,9 +26,9 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 FORMAT_NAMES = frozenset(name for name, _ in EXPORT_FORMATS)
 
 
-def default_export_path(day: dt.date, fmt: str) -> str:
+def default_export_path(day: dt.date, fmt: str, *, week: bool = False) -> str:
     """Where an export goes unless the person says otherwise (shown with `~`)."""
-    return f"~/focusplan-{day:%Y-%m-%d}.{fmt}"
+    return f"~/focusplan-{'week-' if week else ''}{day:%Y-%m-%d}.{fmt}"
 
 
 def export_target(text: str, fmt: str) -> Path:
@@ -63,16 +63,25 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-path"
 
-    def __init__(self, day: dt.date) -> None:
+    def __init__(self, day: dt.date, *, week: bool = False) -> None:
         super().__init__()
-        self.day = day
+        self.day = day  # with `week`, the Monday of the week
+        self.week = week
         self._fmt = "ics"
+
+    def _default(self, fmt: str) -> str:
+        return default_export_path(self.day, fmt, week=self.week)
 
     def compose(self) -> ComposeResult:
         yield Footer(show_command_palette=False)  # the dialog's own keys
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(
-                Text(f"Export the plan for {self.day:%A %d %B %Y}", style="bold"),
+                Text(
+                    f"Export the week of {self.day:%A %d %B %Y}"
+                    if self.week
+                    else f"Export the plan for {self.day:%A %d %B %Y}",
+                    style="bold",
+                ),
                 classes="dialog-title",
             )
             with Horizontal(classes="form-row"):
@@ -86,9 +95,7 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
                 )
             with Horizontal(classes="form-row"):
                 yield Label("File", classes="form-label")
-                yield Input(
-                    default_export_path(self.day, self._fmt), id="export-path", compact=True
-                )
+                yield Input(self._default(self._fmt), id="export-path", compact=True)
             yield Static("", id="export-error", classes="field-error")
             yield Static(
                 Text("Enter saves · Tab moves to the format · Esc cancels", style="dim"),
@@ -107,8 +114,8 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
         old = self._fmt
         self._fmt = new
         # Follow the format while the file name is still the suggested one (or ends in it).
-        if path.value == default_export_path(self.day, old):
-            path.value = default_export_path(self.day, new)
+        if path.value == self._default(old):
+            path.value = self._default(new)
         elif path.value.endswith(f".{old}"):
             path.value = path.value[: -len(old)] + new
 

@@ -81,4 +81,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "ReviewScreen",
         "the week, and how to reweight",
     ),
+    ScreenEntry(
+        "6",
+        "week",
+        "Week",
+        "focusplan.tui.screens.week",
+        "WeekScreen",
+        "the week's plans, calendar, dues and energy",
+    ),
 )

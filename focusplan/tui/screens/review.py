@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -31,6 +31,7 @@ from focusplan.services.source import DataSource
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
 from focusplan.tui.board import Board
+from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import MainScreen
 from focusplan.tui.widgets.heatmap import AttentionHeatmap
 from focusplan.tui.widgets.review_charts import DayBars, HourBars, ProjectBars, ReviewChart
@@ -109,10 +110,47 @@ class ReviewScreen(MainScreen):
     # The suggestion's scroll area, not its buttons: Enter right after `5` must not accept.
     AUTO_FOCUS = "#suggestion-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Written as the characters, so the footer and the help show `[` and `]`.
-        Binding("[", "previous_week", "Prev week", tooltip="the week before"),
-        Binding("]", "next_week", "Next week", tooltip="the week after"),
-        Binding("t", "this_week", "This week", tooltip="back to the current week"),
+        # Written as the characters, so the footer and the help show `[` and `]`;
+        # one footer entry for the pair, as on Plan and Week.
+        NamedBinding(
+            "[",
+            "previous_week",
+            "Week",
+            key_display="[ ]",
+            tooltip="the week before",
+            title="Review the week before",
+        ),
+        NamedBinding(
+            "]",
+            "next_week",
+            "Next week",
+            show=False,
+            tooltip="the week after",
+            title="Review the week after",
+        ),
+        NamedBinding(
+            "t",
+            "this_week",
+            "This week",
+            show=False,
+            tooltip="back to the current week",
+            title="Review this week",
+        ),
+        # Capitals: `a` adds a task everywhere, `r` reopens on Tasks.
+        NamedBinding(
+            "A",
+            "accept",
+            "Accept",
+            tooltip="accept the reweighting suggestion",
+            title="Accept the reweighting",
+        ),
+        NamedBinding(
+            "R",
+            "reject",
+            "Reject",
+            tooltip="reject the reweighting suggestion",
+            title="Reject the reweighting",
+        ),
     ]
 
     @dataclass
@@ -137,6 +175,7 @@ class ReviewScreen(MainScreen):
         self._rejected: set[tuple[object, ...]] = set()
         self._kept: set[int] = set()
         self._applying = False
+        self._reviewed_for: tuple[object, ...] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield WeekStats(id="review-week", classes="pane")
@@ -152,7 +191,7 @@ class ReviewScreen(MainScreen):
                 yield StaleList(id="review-stale", classes="pane")
 
     def on_mount(self) -> None:
-        self._titles(self._monday(clock.now()))
+        self._titles(self._monday(clock.now()), loading=True)
         self.query_one(
             "#review-days"
         ).border_subtitle = "[$primary]█[/] planned [$success]█[/] done"
@@ -177,7 +216,12 @@ class ReviewScreen(MainScreen):
     # --- loading ------------------------------------------------------------------------
 
     def show_board(self, board: Board) -> None:
-        # Any change (a drop here, an undo, another process, the minute) can move the figures.
+        # Any change (a drop here, an undo, another process) can move the figures; the
+        # minute ticking on does not, and reviewing costs seconds: once an hour is enough.
+        key = (self.focusplan.data_generation, board.at.date(), board.at.hour)
+        if key == self._reviewed_for:
+            return
+        self._reviewed_for = key
         self.reload()
 
     def reload(self) -> None:
@@ -266,6 +310,7 @@ class ReviewScreen(MainScreen):
         self.query_one(SuggestionPanel).show(
             data.review, weights_label=label, dismissed=dismissed, applying=self._applying
         )
+        self.refresh_bindings()  # Accept and Reject light up or dim with the suggestion
 
     def _draw_stale(self) -> None:
         data = self.data
@@ -301,6 +346,27 @@ class ReviewScreen(MainScreen):
             self._go_to(None)
 
     # --- suggestion ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accept", "reject"):
+            panels = self.query(SuggestionPanel)
+            # None: shown dimmed in the footer while there is nothing to accept.
+            return True if panels and panels.first().offered else None
+        return True
+
+    def action_accept(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        if panel.offered:
+            panel.accept()
+        else:
+            self.notify("No reweighting suggestion to accept this week.", timeout=3)
+
+    def action_reject(self) -> None:
+        panel = self.query_one(SuggestionPanel)
+        if panel.offered:
+            panel.reject()
+        else:
+            self.notify("No reweighting suggestion to reject this week.", timeout=3)
 
     @on(SuggestionPanel.Accepted)
     def _accept(self, event: SuggestionPanel.Accepted) -> None:

@@ -7,12 +7,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from focusplan.domain import Task
 from focusplan.tui.board import Board
+from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import FilteredListScreen
 from focusplan.tui.widgets.cells import minutes_label
 from focusplan.tui.widgets.filter_bar import FilterBar
@@ -25,7 +26,9 @@ class TasksScreen(FilteredListScreen):
     SUB_TITLE = "Tasks"
     AUTO_FOCUS = "#tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reopen", "Reopen", tooltip="reopen a done or dropped task")
+        NamedBinding(
+            "r", "reopen", "Reopen", tooltip="reopen a done or dropped task", title="Reopen task"
+        )
     ]
 
     def compose_body(self) -> ComposeResult:

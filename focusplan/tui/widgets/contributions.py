@@ -74,20 +74,26 @@ class ContributionBars(Widget):
         positive = self.get_component_rich_style("contribution-bars--positive")
         negative = self.get_component_rich_style("contribution-bars--negative")
         axis = self.get_component_rich_style("contribution-bars--axis")
+        # A narrow pane (80 columns) keeps the words and the amounts and drops the bars.
+        bars = not self.size.width or self.size.width >= NAME_WIDTH + 2 * HALF_BAR + 9
+        name_width = NAME_WIDTH if bars else max(12, self.size.width - 8)
+        bar_width = 2 * HALF_BAR + 1 if bars else 0
         lines = []
         for label, value in shown:
-            line = Text(truncate(label, NAME_WIDTH).ljust(NAME_WIDTH + 1))
-            line.append_text(signed_bar(value, scale, HALF_BAR, positive, negative, axis))
+            line = Text(truncate(label, name_width).ljust(name_width + 1))
+            if bars:
+                line.append_text(signed_bar(value, scale, HALF_BAR, positive, negative, axis))
             line.append(f"{value:+7.2f}", style=positive if value >= 0 else negative)
             lines.append(line)
         rest = sum(contributions.values()) - sum(value for _, value in shown)
         others = "the smaller reasons"
-        lines.append(Text(others.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR) + f"{rest:+7.2f}", style=dim))
+        lines.append(Text(others.ljust(name_width + 1 + bar_width) + f"{rest:+7.2f}", style=dim))
         total = Text()
         label = "vs. average task"
-        share = f" · {item.score * 100:.1f}% of attention"
+        share = f" · {item.score * 100:.1f}%" + (" of attention" if bars else "")
+        room = name_width + 1 + bar_width - len(label)
         total.append(label, style="bold")
-        total.append(share.ljust(NAME_WIDTH + 2 + 2 * HALF_BAR - len(label)), style=dim)
+        total.append((share if len(share) <= room else "").ljust(room), style=dim)
         total.append(f"{sum(contributions.values()):+7.2f}", style="bold")
         lines.append(total)
         return Text("\n").join(lines)

@@ -70,14 +70,21 @@ class EnergyNow(Widget):
         head = Text()
         head.append(f"{estimate.level:.1f}", style=style + Style(bold=True))
         head.append(" / 5  ")
-        head.append(score_bar((estimate.level - 1) / 4, 10, style))
+        narrow = bool(self.size.width) and self.size.width < len(self._today_levels())
+        head.append(score_bar((estimate.level - 1) / 4, 5 if narrow else 10, style))
         head.append(f"  {energy_word(estimate.level)}", style=style)
         source = SHORT_SOURCE_WORDS.get(estimate.source, estimate.source)
         if estimate.source == "logged" and estimate.logged_at is not None:
             source = f"logged {estimate.logged_at:%H:%M}"
-        head.append(f"  · {source}", style=dim)
         lines: list[RenderableType] = [head]
+        if narrow:  # its own line rather than wrapped after a dangling "·"
+            lines.append(Text(source, style=dim))
+        else:
+            head.append(f"  · {source}", style=dim)
         levels = self._today_levels()
+        # A narrow pane (80 columns) draws one cell an hour instead of one per half hour.
+        thin = 2 if narrow else 1
+        levels = levels[::thin]
         if levels:
             strip = Text()
             for level in levels:
@@ -87,9 +94,9 @@ class EnergyNow(Widget):
                 )
             ticks = Text(style=dim)
             for hour in range(FIRST_HOUR, LAST_HOUR + 1, 3):
-                ticks.append(f"{hour:02d}".ljust(int(3 / STEP)))
+                ticks.append(f"{hour:02d}".ljust(int(3 / STEP / thin)))
             marker = Text(style=self.get_component_rich_style("energy-now--marker"))
-            column = round((self.now_hour - FIRST_HOUR) / STEP)
+            column = round((self.now_hour - FIRST_HOUR) / STEP / thin)
             if 0 <= column < len(levels):
                 marker.append(" " * column + "▲ now")
             lines += [strip, marker, ticks]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,9 +14,32 @@ from focusplan.tui.widgets.cells import relative_due, score_bar, truncate
 from focusplan.tui.widgets.task_rows import TaskRowsTable
 
 BAR_WIDTH = 6
-MIN_TITLE_WIDTH = 18
-# rank, share, project, due columns, plus one cell of padding each side of all six.
-FIXED_WIDTH = 2 + (BAR_WIDTH + 4) + 7 + 8 + 2 * 5
+MIN_TITLE_WIDTH = 20
+PROJECT_WIDTH = 7
+# rank, share, project, due columns, plus one cell of padding each side of all five.
+FIXED_WIDTH = 2 + (BAR_WIDTH + 4) + PROJECT_WIDTH + 8 + 2 * 5
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What fits: on a narrow table the project goes first, then the share's bar."""
+
+    title: int
+    project: bool = True
+    bar: int = BAR_WIDTH
+
+
+def fit_columns(width: int) -> Columns:
+    """The columns for a table `width` cells wide (1 cell kept for the scrollbar)."""
+    if not width:
+        return Columns(MIN_TITLE_WIDTH)
+    room = width - FIXED_WIDTH - 1
+    if room >= MIN_TITLE_WIDTH:
+        return Columns(room)
+    room += PROJECT_WIDTH + 2
+    if room >= MIN_TITLE_WIDTH:
+        return Columns(room, project=False)
+    return Columns(max(MIN_TITLE_WIDTH, room + BAR_WIDTH), project=False, bar=0)
 
 
 class RankedTable(TaskRowsTable):
@@ -41,32 +65,25 @@ class RankedTable(TaskRowsTable):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id, classes=classes)
-        self._title_width = MIN_TITLE_WIDTH
+        self._columns = Columns(MIN_TITLE_WIDTH)
         self._last: (
             tuple[Sequence[RankedTask], Mapping[int, Task], dt.datetime, int | None] | None
         ) = None
 
-    def _fit_title(self) -> int:
-        """The title takes whatever width the other columns leave (1 cell for the scrollbar)."""
-        return (
-            max(MIN_TITLE_WIDTH, self.size.width - FIXED_WIDTH - 1)
-            if self.size.width
-            else MIN_TITLE_WIDTH
-        )
-
     def _add_columns(self) -> None:
+        columns = self._columns
         self.add_column("#", key="rank", width=2)
-        self.add_column("share", key="score", width=BAR_WIDTH + 4)
-        self.add_column("task", key="title", width=self._title_width)
-        self.add_column("project", key="project", width=7)
+        self.add_column("share", key="score", width=max(5, columns.bar + 4))
+        self.add_column("task", key="title", width=columns.title)
+        if columns.project:
+            self.add_column("project", key="project", width=PROJECT_WIDTH)
         self.add_column("due", key="due", width=8)
 
     def on_mount(self) -> None:
         self._add_columns()
 
     def on_resize(self) -> None:
-        width = self._fit_title()
-        if width != self._title_width and self._last is not None:
+        if fit_columns(self.size.width) != self._columns and self._last is not None:
             items, tasks, at, focus_task = self._last
             self.show(items, tasks, at, focus_task=focus_task)
 
@@ -91,27 +108,27 @@ class RankedTable(TaskRowsTable):
         focus = self.get_component_rich_style("ranked-table--focus")
         top = max((item.score for item in items), default=0.0) or 1.0
         self._last = (items, tasks, at, focus_task)
-        width = self._fit_title()
-        if width != self._title_width:
-            self._title_width = width
+        columns = fit_columns(self.size.width)
+        width = columns.title
+        if columns != self._columns:
+            self._columns = columns
             self.clear(columns=True)
             self._add_columns()
         else:
             self.clear()
         for item in items:
             task = tasks.get(item.id)
-            share = score_bar(item.score / top, BAR_WIDTH, bar)
+            share = score_bar(item.score / top, columns.bar, bar) if columns.bar else Text(" ")
             share.append(f"{item.score * 100:4.1f}"[:4], style=dim)
             title = Text(truncate(item.title, width))
             if item.id == focus_task:
                 title = Text("● " + truncate(item.title, width - 2), style=focus)
             due_text, level = relative_due(task.due if task else None, at)
-            self.add_row(
-                Text(str(item.rank), style=dim, justify="right"),
-                share,
-                title,
-                Text(truncate(task.project or "", 7) if task else "", style=dim),
-                Text(due_text, style=urgency.get(level, "")),
-                key=str(item.id),
-            )
+            cells = [Text(str(item.rank), style=dim, justify="right"), share, title]
+            if columns.project:
+                cells.append(
+                    Text(truncate(task.project or "", PROJECT_WIDTH) if task else "", style=dim)
+                )
+            cells.append(Text(due_text, style=urgency.get(level, "")))
+            self.add_row(*cells, key=str(item.id))
         self.keep_cursor_on(keep)

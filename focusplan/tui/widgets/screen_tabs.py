@@ -58,7 +58,10 @@ class ScreenTabs(Widget):
                     style=self.get_component_rich_style("screen-tabs--other") + _click(tab.mode),
                 )
             text.append(" ")
-        text.append("   ? help · ctrl+p commands", style="dim")
+        hint = "   ? help · ctrl+p commands"
+        if self.size.width and text.cell_len + len(hint) > self.size.width - 2:
+            hint = "  ? help · ^p"
+        text.append(hint, style="dim")
         return text
 
 

@@ -89,6 +89,13 @@ class SuggestionPanel(Vertical):
         super().__init__(id=id, classes=classes)
         self.suggestion: Suggestion | None = None
         self._shown: tuple[object, ...] | None = None
+        self._last: tuple[WeekReview, str, bool, bool] | None = None
+
+    def on_resize(self) -> None:
+        # The suggestion's lines are laid out for the width (words only when narrow).
+        if self._last is not None:
+            review, label, dismissed, applying = self._last
+            self.show(review, weights_label=label, dismissed=dismissed, applying=applying)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="suggestion-scroll"):
@@ -108,7 +115,15 @@ class SuggestionPanel(Vertical):
         dismissed: bool,
         applying: bool,
     ) -> None:
-        key = (review.suggestion, review.learning, weights_label, dismissed, applying)
+        self._last = (review, weights_label, dismissed, applying)
+        key = (
+            review.suggestion,
+            review.learning,
+            weights_label,
+            dismissed,
+            applying,
+            self.size.width,
+        )
         if key == self._shown:
             return  # a refresh with the same content keeps the scroll position and focus
         self._shown = key
@@ -142,7 +157,15 @@ class SuggestionPanel(Vertical):
         text.append("   now → new\n", style=dim)
         shown, hidden = main_changes(suggestion.changes)
         scale = max((abs(new - old) for _, old, new in shown), default=1.0)
+        # Inside the border, padding and scrollbar; narrow (80 columns): words and numbers only.
+        room = self.size.width - 5 if self.size.width else 0
+        wide = not room or room >= NAME_WIDTH + 1 + CHANGE_WIDTH + 14 + 2 * HALF_BAR + 1
         for name, old, new in shown:
+            if not wide:
+                width = max(12, room - 14)
+                text.append(truncate(weight_in_words(name), width).ljust(width + 1))
+                text.append(f"{old:>5.2f} → {new:<5.2f}\n")
+                continue
             label = truncate(weight_in_words(name), NAME_WIDTH).ljust(NAME_WIDTH + 1)
             text.append(label)
             # "counts more" → "more": the heading already says what is counted.
@@ -219,6 +242,25 @@ class SuggestionPanel(Vertical):
         return text
 
     # --- buttons ------------------------------------------------------------------------
+
+    @property
+    def offered(self) -> bool:
+        """A suggestion is on show with its buttons (not dismissed, not being applied)."""
+        buttons = self.query("#suggestion-buttons")
+        return (
+            self.suggestion is not None
+            and bool(buttons)
+            and not buttons.first().has_class("-hidden")
+            and not any(button.disabled for button in buttons.first().query(Button))
+        )
+
+    def accept(self) -> None:
+        if self.offered and self.suggestion is not None:
+            self.post_message(self.Accepted(self.suggestion))
+
+    def reject(self) -> None:
+        if self.offered and self.suggestion is not None:
+            self.post_message(self.Rejected(self.suggestion))
 
     @on(Button.Pressed, "#accept")
     def _accept(self, event: Button.Pressed) -> None:

@@ -21,7 +21,7 @@ _STATUS_ORDER = {"open": 0, "done": 1, "dropped": 2}
 # key, label, width
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("id", "id", 4),
-    ("status", "status", 6),
+    ("status", "status", 7),
     ("title", "title", 0),  # takes the width the others leave
     ("project", "project", 10),
     ("tags", "tags", 12),
@@ -34,6 +34,23 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 )
 MIN_TITLE_WIDTH = 20
 SORT_KEYS = tuple(key for key, _, _ in COLUMNS)
+# On a narrow table these give way, first to last, until the title has MIN_TITLE_WIDTH.
+GIVE_WAY = ("depends", "tags", "rank", "demand", "importance", "estimate", "project")
+
+
+def fit_columns(width: int) -> tuple[tuple[str, ...], int]:
+    """The columns shown in a table `width` cells wide, and the title's width."""
+    shown = [key for key, _, _ in COLUMNS]
+    widths = {key: size for key, _, size in COLUMNS}
+
+    def room() -> int:  # each column has a cell of padding either side; 1 for the scrollbar
+        return width - sum(widths[key] + 2 for key in shown) - 2 - 1
+
+    for key in GIVE_WAY:
+        if not width or room() >= MIN_TITLE_WIDTH:
+            break
+        shown.remove(key)
+    return tuple(shown), max(MIN_TITLE_WIDTH, room()) if width else MIN_TITLE_WIDTH
 
 
 def sort_key(column: str, ranks: Mapping[int, int]) -> Callable[[Task], Any]:
@@ -86,22 +103,24 @@ class TaskTable(TaskRowsTable):
         self._ranks: Mapping[int, int] = {}
         self._at = dt.datetime.now(dt.UTC)
         self._shown_title_width = MIN_TITLE_WIDTH
+        self._shown_columns: tuple[str, ...] = SORT_KEYS
 
     def on_mount(self) -> None:
         self._add_columns()
 
-    def _title_width(self) -> int:
-        fixed = sum(width + 2 for _, _, width in COLUMNS) + 1
-        return max(MIN_TITLE_WIDTH, self.size.width - fixed) if self.size.width else MIN_TITLE_WIDTH
-
     def on_resize(self) -> None:
-        if self._tasks and self._title_width() != self._shown_title_width:
+        if self._tasks and fit_columns(self.size.width) != (
+            self._shown_columns,
+            self._shown_title_width,
+        ):
             self._rebuild()
 
     def _add_columns(self) -> None:
         sorted_style = self.get_component_rich_style("task-table--sorted")
-        self._shown_title_width = self._title_width()
+        self._shown_columns, self._shown_title_width = fit_columns(self.size.width)
         for key, label, width in COLUMNS:
+            if key not in self._shown_columns:
+                continue
             width = width or self._shown_title_width
             if key == self.sort_column:
                 arrow = "▼" if self.sort_reverse else "▲"
@@ -148,20 +167,20 @@ class TaskTable(TaskRowsTable):
             # A repeating task says so where the eye already is: ↻ before its title.
             title = f"↻ {task.title}" if task.recur else task.title
             rank = self._ranks.get(task.id)
-            self.add_row(
-                Text(str(task.id), style=dim, justify="right"),
-                Text(task.status, style=status_styles[task.status]),
-                Text(truncate(title, self._shown_title_width), style=title_style),
-                Text(truncate(task.project or "", 10), style=dim),
-                Text(truncate(" ".join(task.tags), 12), style=dim),
-                Text(str(task.importance), justify="center"),
-                Text(task.demand, style=dim),
-                Text(minutes_label(task.estimate_minutes), style=dim),
-                Text(due_text, style=urgency.get(level, dim)),
-                Text(truncate(",".join(str(d) for d in task.depends_on), 6), style=dim),
-                Text(str(rank) if rank is not None else "", justify="right"),
-                key=str(task.id),
-            )
+            cells = {
+                "id": Text(str(task.id), style=dim, justify="right"),
+                "status": Text(task.status, style=status_styles[task.status]),
+                "title": Text(truncate(title, self._shown_title_width), style=title_style),
+                "project": Text(truncate(task.project or "", 10), style=dim),
+                "tags": Text(truncate(" ".join(task.tags), 12), style=dim),
+                "importance": Text(str(task.importance), justify="center"),
+                "demand": Text(task.demand, style=dim),
+                "estimate": Text(minutes_label(task.estimate_minutes), style=dim),
+                "due": Text(due_text, style=urgency.get(level, dim)),
+                "depends": Text(truncate(",".join(str(d) for d in task.depends_on), 6), style=dim),
+                "rank": Text(str(rank) if rank is not None else "", justify="right"),
+            }
+            self.add_row(*(cells[key] for key in self._shown_columns), key=str(task.id))
         self.keep_cursor_on(keep)
 
     def sort_by(self, column: str, *, reverse: bool | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Digits, Static
@@ -42,6 +43,17 @@ def stat_values(figures: WeekFigures) -> dict[str, tuple[str, str]]:
     }
 
 
+# The one-line form's captions (80 columns): the numbers in as few words as read well.
+LINE_CAPTIONS = {
+    "stat-done": "done",
+    "stat-focus": "focus",
+    "stat-plan": "plan done",
+    "stat-estimates": "× est.",
+    "stat-overdue": "overdue",
+    "stat-choices": "choices",
+}
+
+
 def choice_values(heldout_choices: int) -> tuple[str, str]:
     return str(heldout_choices), "choices\ntested"
 
@@ -62,6 +74,7 @@ class WeekStats(Horizontal):
         & Digits { width: auto; color: $text-accent; }
         & #stat-done Digits { color: $text-success; }
         & #stat-overdue.-some Digits { color: $text-error; }
+        & #stat-line { display: none; width: 1fr; height: auto; padding: 0 1; }
         & .stat-caption {
             width: auto;
             height: 3;
@@ -77,6 +90,8 @@ class WeekStats(Horizontal):
             with Horizontal(id=tile, classes="stat"):
                 yield Digits("")
                 yield Static("", classes="stat-caption")
+        # The same numbers on one line, for a small terminal (the app's CSS picks one).
+        yield Static("", id="stat-line")
 
     def show(self, figures: WeekFigures, *, choices: int) -> None:
         values = {**stat_values(figures), "stat-choices": choice_values(choices)}
@@ -85,3 +100,10 @@ class WeekStats(Horizontal):
             box.query_one(Digits).update(value)
             box.query_one(".stat-caption", Static).update(caption)
         self.query_one("#stat-overdue").set_class(bool(figures.overdue), "-some")
+        line = Text()
+        for index, (tile, (value, _caption)) in enumerate(values.items()):
+            if index:
+                line.append(" · ", style="dim")
+            line.append(value, style="bold")
+            line.append(" " + LINE_CAPTIONS[tile])
+        self.query_one("#stat-line", Static).update(line)
