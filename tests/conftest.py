@@ -28,6 +28,9 @@ def _isolated_environment(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("FOCUSPLAN_DB", raising=False)
     monkeypatch.delenv("FOCUSPLAN_NOW", raising=False)
+    # The width a command's tables get when its output is a pipe, whatever ran pytest
+    # (a terminal, xdist's workers, CI): tests of table layout must not depend on it.
+    monkeypatch.setenv("COLUMNS", "100")
     from focusplan import clock
 
     clock._zone_from.cache_clear()

@@ -21,8 +21,10 @@ from sqlalchemy import Connection, Integer, Table, func, select, text
 from focusplan.store.engine import READ_ONLY_OPTION, Database
 from focusplan.store.records import Base, WeightVersionRecord
 
-# What a freshly migrated database already holds: migration 0002's default weights.
+# What a freshly migrated database already holds: migration 0002's default weights, and
+# migration 0005's one-row count of writes (bookkeeping, not a person's data).
 _SEEDED_WEIGHTS = 1
+_BOOKKEEPING = frozenset({"change_counter"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def _rows_held(connection: Connection, tables: list[Table]) -> dict[str, int]:
     for table in tables:
         count = int(connection.execute(select(func.count()).select_from(table)).scalar_one())
         if table.name == WeightVersionRecord.__tablename__ and count == _SEEDED_WEIGHTS:
+            count = 0
+        if table.name in _BOOKKEEPING:
             count = 0
         if count:
             held[table.name] = count

@@ -152,7 +152,7 @@ def test_our_own_plan_export_reads_back_through_icalendar_and_our_reader() -> No
     assert "\x1b" not in text and "\x07" not in text
     assert len(icalendar.Calendar.from_ical(text).walk("VEVENT")) == 1
     (event,) = parse(text).events
-    assert event.title == "Write ]2;pwnedthe report" and event.start == start
+    assert event.title == "Write the report" and event.start == start
 
 
 def test_the_expansion_window_is_bounded() -> None:
