@@ -47,6 +47,17 @@ def clean_notes(text: str) -> str:
     return CONTROL.sub("", ESCAPE_SEQUENCE.sub("", text)).strip()
 
 
+def stored_line(text: str) -> str:
+    """A line read back from the store: as it is when printable (this version stored it
+    clean), cleaned when an older version stored it raw."""
+    return text if text.isprintable() else clean_line(text)
+
+
+def stored_notes(text: str) -> str:
+    """`stored_line` for multi-line text."""
+    return text if not text or text.isprintable() else clean_notes(text)
+
+
 def terminal_text(text: str) -> str:
     """Text about to be printed, possibly many lines of it: nothing in it can drive the
     terminal; newlines and tabs stay, and nothing else changes (layout is kept)."""

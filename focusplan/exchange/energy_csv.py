@@ -19,24 +19,12 @@ from collections.abc import Sequence
 from focusplan.domain import EnergyLogDraft
 
 from .bundle import ImportBundle
+from .csv_rows import csv_rows
 from .fields import ReadContext, build, check_count, clean_notes, fail, iso_time, show
 
 HEADER = ("timestamp", "level", "note")
 
 _LEVEL = re.compile(r"^[+]?(\d{1,3})(?:\.0*)?$")
-
-
-def _delimiter(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            if "," in line:
-                return ","
-            if ";" in line:
-                return ";"
-            if "\t" in line:
-                return "\t"
-            break
-    return ","
 
 
 def _level(text: str, where: str) -> int:
@@ -57,30 +45,18 @@ def _is_header(row: list[str]) -> bool:
 
 
 def parse_energy_csv(text: str, ctx: ReadContext) -> ImportBundle:
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
     logs: list[EnergyLogDraft] = []
-    first = True
-    try:
-        for row in reader:
-            where = f"{ctx.fmt} line {reader.line_num}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if first:
-                first = False
-                if _is_header(row):
-                    continue
-            if len(row) not in (2, 3):
-                fail(where, f"expected timestamp,level[,note], found {len(row)} fields")
-            check_count(len(logs) + 1, ctx.fmt, "rows")
-            fields = {
-                "at": iso_time(row[0].strip(), ctx, where, "timestamp"),
-                "level": _level(row[1], where),
-                "note": clean_notes(row[2]) if len(row) == 3 else "",
-                "source": "import",
-            }
-            logs.append(build(EnergyLogDraft, fields, where))
-    except csv.Error as exc:
-        fail(f"{ctx.fmt} line {reader.line_num}", f"not valid CSV: {exc}")
+    for where, row in csv_rows(text, ctx.fmt, _is_header):
+        if len(row) not in (2, 3):
+            fail(where, f"expected timestamp,level[,note], found {len(row)} fields")
+        check_count(len(logs) + 1, ctx.fmt, "rows")
+        fields = {
+            "at": iso_time(row[0].strip(), ctx, where, "timestamp"),
+            "level": _level(row[1], where),
+            "note": clean_notes(row[2]) if len(row) == 3 else "",
+            "source": "import",
+        }
+        logs.append(build(EnergyLogDraft, fields, where))
     return ImportBundle(format=ctx.fmt, energy=logs)
 
 

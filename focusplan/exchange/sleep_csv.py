@@ -14,12 +14,10 @@ Rows that overlap are merged, and each sleep period's hours go to the day it end
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from .bundle import ImportBundle
-from .energy_csv import _delimiter
+from .csv_rows import csv_rows
 from .fields import ReadContext, check_count, fail, iso_time, show
 from .sleep_periods import MAX_PERIOD, sleep_by_day
 
@@ -27,28 +25,20 @@ HEADER = ("start", "end")
 
 
 def parse_sleep_csv(text: str, ctx: ReadContext) -> ImportBundle:
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)
     intervals: list[tuple[dt.datetime, dt.datetime]] = []
-    first = True
-    try:
-        for row in reader:
-            where = f"{ctx.fmt} line {reader.line_num}"
-            if not any(cell.strip() for cell in row):
-                continue
-            if first:
-                first = False
-                if not row[0].strip()[:1].isdigit():
-                    continue  # a header
-            if len(row) < 2:
-                fail(where, f"expected start,end, found {len(row)} field")
-            check_count(len(intervals) + 1, ctx.fmt, "rows")
-            start = iso_time(row[0].strip(), ctx, where, "start")
-            end = iso_time(row[1].strip(), ctx, where, "end")
-            if end <= start:
-                fail(where, f"the end {show(row[1].strip())} is not after the start")
-            if end - start > MAX_PERIOD:
-                fail(where, "a sleep period longer than 24 hours")
-            intervals.append((start, end))
-    except csv.Error as exc:
-        fail(f"{ctx.fmt} line {reader.line_num}", f"not valid CSV: {exc}")
+    for where, row in csv_rows(text, ctx.fmt, _is_header):
+        if len(row) < 2:
+            fail(where, f"expected start,end, found {len(row)} field")
+        check_count(len(intervals) + 1, ctx.fmt, "rows")
+        start = iso_time(row[0].strip(), ctx, where, "start")
+        end = iso_time(row[1].strip(), ctx, where, "end")
+        if end <= start:
+            fail(where, f"the end {show(row[1].strip())} is not after the start")
+        if end - start > MAX_PERIOD:
+            fail(where, "a sleep period longer than 24 hours")
+        intervals.append((start, end))
     return ImportBundle(format=ctx.fmt, days=sleep_by_day(intervals, ctx.zone, ctx.fmt))
+
+
+def _is_header(row: list[str]) -> bool:
+    return not row[0].strip()[:1].isdigit()

@@ -22,7 +22,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from focusplan.domain import CalendarSource, CalendarSourceFile, ContextEventDraft
 from focusplan.services import now_cache
@@ -201,23 +201,24 @@ def _stored_quickly(
     current SQLite file; None when the full store must read them."""
     if source.path is None or not source.path.is_file():
         return None
-    from focusplan.store.schema_version import read_only_uri
+    from focusplan.store.errors import StoreError
+    from focusplan.store.schema_version import read_at_head
 
-    try:
-        connection = sqlite3.connect(read_only_uri(source.path), uri=True, timeout=10.0)
-    except sqlite3.Error:
-        return None
-    try:
+    def read(connection: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
         rows = connection.execute("SELECT id, path, problem FROM calendar_sources").fetchall()
         if not rows:
-            return {}
+            return rows, []
         file_rows = connection.execute(
             "SELECT source_id, name, mtime_ns, size, read_at, events FROM calendar_source_files"
         ).fetchall()
-    except sqlite3.Error:
-        return None  # a schema before the sources: the full store migrates it
-    finally:
-        connection.close()
+        return rows, file_rows
+
+    try:
+        rows, file_rows = read_at_head(source.path, read)
+    except StoreError:
+        return None  # a schema behind (the full store migrates it) or a file to report
+    if not rows:
+        return {}
     from focusplan.store.timestamps import from_db_time
 
     stored: dict[int, tuple[str, str, dict[str, CalendarSourceFile]]] = {

@@ -17,18 +17,12 @@ from pathlib import Path
 
 from focusplan import clock
 from focusplan.domain import DayPlan, PlanBlock
-from focusplan.store.errors import SchemaBehind, SchemaTooNew, StoreError
-from focusplan.store.schema_version import (
-    known_revisions,
-    read_only_uri,
-    read_revision,
-    store_error_from,
-)
+from focusplan.store.errors import SchemaBehind
+from focusplan.store.schema_version import read_at_head
 from focusplan.store.timestamps import from_db_time
+from focusplan.text import stored_line as _shown
 
 __all__ = ["SchemaBehind", "StoredDays", "read_stored_days"]
-
-BUSY_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -42,31 +36,8 @@ class StoredDays:
 def read_stored_days(path: Path, days: Sequence[dt.date]) -> StoredDays:
     """The stored plans and sleep of `days`, read in one transaction, as the plan and day
     repositories return them."""
-    if not path.is_file():
-        raise StoreError(f"no database at {path}")
-    try:
-        connection = sqlite3.connect(
-            read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from exc
-    try:
-        connection.execute("BEGIN")
-        revision, _ = read_revision(connection, path)
-        chain = known_revisions()
-        if revision is not None and revision not in chain:
-            raise SchemaTooNew(
-                f"{path} was written by a newer focusplan (schema {revision}); upgrade focusplan"
-            )
-        if revision != chain.head:
-            raise SchemaBehind(f"{path} is at schema {revision or 'none'}; {chain.head} needed")
-        stored = _read(connection, days, clock.local_zone())
-        connection.execute("COMMIT")
-        return stored
-    except sqlite3.Error as exc:
-        raise store_error_from(exc, path) from exc
-    finally:
-        connection.close()
+    zone = clock.local_zone()
+    return read_at_head(path, lambda connection: _read(connection, days, zone))
 
 
 def _read(connection: sqlite3.Connection, days: Sequence[dt.date], zone: dt.tzinfo) -> StoredDays:
@@ -119,10 +90,3 @@ def _plan(
             ),
         }
     )
-
-
-def _shown(text: str) -> str:
-    # A plan stored by an older version may carry a title's control sequences: read clean.
-    from focusplan.text import clean_line
-
-    return text if text.isprintable() else clean_line(text)

@@ -12,11 +12,24 @@ import importlib.util
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
-from focusplan.store.errors import BadLocation, StoreError, damaged, error_from_sqlite
+from focusplan.store.errors import (
+    BadLocation,
+    SchemaBehind,
+    SchemaTooNew,
+    StoreError,
+    damaged,
+    error_from_sqlite,
+)
+
+_Result = TypeVar("_Result")
+# How long a quick read waits for a writer's lock (as the full store does).
+BUSY_TIMEOUT_SECONDS = 10.0
 
 _REVISION_LINE = re.compile(r"""^revision\s*(?::[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN_REVISION_LINE = re.compile(
@@ -124,6 +137,44 @@ def read_revision(connection: sqlite3.Connection, path: Path) -> tuple[str | Non
         raise damaged(path, f"{len(rows)} schema revisions recorded; expected one")
     has_tables = len(tables) > 1
     return (str(rows[0][0]) if rows else None), has_tables
+
+
+def require_head(revision: str | None, where: str) -> None:
+    """Refuse a schema this code does not know (newer), or one it must migrate first."""
+    chain = known_revisions()
+    if revision is not None and revision not in chain:
+        raise SchemaTooNew(
+            f"{where} was written by a newer focusplan (schema {revision}); upgrade focusplan"
+        )
+    if revision != chain.head:
+        raise SchemaBehind(f"{where} is at schema {revision or 'none'}; {chain.head} needed")
+
+
+def read_at_head(path: Path, read: Callable[[sqlite3.Connection], _Result]) -> _Result:
+    """`read(connection)` in one read-only transaction of a database at the head revision.
+
+    The stdlib path of the quick reads: it never migrates (SchemaBehind sends the caller
+    to the full store) and in WAL mode every SELECT inside sees the same moment.
+    """
+    if not path.is_file():
+        raise StoreError(f"no database at {path}")
+    try:
+        connection = sqlite3.connect(
+            read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+    try:
+        connection.execute("BEGIN")
+        revision, _ = read_revision(connection, path)
+        require_head(revision, str(path))
+        result = read(connection)
+        connection.execute("COMMIT")
+        return result
+    except sqlite3.Error as exc:
+        raise store_error_from(exc, path) from exc
+    finally:
+        connection.close()
 
 
 def read_only_uri(path: Path) -> str:

@@ -26,29 +26,13 @@ from pydantic import BaseModel
 
 from focusplan import clock
 from focusplan.domain import ContextEvent, EnergyLog, FocusSession, Task, WeightsVersion
-from focusplan.store.errors import SchemaBehind, SchemaTooNew, StoreError
-from focusplan.store.schema_version import (
-    known_revisions,
-    read_only_uri,
-    read_revision,
-    store_error_from,
-)
+from focusplan.store.errors import SchemaBehind, StoreError
+from focusplan.store.schema_version import read_at_head, require_head
 from focusplan.store.timestamps import from_db_time, to_db_time
-from focusplan.text import clean_line, clean_notes
-
-
-def _line(text: str) -> str:
-    # Text this version stored is clean already; only an older version's needs the work.
-    return text if text.isprintable() else clean_line(text)
-
-
-def _notes(text: str) -> str:
-    return text if not text or text.isprintable() else clean_notes(text)
-
+from focusplan.text import stored_line as _line
+from focusplan.text import stored_notes as _notes
 
 __all__ = ["SchemaBehind", "Snapshot", "read_snapshot"]
-
-BUSY_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -70,33 +54,10 @@ def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snap
     """All tasks (deps and tags filled, id order), energy logs and events (time order),
     the active weights, the active focus session and the sessions running or ended at
     or after `sessions_since` (all of them when None), read in one transaction."""
-    path = Path(path)
-    if not path.is_file():
-        raise StoreError(f"no database at {path}")
-    try:
-        connection = sqlite3.connect(
-            read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from exc
-    try:
-        # One read transaction: in WAL mode every SELECT below sees the same moment.
-        connection.execute("BEGIN")
-        revision, _ = read_revision(connection, path)
-        chain = known_revisions()
-        if revision is not None and revision not in chain:
-            raise SchemaTooNew(
-                f"{path} was written by a newer focusplan (schema {revision}); upgrade focusplan"
-            )
-        if revision != chain.head:
-            raise SchemaBehind(f"{path} is at schema {revision or 'none'}; {chain.head} needed")
-        snapshot = _read(_sqlite_rows(connection), clock.local_zone(), sessions_since)
-        connection.execute("COMMIT")
-        return snapshot
-    except sqlite3.Error as exc:
-        raise store_error_from(exc, path) from exc
-    finally:
-        connection.close()
+    zone = clock.local_zone()
+    return read_at_head(
+        Path(path), lambda connection: _read(_sqlite_rows(connection), zone, sessions_since)
+    )
 
 
 def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:
@@ -109,16 +70,7 @@ def read_server_snapshot(location: str, sessions_since: dt.datetime | None = Non
         if version[0]["present"]:
             found = list(rows("SELECT version_num FROM alembic_version", ()))
             revision = str(found[0]["version_num"]) if found else None
-        chain = known_revisions()
-        if revision is not None and revision not in chain:
-            raise SchemaTooNew(
-                f"the database was written by a newer focusplan (schema {revision}); "
-                "upgrade focusplan"
-            )
-        if revision != chain.head:
-            raise SchemaBehind(
-                f"the database is at schema {revision or 'none'}; {chain.head} needed"
-            )
+        require_head(revision, "the database")
         return _read(rows, clock.local_zone(), sessions_since)
 
 

@@ -12,14 +12,7 @@ from focusplan.domain import DayPlan, PlanBlock
 from focusplan.store.errors import StoreError
 from focusplan.store.records import Base, PlanBlockRecord, PlanRecord
 from focusplan.store.repositories.times import require_storable
-
-
-def _shown(text: str) -> str:
-    # A plan stored by an older version may carry a title's control sequences: read clean.
-    from focusplan.text import clean_line
-
-    return text if text.isprintable() else clean_line(text)
-
+from focusplan.text import stored_line as _shown
 
 _PLANS: Table = Base.metadata.tables[PlanRecord.__tablename__]
 _BLOCKS: Table = Base.metadata.tables[PlanBlockRecord.__tablename__]

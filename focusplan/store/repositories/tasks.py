@@ -204,21 +204,9 @@ class TaskRepository:
             require_storable(task.dropped_at, task.updated_at)
         self._session.execute(
             insert(_TASKS),
-            [
-                {
-                    "id": task.id,
-                    **{name: getattr(task, name) for name in _TASK_COLUMNS},
-                    "time_window": task.window,
-                    "updated_at": task.updated_at,
-                }
-                for task in tasks
-            ],
+            _task_rows(tasks),
         )
-        tag_rows = [
-            {"task_id": task.id, "position": index, "tag": tag}
-            for task in tasks
-            for index, tag in enumerate(task.tags)
-        ]
+        tag_rows = _tag_rows(tasks)
         if tag_rows:
             self._session.execute(insert(_TAGS), tag_rows)
         self._follow_explicit_ids()
@@ -291,24 +279,12 @@ class TaskRepository:
         self._require_tasks(set(ids))
         self._session.execute(
             update(TaskRecord),
-            [
-                {
-                    "id": task.id,
-                    **{name: getattr(task, name) for name in _TASK_COLUMNS},
-                    "time_window": task.window,
-                    "updated_at": task.updated_at,
-                }
-                for task in tasks
-            ],
+            _task_rows(tasks),
         )
         for chunk in _chunks(ids, 500):
             self._session.execute(delete(_TAGS).where(_TAGS.c.task_id.in_(chunk)))
             self._session.execute(delete(_DEPENDENCIES).where(_DEPENDENCIES.c.task_id.in_(chunk)))
-        tag_rows = [
-            {"task_id": task.id, "position": index, "tag": tag}
-            for task in tasks
-            for index, tag in enumerate(task.tags)
-        ]
+        tag_rows = _tag_rows(tasks)
         if tag_rows:
             self._session.execute(insert(_TAGS), tag_rows)
         self.link_many({task.id: task.depends_on for task in tasks})
@@ -521,3 +497,24 @@ def _chunks(values: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
     # SQLite caps the number of bound parameters in one statement.
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _task_rows(tasks: Sequence[Task]) -> list[dict[str, object]]:
+    """Stored tasks as rows of the tasks table, ids included (restores and re-imports)."""
+    return [
+        {
+            "id": task.id,
+            **{name: getattr(task, name) for name in _TASK_COLUMNS},
+            "time_window": task.window,
+            "updated_at": task.updated_at,
+        }
+        for task in tasks
+    ]
+
+
+def _tag_rows(tasks: Sequence[Task]) -> list[dict[str, object]]:
+    return [
+        {"task_id": task.id, "position": index, "tag": tag}
+        for task in tasks
+        for index, tag in enumerate(task.tags)
+    ]
