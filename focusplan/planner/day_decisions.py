@@ -13,6 +13,9 @@ from focusplan.planner.due_times import DueTimes
 from focusplan.planner.reasons import HIGH_ENERGY, QUICK_MINUTES
 from focusplan.planner.window_minutes import hhmm
 
+# How far below the day's peak predicted energy still counts as its best hours.
+_BEST_HOURS_MARGIN = 0.5
+
 _OVERDUE_FIRST_MINUTES: Final[int] = 60
 # At or below this importance, a task with nothing pressing waits when time is short.
 _MINOR: Final[int] = 2
@@ -176,7 +179,10 @@ class DayDecisions(DueTimes):
         levels = sorted((self._energy(m) for m in minutes_left), reverse=True)
         threshold = levels[min(need, len(levels)) - 1]
         if self._energy(slot) >= threshold - _ENERGY_TIE:
-            fresh = self._energy(slot) >= HIGH_ENERGY
+            # "Best hours" only near the day's own peak: an afternoon rise to 3.1 after a
+            # morning at 4.0 is the best that is left, not the person's best hours.
+            level = self._energy(slot)
+            fresh = level >= HIGH_ENERGY and level >= max(self.energy) - _BEST_HOURS_MARGIN
             why = (
                 "your best hours for demanding work" if fresh else "the best energy left in the day"
             )

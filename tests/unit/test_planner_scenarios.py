@@ -120,6 +120,26 @@ def test_the_best_hours_go_to_demanding_work_even_when_the_ranking_ignores_energ
     assert "your best hours for demanding work" in peak.reason
 
 
+def test_demanding_work_in_the_afternoon_is_not_called_the_best_hours() -> None:
+    # More demanding work than the morning holds: what goes to the afternoon's rise is
+    # the best energy left, and the reason must not claim the day's best hours.
+    tasks = [
+        task(1, "Write proposal", importance=5, demand="high", estimate_minutes=240),
+        task(2, "Design study", importance=5, demand="high", estimate_minutes=180),
+        task(3, "Call plumber", importance=2, demand="low", estimate_minutes=20),
+    ]
+    result = plan(tasks)
+    demanding = [b for b in focus(result) if b.task_id in (1, 2)]
+    peak = max((b.energy or 0) for b in focus(result))
+    said_best = [b for b in demanding if "your best hours" in b.reason]
+    assert said_best, "the morning's demanding blocks are its best hours"
+    assert all((b.energy or 0) >= peak - 0.5 for b in said_best)
+    late = [b for b in demanding if b.start >= at(14)]
+    assert late and all(
+        "your best hours" not in b.reason for b in late if (b.energy or 0) < peak - 0.5
+    )
+
+
 # --------------------------------------------------------------------------- due times
 
 
