@@ -1,6 +1,7 @@
 """Opening the person's database: where it is, how SQLite is set up, migrate-on-open.
 
-SQLite set-up, per connection (see `_install_sqlite_hooks`):
+SQLite set-up, per connection (`configure_sqlite_connection`, `_install_sqlite_hooks`;
+the quick write path of `quick_write` uses the same):
 
 - `journal_mode=WAL`: readers never block the writer and the writer never blocks
   readers, so the app can sit on the file while CLI commands write to it.
@@ -308,8 +309,9 @@ def _probe_every_table(connection: sqlite3.Connection) -> None:
 
 
 def _missing_columns(connection: sqlite3.Connection) -> list[str]:
-    """Tables and columns of the current schema (HEAD_COLUMNS, as records.py) that a file at the head
-    revision lacks (someone dropped them with another tool, or a page of the schema was lost)."""
+    """Tables and columns of the current schema (HEAD_COLUMNS: records.py's) that a file at
+    the head revision lacks (someone dropped them with another tool, or a page of the schema
+    was lost)."""
     missing: list[str] = []
     existing = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
