@@ -166,9 +166,13 @@ def _db_time(value: dt.datetime | None) -> str | None:
     return None if value is None else to_db_time(value)
 
 
-def _read_time(text: str | None) -> dt.datetime | None:
-    # What the UTCDateTime column type reads back, then `local_time` as the repositories do.
-    return None if text is None else local_time(from_db_time(str(text), clock.local_zone()))
+def _read_time(text: str | None, zone: dt.tzinfo | None = None) -> dt.datetime | None:
+    # What the UTCDateTime column type reads back: already in the person's zone, which is
+    # all `local_time` adds in the repositories. `zone` once per list: reading it looks at
+    # the environment, a cost per value when a list has thousands.
+    if text is None:
+        return None
+    return from_db_time(str(text), zone if zone is not None else clock.local_zone())
 
 
 # The tasks table's columns in the order of these statements (all but id).
@@ -227,10 +231,12 @@ def _task_values(task: NewTask | Task, updated_at: dt.datetime | None) -> list[o
     return values
 
 
-def _task_from(row: sqlite3.Row, tags: Sequence[str], depends_on: Sequence[int]) -> Task:
+def _task_from(
+    row: sqlite3.Row, tags: Sequence[str], depends_on: Sequence[int], zone: dt.tzinfo
+) -> Task:
     """The model TaskRepository builds from the same row (`_task_from` there)."""
     values: dict[str, object] = {
-        name: _read_time(row[name]) if name in _TIME_COLUMNS else row[name]
+        name: _read_time(row[name], zone) if name in _TIME_COLUMNS else row[name]
         for name in _TASK_COLUMNS
     }
     values["window"] = values.pop("time_window")
@@ -268,15 +274,19 @@ class QuickTasks(_Repository):
         if not rows:
             raise NotFound(f"no task {task_id}")
         return _task_from(
-            rows[0], self._tags_of([task_id])[task_id], self._deps_of([task_id])[task_id]
+            rows[0],
+            self._tags_of([task_id])[task_id],
+            self._deps_of([task_id])[task_id],
+            clock.local_zone(),
         )
 
     def list(self) -> builtins.list[Task]:
         """Every task in id order, dependencies and tags filled."""
         tags = self._tags_of(None)
         deps = self._deps_of(None)
+        zone = clock.local_zone()
         return [
-            _task_from(row, tags[row["id"]], deps[row["id"]])
+            _task_from(row, tags[row["id"]], deps[row["id"]], zone)
             for row in self._rows(f"{_SELECT_TASK} ORDER BY id")
         ]
 
@@ -286,7 +296,8 @@ class QuickTasks(_Repository):
         ids = [row["id"] for row in rows]
         tags = self._tags_of(ids)
         deps = self._deps_of(ids)
-        return [_task_from(row, tags[row["id"]], deps[row["id"]]) for row in rows]
+        zone = clock.local_zone()
+        return [_task_from(row, tags[row["id"]], deps[row["id"]], zone) for row in rows]
 
     def add(self, new: NewTask) -> Task:
         """Store a new task; its dependencies must exist (NotFound otherwise)."""
