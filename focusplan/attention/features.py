@@ -34,6 +34,9 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from focusplan.attention.eligibility import eligible_tasks
+from focusplan.attention.eligibility import require_aware as _require_aware
+from focusplan.attention.eligibility import scan as _scan
 from focusplan.attention.weights import (
     CONTEXT_FEATURES,
     FEATURE_NAMES,
@@ -94,7 +97,6 @@ HOUR_BIN_WIDTH: Final[float] = 2.0
 WINDOW_CENTRES: Final[dict[str, float]] = {"morning": 10.0, "afternoon": 15.0, "evening": 19.0}
 _DEMAND: Final[dict[str, float]] = {"low": -1.0, "medium": 0.0, "high": 1.0}
 _WINDOW_OR_NAN: Final[dict[str | None, float]] = {None: math.nan, **dict(WINDOW_CENTRES.items())}
-_get_id = operator.attrgetter("id")
 _total_seconds = dt.timedelta.total_seconds
 _get_fields = operator.attrgetter(
     "id",
@@ -176,63 +178,13 @@ class Tokens:
     X: FloatArray
 
 
-def _require_aware(value: dt.datetime, name: str) -> None:
-    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime")
-
-
 def hour_of_day(at: dt.datetime) -> float:
     """Local clock hour of `at` (in its own zone) as a float in [0, 24)."""
     return at.hour + at.minute / 60.0 + (at.second + at.microsecond / 1e6) / 3600.0
 
 
-# --- eligibility -------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Scan:
-    eligible: list[Task]
-    open_ids: set[int]
-    waiting: list[Task]  # open tasks with dependencies (eligible or blocked)
-
-
-def _scan(tasks: Sequence[Task], at: dt.datetime) -> _Scan:
-    # One pass over every task: eligibility needs the whole list (dependencies),
-    # the unblocks feature needs the open tasks that wait on something.
-    _require_aware(at, "at")
-    # `Task.open_at`, inlined: this loop runs over every task of the database.
-    open_tasks = [
-        task
-        for task in tasks
-        if task.created_at <= at
-        and (task.completed_at is None or task.completed_at > at)
-        and (task.dropped_at is None or task.dropped_at > at)
-    ]
-    open_ids = set(map(_get_id, open_tasks))
-    if len(open_ids) != len(open_tasks):
-        # Only open tasks can collide in effect; closed ones are never looked up.
-        raise ValueError("task ids must be unique")
-    waiting = [task for task in open_tasks if task.depends_on]
-    eligible = [
-        task
-        for task in open_tasks
-        if (task.not_before is None or task.not_before <= at)
-        # A dependency blocks while it is open at `at`; one done or dropped by then, or
-        # unknown to this list, does not (a dropped prerequisite will never be "done").
-        and not (task.depends_on and any(dep in open_ids for dep in task.depends_on))
-    ]
-    return _Scan(eligible, open_ids, waiting)
-
-
-def eligible_tasks(tasks: Sequence[Task], at: dt.datetime) -> list[Task]:
-    """Tasks that are tokens at `at`, in input order.
-
-    Eligible means open at `at` by what was known then (`Task.open_at`), with
-    `not_before` unset or at/before `at`, and no dependency still open at `at`
-    (a dependency completed or dropped at or before `at`, or absent from `tasks`,
-    does not block).
-    """
-    return _scan(tasks, at).eligible
+# --- eligibility: `attention.eligibility` (numpy-free: completing a task records the choice
+# among the eligible tasks without paying for numpy) ------------------------------------
 
 
 def _dependents_counts(

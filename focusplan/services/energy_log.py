@@ -13,7 +13,7 @@ def log_energy(
     source: DataSource, level: int, at: dt.datetime, note: str = ""
 ) -> tuple[EnergyLog, UndoStep]:
     draft = EnergyLogDraft(at=at, level=level, note=note, source="manual")
-    with source.unit_of_work() as uow:
+    with source.write_unit_of_work() as uow:
         log = uow.energy.add(draft)
     return log, UndoStep(
         description=f"energy {level} at {at:%H:%M}", delete_energy_id=log.id, expect_energy=log

@@ -19,6 +19,7 @@ from focusplan.store.snapshot import Snapshot
 if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
     from focusplan.store.postgres import ChangeListener
+    from focusplan.store.quick_write import QuickUnitOfWork
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -56,6 +57,20 @@ class DataSource:
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work that may write: it takes the write lock when it begins."""
         return self.database.unit_of_work()
+
+    def write_unit_of_work(self) -> UnitOfWork | QuickUnitOfWork:
+        """A unit of work for the quick write commands (add, edit, done, energy).
+
+        On an SQLite file already at the head revision it runs without SQLAlchemy
+        (`store.quick_write`: the same checks, settings and locking); anywhere else, or
+        once the full store is open (the app), it is `unit_of_work()`."""
+        if self.path is not None and "database" not in self.__dict__ and "?" not in self.location:
+            from focusplan.store.quick_write import open_quick
+
+            quick = open_quick(self.path)
+            if quick is not None:
+                return quick
+        return self.unit_of_work()
 
     def read_only(self) -> UnitOfWork:
         """A unit of work for actions that only look: it never waits for the write lock,

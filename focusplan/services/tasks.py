@@ -13,6 +13,12 @@ from focusplan.services.undo import UndoStep, require_unchanged
 
 if TYPE_CHECKING:
     from focusplan.store import UnitOfWork
+    from focusplan.store.quick_write import QuickUnitOfWork
+
+    # What the actions below run in: the full store's unit of work, or on a current
+    # SQLite file the quick one (`DataSource.write_unit_of_work`), which has the
+    # repository methods these actions call.
+    WriteUnit = UnitOfWork | QuickUnitOfWork
 
 
 class Completion(DomainModel):
@@ -26,7 +32,7 @@ class Completion(DomainModel):
 
 
 def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
-    with source.unit_of_work() as uow:
+    with source.write_unit_of_work() as uow:
         created = uow.tasks.add(_starting_series(task))
     return created, UndoStep(
         description=f"add '{created.title}'", delete_task_id=created.id, expect_task=created
@@ -34,7 +40,7 @@ def add_task(source: DataSource, task: NewTask) -> tuple[Task, UndoStep]:
 
 
 def edit_task(source: DataSource, task_id: int, patch: TaskPatch) -> tuple[Task, UndoStep]:
-    with source.unit_of_work() as uow:
+    with source.write_unit_of_work() as uow:
         before = uow.tasks.get(task_id)
         after = uow.tasks.update(task_id, patch)
         after = _series_after_edit(uow, before, after)
@@ -50,12 +56,12 @@ def complete_task(
 
     Whichever face completes the task, the session and the task agree afterwards.
     """
-    with source.unit_of_work() as uow:
+    with source.write_unit_of_work() as uow:
         return complete_in(uow, task_id, at, minutes)
 
 
 def complete_in(
-    uow: UnitOfWork,
+    uow: WriteUnit,
     task_id: int,
     at: dt.datetime,
     minutes: int | None = None,
@@ -170,7 +176,7 @@ def _choice_for(
     tasks: list[Task], task_id: int, at: dt.datetime, kind: ChoiceKind
 ) -> Choice | None:
     """The choice of `task_id` among the tasks eligible at `at`, if it was one of them."""
-    from focusplan.attention.ranking import eligible_tasks
+    from focusplan.attention.eligibility import eligible_tasks
 
     # The chosen task was being worked on, so judge eligibility as if still open then.
     candidates = [t.id for t in eligible_tasks(tasks, at)]
@@ -197,7 +203,7 @@ def _new_series_id() -> str:
     return uuid.uuid4().hex
 
 
-def _series_after_edit(uow: UnitOfWork, before: Task, after: Task) -> Task:
+def _series_after_edit(uow: WriteUnit, before: Task, after: Task) -> Task:
     """A rule given to a one-off task starts a series; a changed rule counts from the due now.
 
     Stopping a series (`recur` emptied) keeps `series_id`: the instances done so far stay
@@ -210,7 +216,7 @@ def _series_after_edit(uow: UnitOfWork, before: Task, after: Task) -> Task:
     )
 
 
-def _next_instance_in(uow: UnitOfWork, closed: Task, at: dt.datetime) -> Task | None:
+def _next_instance_in(uow: WriteUnit, closed: Task, at: dt.datetime) -> Task | None:
     """Store the instance that follows `closed` (just completed or dropped at `at`), if any.
 
     None for a one-off task, after the series' `until`, or while another instance of the

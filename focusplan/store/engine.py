@@ -1,6 +1,7 @@
 """Opening the person's database: where it is, how SQLite is set up, migrate-on-open.
 
-SQLite set-up, per connection (see `_install_sqlite_hooks`):
+SQLite set-up, per connection (`configure_sqlite_connection`, `_install_sqlite_hooks`;
+the quick write path of `quick_write` uses the same):
 
 - `journal_mode=WAL`: readers never block the writer and the writer never blocks
   readers, so the app can sit on the file while CLI commands write to it.
@@ -29,13 +30,7 @@ import sqlite3
 import stat
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
-
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import NullPool, StaticPool
+from typing import TYPE_CHECKING, Any, Self
 
 from focusplan.store.errors import (
     BadLocation,
@@ -45,11 +40,21 @@ from focusplan.store.errors import (
     error_from_sqlite,
 )
 from focusplan.store.schema_version import (
+    HEAD_COLUMNS,
     known_revisions,
     read_only_uri,
     read_revision,
 )
-from focusplan.store.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+    from sqlalchemy.exc import DBAPIError
+
+    from focusplan.store.unit_of_work import UnitOfWork
+
+# SQLAlchemy is imported inside the functions that need it: the write path of a
+# current SQLite file (`quick_write`) shares this module's checks and never loads it.
 
 BUSY_TIMEOUT_SECONDS = 10.0
 PRIVATE_FILE_MODE = 0o600
@@ -77,6 +82,8 @@ class Database:
         # The copy taken before this open migrated the file, and the revision it had then.
         self.backup = backup
         self.migrated_from = migrated_from
+        from sqlalchemy.orm import sessionmaker
+
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
@@ -94,6 +101,8 @@ class Database:
         write lock (so it never waits behind a writer, nor makes one wait), any
         write inside it raises StoreError, and it always rolls back.
         """
+        from focusplan.store.unit_of_work import UnitOfWork
+
         if read_only:
             return UnitOfWork(self._read_sessions, read_only=True, path=self.path)
         return UnitOfWork(self._sessions, path=self.path)
@@ -131,6 +140,9 @@ def open_database(target: str | Path) -> Database:
 
 def resolve_target(target: str | Path) -> tuple[URL, Path | None]:
     """(URL, file): a plain path means an SQLite file; a URL is taken as is."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
     if isinstance(target, str) and "://" in target:
         try:
             url = make_url(target)
@@ -169,6 +181,8 @@ def _open_sqlite_file(url: URL, path: Path) -> Database:
     if revision != chain.head:
         if has_tables and revision is not None:
             backup = backup_sqlite_file(path, revision)
+        from sqlalchemy.pool import NullPool
+
         migration_engine = _create_engine(url, foreign_keys=False, poolclass=NullPool)
         try:
             _upgrade(migration_engine, is_sqlite=True)
@@ -295,20 +309,19 @@ def _probe_every_table(connection: sqlite3.Connection) -> None:
 
 
 def _missing_columns(connection: sqlite3.Connection) -> list[str]:
-    """Tables and columns of the current schema (records.py) that a file at the head
-    revision lacks (someone dropped them with another tool, or a page of the schema was lost)."""
-    from focusplan.store.records import Base
-
+    """Tables and columns of the current schema (HEAD_COLUMNS: records.py's) that a file at
+    the head revision lacks (someone dropped them with another tool, or a page of the schema
+    was lost)."""
     missing: list[str] = []
     existing = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
     }
-    for table in Base.metadata.sorted_tables:
-        if table.name not in existing:
-            missing.append(f"table {table.name}")
+    for table, columns in HEAD_COLUMNS.items():
+        if table not in existing:
+            missing.append(f"table {table}")
             continue
-        have = {row[1] for row in connection.execute(f'PRAGMA table_info("{table.name}")')}
-        missing.extend(f"{table.name}.{c.name}" for c in table.columns if c.name not in have)
+        have = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
+        missing.extend(f"{table}.{name}" for name in columns if name not in have)
     return missing
 
 
@@ -423,6 +436,10 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from sqlalchemy.pool import StaticPool
+
     options: dict[str, Any] = {}
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite:
@@ -452,19 +469,27 @@ def _create_engine(url: URL, *, foreign_keys: bool = True, poolclass: Any = None
     return engine
 
 
+def configure_sqlite_connection(dbapi_connection: Any, *, foreign_keys: bool = True) -> None:
+    """The settings of every connection that may write (module docstring): this engine's
+    and the quick write path's (`quick_write`) alike."""
+    # Take transaction control from the driver; the caller issues BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+    finally:
+        cursor.close()
+
+
 def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control from the driver; `_begin` below issues BEGIN itself.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
-            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        finally:
-            cursor.close()
+        configure_sqlite_connection(dbapi_connection, foreign_keys=foreign_keys)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -479,6 +504,8 @@ def _install_sqlite_hooks(engine: Engine, *, foreign_keys: bool) -> None:
 
 
 def _install_read_only_hook(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         if connection.get_execution_options().get(READ_ONLY_OPTION, False):
@@ -487,6 +514,9 @@ def _install_read_only_hook(engine: Engine) -> None:
 
 
 def _url_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
     try:
         if engine.dialect.name == "postgresql":
             from focusplan.store.postgres import read_revision
@@ -514,6 +544,8 @@ def _server_error(engine: Engine, exc: DBAPIError, doing: str) -> StoreError:
 
 def _upgrade(engine: Engine, *, is_sqlite: bool) -> None:
     # Alembic is only imported here: opening a current database never pays for it.
+    from sqlalchemy.exc import DBAPIError
+
     from focusplan.store.migrate import upgrade_to_head
 
     try:

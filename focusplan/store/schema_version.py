@@ -37,6 +37,62 @@ _DOWN_REVISION_LINE = re.compile(
 )
 
 
+# The tables and columns of the head schema, as `records.py` describes them (in its
+# `sorted_tables` order), for the check on open (`engine._missing_columns`) without
+# SQLAlchemy's import. tests/integration/test_quick_writes.py keeps the two equal.
+HEAD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "calendar_sources": ("id", "kind", "path", "added_at", "checked_at", "problem"),
+    "change_counter": ("id", "value"),
+    "context_events": ("id", "start_at", "end_at", "title", "uid", "source", "all_day"),
+    "day_context": ("date", "sleep_hours", "notes"),
+    "energy_logs": ("id", "at", "level", "note", "source"),
+    "plans": ("id", "date", "created_at", "notes", "inputs"),
+    "reminders_sent": ("id", "key", "kind", "due_at", "sent_at", "title", "body", "channel"),
+    "tasks": (
+        "id",
+        "title",
+        "notes",
+        "importance",
+        "demand",
+        "estimate_minutes",
+        "due",
+        "not_before",
+        "project",
+        "time_window",
+        "status",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "dropped_at",
+        "actual_minutes",
+        "external_id",
+        "recur",
+        "recur_from",
+        "recur_until",
+        "recur_anchor",
+        "series_id",
+    ),
+    "weight_versions": ("version", "params", "created_at", "reason", "active"),
+    "calendar_source_files": ("source_id", "name", "mtime_ns", "size", "read_at", "events"),
+    "choices": ("id", "at", "task_id", "candidates", "kind"),
+    "focus_sessions": ("id", "task_id", "start_at", "end_at", "interrupted"),
+    "plan_blocks": (
+        "id",
+        "plan_id",
+        "position",
+        "start_at",
+        "end_at",
+        "kind",
+        "task_id",
+        "title",
+        "energy",
+        "reason",
+    ),
+    "task_dependencies": ("task_id", "depends_on_id", "position"),
+    "task_tags": ("task_id", "position", "tag"),
+}
+
+
 def migrations_dir() -> Path:
     """The Alembic environment: `focusplan.migrations` when installed, `<repo>/migrations` in a checkout.
 

@@ -108,16 +108,17 @@ def test_an_unknown_id_is_still_invalid_input(fp: Focusplan) -> None:
 _INTERRUPTED_CHILD = textwrap.dedent(
     """
     import os, signal, sys
+    from focusplan.store.quick_write import QuickTasks
     from focusplan.store.repositories.tasks import TaskRepository
 
-    real_add = TaskRepository.add
+    # Both ways `add` writes: the full store, and the stdlib path of a current file.
+    for repository in (TaskRepository, QuickTasks):
+        def add_then_ctrl_c(self, new, real_add=repository.add):
+            added = real_add(self, new)
+            os.kill(os.getpid(), signal.SIGINT)
+            return added
 
-    def add_then_ctrl_c(self, new):
-        added = real_add(self, new)
-        os.kill(os.getpid(), signal.SIGINT)
-        return added
-
-    TaskRepository.add = add_then_ctrl_c
+        repository.add = add_then_ctrl_c
     from focusplan.cli import run
     sys.exit(run(sys.argv[1:]))
     """

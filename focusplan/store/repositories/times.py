@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_
-
 from focusplan import clock
 from focusplan.store.timestamps import EARLIEST, LATEST, TimeOutOfRange, to_db_time
 
@@ -44,6 +42,9 @@ def overlapping(start_column: Any, end_column: Any, start: dt.datetime, end: dt.
 
     An open end (NULL: an active session) reaches into the future.
     """
+    # Here, not at the top: the quick write path (`quick_write`) uses this module too.
+    from sqlalchemy import and_, or_
+
     start = query_bound(start, "start")
     end = query_bound(end, "end")
     return and_(

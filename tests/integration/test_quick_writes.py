@@ -1,0 +1,241 @@
+"""The quick write path (store/quick_write.py): the same store as the full one, without SQLAlchemy.
+
+`add`, `done`, `energy` and `edit` on an SQLite file at the head revision run their unit
+of work through the stdlib driver. These tests pin that it writes what the full store
+writes (same rows, same models), with the same connection settings and the same refusals,
+that it hands over to the full store whenever that one is needed, and that the cold
+commands really skip SQLAlchemy, Alembic and numpy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from focusplan.domain import EnergyLogDraft, NewTask, TaskPatch
+from focusplan.services.energy_log import log_energy
+from focusplan.services.source import DataSource
+from focusplan.services.tasks import add_task, complete_task, edit_task
+from focusplan.store import NotFound, open_database
+from focusplan.store.quick_write import QuickUnitOfWork, column_lists, open_quick
+from focusplan.store.schema_version import HEAD_COLUMNS
+from tests.integration.cli_runner import Focusplan
+from tests.integration.conftest import T0, migrate_to
+from tests.unit.test_layering import modules_loaded_by, roots
+
+HOUR = dt.timedelta(hours=1)
+
+
+def fresh(path: Path) -> Path:
+    open_database(path).close()
+    return path
+
+
+def rows(path: Path, table: str, ignore: tuple[str, ...] = ()) -> list[dict[str, object]]:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        found = connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
+    return [{k: row[k] for k in row.keys() if k not in ignore} for row in found]  # noqa: SIM118
+
+
+def test_the_head_columns_are_the_records_columns() -> None:
+    from focusplan.store.records import Base
+
+    described = {
+        table.name: tuple(column.name for column in table.columns)
+        for table in Base.metadata.sorted_tables
+    }
+    assert described == HEAD_COLUMNS
+    assert list(HEAD_COLUMNS) == list(described)  # the order the missing ones are named in
+
+
+def test_the_quick_statements_name_only_real_columns() -> None:
+    for table, columns in column_lists().items():
+        assert set(columns) <= set(HEAD_COLUMNS[table]), table
+    # Every column of a task is written: none is left to a server default by accident.
+    assert set(column_lists()["tasks"]) == set(HEAD_COLUMNS["tasks"])
+
+
+def test_open_quick_hands_over_to_the_full_store_when_it_must(tmp_path: Path) -> None:
+    missing = tmp_path / "new.sqlite3"
+    assert open_quick(missing) is None
+    assert not missing.exists()  # creating it (privately) is the full store's job
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    assert open_quick(empty) is None
+    behind = tmp_path / "behind.sqlite3"
+    migrate_to(behind, "0001")
+    assert open_quick(behind) is None
+    assert isinstance(open_quick(fresh(tmp_path / "head.sqlite3")), QuickUnitOfWork)
+
+
+def test_a_write_through_a_source_at_an_old_revision_migrates_first(tmp_path: Path) -> None:
+    behind = tmp_path / "behind.sqlite3"
+    migrate_to(behind, "0001")
+    created, _ = add_task(DataSource(str(behind)), NewTask(title="x", created_at=T0))
+    assert created.id == 1
+    assert open_quick(behind) is not None  # at head now
+
+
+def test_the_quick_connection_has_the_full_stores_settings(tmp_path: Path) -> None:
+    unit = open_quick(fresh(tmp_path / "db.sqlite3"))
+    assert unit is not None
+    with unit:
+        connection = unit._connection
+        assert connection is not None
+        pragma = lambda name: connection.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == 10_000
+        assert connection.in_transaction  # BEGIN IMMEDIATE at the start
+
+
+def test_a_second_quick_writer_waits_for_the_first(tmp_path: Path) -> None:
+    path = fresh(tmp_path / "db.sqlite3")
+    first = open_quick(path)
+    assert first is not None
+    with first:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # the write lock is held from BEGIN
+        finally:
+            other.close()
+
+
+def test_an_error_inside_rolls_everything_back(tmp_path: Path) -> None:
+    path = fresh(tmp_path / "db.sqlite3")
+    unit = open_quick(path)
+    assert unit is not None
+    with pytest.raises(NotFound), unit:  # noqa: PT012 - the write, then the failure
+        unit.tasks.add(NewTask(title="kept?", created_at=T0))
+        unit.tasks.get(99)
+    assert rows(path, "tasks") == []
+
+
+def test_a_broken_rule_is_refused_in_the_full_stores_words(tmp_path: Path) -> None:
+    path = fresh(tmp_path / "db.sqlite3")
+    unit = open_quick(path)
+    assert unit is not None
+    from focusplan.store.errors import Refused
+
+    with pytest.raises(Refused, match="the database refused the change: CHECK constraint"), unit:
+        unit.energy.add(EnergyLogDraft.model_construct(at=T0, level=9, note="", source="manual"))
+    assert rows(path, "energy_logs") == []
+
+
+def _actions(source: DataSource, make_task: Callable[..., NewTask]) -> list[object]:
+    """add, edit, done and energy as the commands call them; what each returned."""
+    results: list[object] = []
+    first, step = add_task(source, make_task("first", tags=("a", "b"), due=T0 + 5 * HOUR))
+    results += [first, step]
+    second, step = add_task(
+        source, make_task("second", depends_on=(first.id,), project="p", notes="n")
+    )
+    results += [second, step]
+    results += list(edit_task(source, second.id, TaskPatch(title="second!", tags=("c",))))
+    results += list(edit_task(source, second.id, TaskPatch(due=None, depends_on=())))
+    weekly, _ = add_task(source, make_task("weekly", recur="weekly", due=T0 + 2 * HOUR))
+    results.append(weekly)
+    results.append(complete_task(source, first.id, T0 + HOUR, 25))
+    results.append(complete_task(source, weekly.id, T0 + 3 * HOUR))
+    results += list(log_energy(source, 4, T0 + HOUR, "fine"))
+    return results
+
+
+@pytest.fixture
+def series_ids(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Series ids counted from 1 again at each call (they are random uuids otherwise)."""
+    counter = itertools.count(1)
+
+    def restart() -> None:
+        nonlocal counter
+        counter = itertools.count(1)
+
+    monkeypatch.setattr("focusplan.services.tasks._new_series_id", lambda: f"s{next(counter)}")
+    return restart
+
+
+def test_the_quick_path_writes_what_the_full_store_writes(
+    tmp_path: Path,
+    make_task: Callable[..., NewTask],
+    frozen_now: dt.datetime,
+    series_ids: Callable[[], None],
+) -> None:
+    quick_path = fresh(tmp_path / "quick.sqlite3")
+    full_path = fresh(tmp_path / "full.sqlite3")
+    quick = DataSource(str(quick_path))
+    full = DataSource(str(full_path))
+    full.database  # noqa: B018 - an open full store: every action goes through it
+    assert isinstance(quick.write_unit_of_work(), QuickUnitOfWork)
+    assert not isinstance(full.write_unit_of_work(), QuickUnitOfWork)
+
+    # The same models (the undo steps hold them, and undo compares them with the rows).
+    quick_results = _actions(quick, make_task)
+    series_ids()
+    assert quick_results == _actions(full, make_task)
+    full.database.close()
+    for table in ("tasks", "task_tags", "task_dependencies", "energy_logs", "choices"):
+        assert rows(quick_path, table) == rows(full_path, table), table
+    # The database's own triggers raise the change counter for these writes too (the
+    # ORM may skip an UPDATE that changes nothing, so the two counts need not be equal).
+    assert rows(quick_path, "change_counter")[0]["value"] >= 20
+
+
+def test_completing_the_focused_task_stops_its_session_alike(
+    tmp_path: Path, make_task: Callable[..., NewTask], frozen_now: dt.datetime
+) -> None:
+    from focusplan.services.focus import start_focus
+
+    outcomes = []
+    for name in ("quick", "full"):
+        path = fresh(tmp_path / f"{name}.sqlite3")
+        source = DataSource(str(path))
+        task, _ = add_task(source, make_task("focused"))
+        start_focus(source, task.id, T0 + HOUR)
+        if name == "full":
+            source.database  # noqa: B018
+        completion = complete_task(source, task.id, T0 + 2 * HOUR)
+        outcomes.append((completion.task, completion.stopped_session, completion.undo))
+        assert rows(path, "focus_sessions")[0]["end_at"] is not None
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] is not None and outcomes[0][1].minutes(T0 + 2 * HOUR) == 60
+
+
+def test_the_undo_of_a_quick_write_applies(
+    tmp_path: Path, make_task: Callable[..., NewTask]
+) -> None:
+    from focusplan.services.tasks import get_task, undo
+
+    source = DataSource(str(fresh(tmp_path / "db.sqlite3")))
+    task, _ = add_task(source, make_task("x"))
+    _, step = edit_task(source, task.id, TaskPatch(title="y"))
+    undo(DataSource(source.location), step)  # the guard compares the rows it left
+    assert get_task(source, task.id).title == "x"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("add", "x"), ("done", "1"), ("energy", "3"), ("edit", "1", "--project", "p")],
+)
+def test_the_cold_write_commands_skip_sqlalchemy_alembic_and_numpy(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    db = tmp_path / "db.sqlite3"
+    Focusplan(db).ok("add", "first")
+    Focusplan(db).ok("add", "second")
+    loaded = roots(
+        modules_loaded_by(
+            f"from focusplan.cli import run\nassert run(['--db', {str(db)!r}, *{command!r}]) == 0"
+        )
+    )
+    assert not loaded & {"sqlalchemy", "alembic", "numpy", "textual", "pydantic_settings"}
