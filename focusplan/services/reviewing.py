@@ -36,8 +36,11 @@ STALE_LOOKBACK = dt.timedelta(weeks=3)
 # Candidates a choice is learnt from: the chosen task and a fixed sample of the others,
 # each standing for its share of those left out. A person picks among what is near the
 # top of their list, and the fit's work is choices × this² (attention), so a backlog of
-# a thousand tasks must not make the weekly review a minute long.
-REVIEW_MAX_CANDIDATES = 64
+# a thousand tasks must not make the weekly review a minute long. 32 (a sampled softmax
+# with 31 others) made `review --json` at 1,000 open tasks 2.5× quicker than 64
+# (bench/review_scale.py) and left bench/learning.py's figures as they were: its people
+# rarely have more open tasks than that at once.
+REVIEW_MAX_CANDIDATES = 32
 
 
 def choice_context(
