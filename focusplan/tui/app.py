@@ -36,7 +36,7 @@ from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
-from focusplan.tui.board import Board, load_board
+from focusplan.tui.board import Board, board_stages
 from focusplan.tui.change_watch import ChangeWatcher
 from focusplan.tui.focus_clock import FocusClock, FocusState
 from focusplan.tui.key_map import Key, NamedBinding, Place, Section, help_sections, keys_of
@@ -46,11 +46,14 @@ from focusplan.tui.widgets.screen_tabs import Tab
 if TYPE_CHECKING:
     from focusplan.domain import ReminderKind
     from focusplan.settings import Settings
+    from focusplan.tui.first_load import FirstLoad
     from focusplan.tui.screens.stop_focus import StopAnswer
     from focusplan.tui.screens.task_form import TaskFormResult
 
 # How long after the first paint to open the full store (SQLAlchemy) in the background.
 WARM_UP_DELAY = 1.0
+# How long a load waits for its quick first board to be painted before ranking the rest.
+SHOW_WAIT = 1.0
 # The app's own keys are priority bindings: each runs as soon as its key arrives, before
 # the next key is routed, so `a` and a title typed fast land in the form and `/` then
 # words land in the filter. They stand aside while a dialog is open or text is typed.
@@ -152,6 +155,8 @@ class FocusplanApp(App[None]):
     @dataclass
     class BoardLoaded(Message):
         board: Board
+        # Set once the board is on screen: the loader waits for it before going on.
+        shown: threading.Event | None = None
 
     @dataclass
     class LoadFailed(Message):
@@ -173,7 +178,12 @@ class FocusplanApp(App[None]):
         written: bool = True  # False: only the minute moved on
 
     def __init__(
-        self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
+        self,
+        source: DataSource,
+        *,
+        demo: bool = False,
+        watch_changes: bool = True,
+        first_load: FirstLoad | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -183,7 +193,13 @@ class FocusplanApp(App[None]):
         # The task a screen should highlight after the next load (the one just added/edited).
         self.want_selected: int | None = None
         self._settings: Settings | None = None
-        self._watcher = ChangeWatcher(source.path, source.change_listener())
+        # A first load begun before the app (see `first_load`): its boards, its watcher.
+        self._first_boards = first_load
+        self._watcher = (
+            first_load.watcher
+            if first_load is not None
+            else ChangeWatcher(source.path, source.change_listener())
+        )
         self._watch_changes = watch_changes
         self._write_lock = threading.Lock()
         self._pending: queue.SimpleQueue[tuple[Callable[[], Outcome], UndoStep | None]] = (
@@ -224,24 +240,40 @@ class FocusplanApp(App[None]):
     def load(self) -> None:
         """Read and rank everything in a thread; the result comes back as `BoardLoaded`."""
         worker = get_current_worker()
+        first, self._first_boards = self._first_boards, None
         try:
-            settings = self.settings
-            self._watcher.mark_seen()
-            board = load_board(
-                self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
-            )
+            if first is not None:  # read already (or being read) since before the app ran
+                boards = first.boards()
+            else:
+                settings = self.settings
+                self._watcher.mark_seen()
+                boards = board_stages(
+                    self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
+                )
+            # The best tasks first (what Today shows), then the complete ranking.
+            for board in boards:
+                if first is not None and self._settings is None:
+                    self._settings = first.settings  # read by then, with the board
+                if worker.is_cancelled:
+                    return
+                shown = threading.Event()
+                self.post_message(self.BoardLoaded(board, shown))
+                if not board.complete:
+                    # Ranking the rest holds the interpreter for a while (a second at
+                    # 10,000 tasks): let the quick board be painted first.
+                    shown.wait(timeout=SHOW_WAIT)
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(self.LoadFailed(actions.describe_error(exc)))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.BoardLoaded(board))
 
     @on(BoardLoaded)
     def _board_loaded(self, message: BoardLoaded) -> None:
         board = message.board
+        if message.shown is not None:
+            self.call_after_refresh(message.shown.set)
         self._loaded_minute = _minute(board)
         self.board = board
-        self.want_selected = None
+        if board.complete:  # a screen that waits for the complete board still selects it
+            self.want_selected = None
         if self._first_load:
             self._first_load = False
             self._start_clocks()

@@ -36,6 +36,9 @@ class MainScreen(Screen[None]):
     """Base class of the screens in `registry.SCREENS`."""
 
     MODE: ClassVar[str] = ""
+    # A screen that shows every task's rank (Tasks) draws only complete boards, not the
+    # quick first board of a load that ranks the best tasks alone (see `board_stages`).
+    COMPLETE_BOARDS_ONLY: ClassVar[bool] = False
     _drawn = False
     _stale = False
 
@@ -64,11 +67,18 @@ class MainScreen(Screen[None]):
         self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
-        self.watch(self.app, "board", self._board_changed, init=True)
+        self.watch(self.app, "board", self._board_changed, init=False)
         self.watch(self.app, "focus_state", self._focus_changed, init=True)
+        # The board there already is drawn after the screen's first frame: a screen is
+        # seen at once (its loading state), then fills (rows, or a worker that plans).
+        self.call_after_refresh(self._first_draw)
+
+    def _first_draw(self) -> None:
+        if not self._drawn:
+            self._board_changed(self.focusplan.board)
 
     def _board_changed(self, board: Board | None) -> None:
-        if board is None:
+        if board is None or (self.COMPLETE_BOARDS_ONLY and not board.complete):
             return
         if self._drawn and not self.is_current:
             # Off screen: redraw when shown again, so a change costs one screen, not all.
@@ -84,7 +94,7 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         board = self.focusplan.board
-        if self._stale and board is not None:
+        if self._stale and board is not None and (board.complete or not self.COMPLETE_BOARDS_ONLY):
             self._draw(board)
 
     def _focus_changed(self, state: FocusState) -> None:

@@ -69,6 +69,8 @@ class RankedTable(TaskRowsTable):
         self._last: (
             tuple[Sequence[RankedTask], Mapping[int, Task], dt.datetime, int | None] | None
         ) = None
+        # Rows asked for before the table had a width wait for it (built once, not twice).
+        self._deferred: tuple[int | None] | None = None
 
     def _add_columns(self) -> None:
         columns = self._columns
@@ -83,9 +85,13 @@ class RankedTable(TaskRowsTable):
         self._add_columns()
 
     def on_resize(self) -> None:
-        if fit_columns(self.size.width) != self._columns and self._last is not None:
+        deferred, self._deferred = self._deferred, None
+        if self._last is not None and (
+            deferred is not None or fit_columns(self.size.width) != self._columns
+        ):
             items, tasks, at, focus_task = self._last
-            self.show(items, tasks, at, focus_task=focus_task)
+            select = deferred[0] if deferred is not None else None
+            self.show(items, tasks, at, focus_task=focus_task, select=select)
 
     def show(
         self,
@@ -97,6 +103,10 @@ class RankedTable(TaskRowsTable):
         select: int | None = None,
     ) -> None:
         """Replace the rows, keeping the same task highlighted when it is still there."""
+        if not self.size.width:
+            self._last = (items, tasks, at, focus_task)
+            self._deferred = (select,)
+            return
         keep = select if select is not None else self.selected_task_id
         bar = self.get_component_rich_style("ranked-table--bar")
         dim = self.get_component_rich_style("ranked-table--dim")
