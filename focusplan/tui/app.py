@@ -262,6 +262,8 @@ class FocusplanApp(App[None]):
                     # Ranking the rest holds the interpreter for a while (a second at
                     # 10,000 tasks): let the quick board be painted first.
                     shown.wait(timeout=SHOW_WAIT)
+                    if worker.is_cancelled:  # a newer load started: skip ranking the rest
+                        return
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(self.LoadFailed(actions.describe_error(exc)))
 

@@ -1,4 +1,5 @@
-"""The app at 10,000 tasks: the quick first board, Today's top task, Tasks' capped table.
+"""The app at 10,000 tasks: the quick first board, Today's top task, Tasks' capped table,
+the filter applied when the typing pauses.
 
 The database is the demo plus generated open tasks written in one SQL statement (the
 services take ~40 s for 10,000 adds; the schema's triggers still count the writes), built
@@ -13,13 +14,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from focusplan import clock
 from focusplan.services.ranking import context_window, rank_snapshot
 from focusplan.services.source import DataSource
 from focusplan.tui.app import FocusplanApp
-from focusplan.tui.board import FIRST_EXPLAINED, board_stages
+from focusplan.tui.board import FIRST_EXPLAINED, Board, board_stages
 from focusplan.tui.first_load import FirstLoad
+from focusplan.tui.screens.base import FILTER_PAUSE
 from focusplan.tui.screens.tasks import TasksScreen
 from focusplan.tui.screens.today import SHOWN as TODAY_SHOWN
 from focusplan.tui.widgets.contributions import ContributionBars
@@ -133,3 +136,31 @@ async def test_a_first_load_begun_before_the_app_is_what_it_shows(
         assert app.selected_task_id() == full_ranking(big_source)[0]
         # Its watcher was marked before that read: nothing has changed since.
         assert not app._watcher.changed()
+
+
+async def test_the_filter_is_applied_once_the_typing_pauses_not_per_letter(
+    demo_source: DataSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    show_board = TasksScreen.show_board
+
+    def counted(screen: TasksScreen, board: Board) -> None:
+        drawn.append(str(screen.query_one("#filter", Input).value))
+        show_board(screen, board)
+
+    monkeypatch.setattr(TasksScreen, "show_board", counted)
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        drawn.clear()
+        await pilot.press("slash", *"status:done")
+        assert drawn == []  # still typing
+        await pilot.pause(FILTER_PAUSE * 3)
+        assert drawn == ["status:done"]
+        table = app.screen.query_one(TaskTable)
+        done = (
+            {task.id for task in app.board.tasks if task.status == "done"} if app.board else set()
+        )
+        assert done and {int(str(key.value)) for key in table.rows} == done

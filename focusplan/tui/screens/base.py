@@ -29,7 +29,12 @@ from focusplan.tui.widgets.screen_tabs import ScreenTabs
 from focusplan.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from focusplan.tui.app import FocusplanApp
+
+# How long the `/` filter waits for the next letter before it is applied.
+FILTER_PAUSE = 0.15
 
 
 class MainScreen(Screen[None]):
@@ -134,6 +139,7 @@ class FilteredListScreen(MainScreen):
         super().__init__()
         self._filter = TaskFilter()
         self._board: Board | None = None
+        self._filter_timer: Timer | None = None
 
     def open_filter(self) -> bool:
         bars = self.query(FilterBar)
@@ -145,11 +151,23 @@ class FilteredListScreen(MainScreen):
     @on(FilterBar.FilterChanged)
     def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         self._filter = TaskFilter.parse(event.text)
+        # Applied when the typing pauses (or on Enter/Esc), not on every letter: at
+        # 10,000 tasks each application filters them all and rebuilds the table.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_PAUSE, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
         if self._board is not None:
             self.show_board(self._board)
 
     @on(FilterBar.FilterDone)
     def _filter_done(self, event: FilterBar.FilterDone) -> None:
+        if self._filter_timer is not None:
+            self._apply_filter()
         message = self._filter.unknown_message()
         if message:
             self.notify(message, title="Filter", severity="warning", timeout=6)

@@ -71,6 +71,9 @@ class RankedTable(TaskRowsTable):
         ) = None
         # Rows asked for before the table had a width wait for it (built once, not twice).
         self._deferred: tuple[int | None] | None = None
+        # What the rows show, to leave them be when a new board shows the same (the
+        # complete ranking after the quick first one has the same top rows).
+        self._shown: tuple[object, ...] = ()
 
     def _add_columns(self) -> None:
         columns = self._columns
@@ -120,6 +123,19 @@ class RankedTable(TaskRowsTable):
         self._last = (items, tasks, at, focus_task)
         columns = fit_columns(self.size.width)
         width = columns.title
+        shown = (
+            columns,
+            focus_task,
+            at,
+            tuple((item.id, item.rank, item.score, item.title) for item in items),
+            tuple(
+                (task.due, task.project) if (task := tasks.get(item.id)) else None for item in items
+            ),
+        )
+        if shown == self._shown and columns == self._columns:
+            self.keep_cursor_on(keep)
+            return
+        self._shown = shown
         if columns != self._columns:
             self._columns = columns
             self.clear(columns=True)
