@@ -46,7 +46,6 @@ from focusplan.tui.widgets.screen_tabs import Tab
 if TYPE_CHECKING:
     from focusplan.domain import ReminderKind
     from focusplan.settings import Settings
-    from focusplan.tui.first_load import FirstLoad
     from focusplan.tui.screens.stop_focus import StopAnswer
     from focusplan.tui.screens.task_form import TaskFormResult
 
@@ -178,12 +177,7 @@ class FocusplanApp(App[None]):
         written: bool = True  # False: only the minute moved on
 
     def __init__(
-        self,
-        source: DataSource,
-        *,
-        demo: bool = False,
-        watch_changes: bool = True,
-        first_load: FirstLoad | None = None,
+        self, source: DataSource, *, demo: bool = False, watch_changes: bool = True
     ) -> None:
         super().__init__()
         self.source = source
@@ -193,13 +187,7 @@ class FocusplanApp(App[None]):
         # The task a screen should highlight after the next load (the one just added/edited).
         self.want_selected: int | None = None
         self._settings: Settings | None = None
-        # A first load begun before the app (see `first_load`): its boards, its watcher.
-        self._first_boards = first_load
-        self._watcher = (
-            first_load.watcher
-            if first_load is not None
-            else ChangeWatcher(source.path, source.change_listener())
-        )
+        self._watcher = ChangeWatcher(source.path, source.change_listener())
         self._watch_changes = watch_changes
         self._write_lock = threading.Lock()
         self._pending: queue.SimpleQueue[tuple[Callable[[], Outcome], UndoStep | None]] = (
@@ -240,20 +228,13 @@ class FocusplanApp(App[None]):
     def load(self) -> None:
         """Read and rank everything in a thread; the result comes back as `BoardLoaded`."""
         worker = get_current_worker()
-        first, self._first_boards = self._first_boards, None
         try:
-            if first is not None:  # read already (or being read) since before the app ran
-                boards = first.boards()
-            else:
-                settings = self.settings
-                self._watcher.mark_seen()
-                boards = board_stages(
-                    self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
-                )
+            settings = self.settings
+            self._watcher.mark_seen()
             # The best tasks first (what Today shows), then the complete ranking.
-            for board in boards:
-                if first is not None and self._settings is None:
-                    self._settings = first.settings  # read by then, with the board
+            for board in board_stages(
+                self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
+            ):
                 if worker.is_cancelled:
                     return
                 shown = threading.Event()

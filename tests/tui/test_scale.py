@@ -19,9 +19,7 @@ from textual.widgets import Input
 from focusplan import clock
 from focusplan.services.ranking import context_window, rank_snapshot
 from focusplan.services.source import DataSource
-from focusplan.tui.app import FocusplanApp
 from focusplan.tui.board import FIRST_EXPLAINED, Board, board_stages
-from focusplan.tui.first_load import FirstLoad
 from focusplan.tui.screens.base import FILTER_PAUSE
 from focusplan.tui.screens.tasks import TasksScreen
 from focusplan.tui.screens.today import SHOWN as TODAY_SHOWN
@@ -123,19 +121,6 @@ async def test_tasks_at_ten_thousand_holds_the_first_rows_and_filters_reach_the_
         assert "first" not in str(app.screen.query_one("#tasks-main").border_title)
         await pilot.press("G")
         assert app.selected_task_id() == TASKS
-
-
-async def test_a_first_load_begun_before_the_app_is_what_it_shows(
-    big_source: DataSource,
-) -> None:
-    first = FirstLoad.start(big_source)
-    app = FocusplanApp(big_source, watch_changes=False, first_load=first)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert app.board is not None and app.board.complete
-        assert app.selected_task_id() == full_ranking(big_source)[0]
-        # Its watcher was marked before that read: nothing has changed since.
-        assert not app._watcher.changed()
 
 
 async def test_the_filter_is_applied_once_the_typing_pauses_not_per_letter(
