@@ -1,25 +1,27 @@
-"""How quickly the app paints and answers keys on a 1,000-task database.
+"""How quickly the app paints and answers keys on a large database (10,000 tasks).
 
-    /work/venv/bin/python bench/tui.py [--tasks 1000] [--presses 40] [--runs 3]
+    .venv/bin/python bench/tui.py [--tasks 10000] [--presses 40] [--runs 3] [--db PATH]
 
-Builds the demo (five weeks) plus generated tasks up to `--tasks`, then drives
-the real app with Pilot at 120×36:
+Builds the demo (five weeks) plus generated tasks up to `--tasks` (`--db PATH` keeps
+the database there and uses it again on the next run: building 10,000 tasks takes
+~40 s), then measures at 120×36:
 
-- first paint: from entering `run_test` (app constructed, nothing loaded) to
-  the Today table holding the ranking and the screen refreshed once more;
-- key → repaint: from sending `j` or `down` on Today to the last frame the
-  screen painted for it (cursor moved, why-panel and heatmap redrawn); the
-  Pilot round trip (until the app is idle again) is printed too, as is the
-  CPU the press cost.
-
+- first paint in a real terminal: `focusplan --db X` launched in a detached tmux
+  session, from the launch to the top task's title on screen (`tmux capture-pane`
+  polled every 10 ms), with the CPU the process had used by then; median of `--runs`.
+- first paint with Pilot: from entering `run_test` (app constructed, nothing loaded)
+  to the Today table holding the ranking and the screen refreshed once more;
+- key → repaint: from sending `j` or `down` on Today (and `j` on Tasks) to the last
+  frame the screen painted for it (cursor moved, why-panel and heatmap redrawn); p95
+  and median, the Pilot round trip (until the app is idle again), and the CPU per press.
 - screen switch: from sending `1` … `6` to the first frame of that screen (its
   loading state, if its content is slow), and to its content being drawn (Review's
   figures, Week's plans …), first visit and second visit of each.
 
-Targets: first paint ≤ 700 ms, key → repaint ≤ 50 ms (median), screen switch
-≤ 100 ms to the first frame (the content may follow from a worker). Wall time is
-what a person feels but a busy machine inflates it, so the process CPU time
-(every thread) is printed too, with the load average.
+Targets (issue 13): first paint ≤ 1.5 s in tmux, key → repaint p95 ≤ 33 ms, screen
+switch ≤ 100 ms to the first frame (the content may follow from a worker). Wall time
+is what a person feels but a busy machine inflates it, so the process CPU time (every
+thread) is printed too, with the load average.
 """
 
 from __future__ import annotations
@@ -94,7 +96,67 @@ async def first_paint(path: Path) -> tuple[float, float]:
         return time.perf_counter() - start, time.process_time() - cpu
 
 
-async def key_to_repaint(path: Path, presses: int) -> dict[str, list[tuple[float, float, float]]]:
+def tmux_first_paint(path: Path, runs: int) -> list[tuple[float, float]]:
+    """Per run: (launch → the top task's title on screen, CPU seconds the app used by then).
+
+    `focusplan --db X` in a detached tmux session of 120×36 on a server of its own
+    (started before the clock runs, so only the app's start is timed)."""
+    from focusplan import clock
+    from focusplan.services.ranking import rank_at
+    from focusplan.services.source import DataSource
+
+    top = rank_at(DataSource(str(path)), clock.now(), limit=1).items[0].title
+    # The table truncates long titles; a prefix is enough to see the row drawn.
+    wanted = top[:18]
+    program = Path(sys.executable).with_name("focusplan")
+    server = ["tmux", "-L", f"focusplan-bench-{os.getpid()}"]
+    # PYTHONPATH too, so `PYTHONPATH=../other-checkout` measures that checkout's app.
+    names = ("FOCUSPLAN_NOW", "FOCUSPLAN_TZ", "PYTHONPATH")
+    env = [f"-e{name}={os.environ[name]}" for name in names if name in os.environ]
+    env.append(f"-eFOCUSPLAN_CONFIG={path.with_name('no-config.toml')}")
+    size = ["-x", "120", "-y", "36"]
+    tick = os.sysconf("SC_CLK_TCK")
+    results: list[tuple[float, float]] = []
+    subprocess.run([*server, "new-session", "-d", "-s", "idle", *size], check=True)
+    try:
+        for run in range(runs):
+            name = f"paint{run}"
+            start = time.perf_counter()
+            command = f"exec {program} --db {path}"
+            subprocess.run(
+                [*server, "new-session", "-d", "-s", name, *size, *env, command], check=True
+            )
+            pid = int(
+                subprocess.run(
+                    [*server, "list-panes", "-t", name, "-F", "#{pane_pid}"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()[0]
+            )
+            while True:
+                screen = subprocess.run(
+                    [*server, "capture-pane", "-p", "-t", name], capture_output=True, text=True
+                ).stdout
+                if wanted in screen:
+                    break
+                if time.perf_counter() - start > 60:
+                    raise RuntimeError(f"{top!r} not on screen after 60 s:\n{screen}")
+                time.sleep(0.01)
+            wall = time.perf_counter() - start
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            results.append((wall, (int(fields[11]) + int(fields[12])) / tick))
+            subprocess.run([*server, "kill-session", "-t", name], check=True)
+            time.sleep(0.5)  # the killed app's exit is not the next one's start
+    finally:
+        subprocess.run([*server, "kill-server"], check=False)
+    return results
+
+
+async def key_to_repaint(
+    path: Path, presses: int, mode: str = "today", keys: tuple[str, ...] = ("j", "down")
+) -> dict[str, list[tuple[float, float, float]]]:
     """Per press: (key sent → last frame painted, Pilot round trip, CPU time)."""
     from textual.screen import Screen
 
@@ -110,15 +172,21 @@ async def key_to_repaint(path: Path, presses: int) -> dict[str, list[tuple[float
 
     Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign,assignment]
     app = FocusplanApp(DataSource(str(path)), watch_changes=False)
-    results: dict[str, list[tuple[float, float, float]]] = {"j": [], "down": []}
+    results: dict[str, list[tuple[float, float, float]]] = {key: [] for key in keys}
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            while app.board is None:
+            # getattr: the bench also measures checkouts from before the quick first board.
+            while app.board is None or not getattr(app.board, "complete", True):
                 await pilot.pause(0.01)
             await app.workers.wait_for_complete()
             await pilot.pause(1.5)  # let the background warm-up of the store finish
             await app.workers.wait_for_complete()
-            for key in ("j", "down"):
+            if mode != "today":
+                await app.switch_mode(mode)
+                while not _content_ready(app, mode):
+                    await pilot.pause(0.01)
+                await pilot.pause(0.5)
+            for key in keys:
                 for _ in range(presses):
                     painted.clear()
                     start, cpu = time.perf_counter(), time.process_time()
@@ -168,7 +236,8 @@ async def screen_switches(path: Path) -> list[tuple[str, int, float, float]]:
     order = [entry for entry in SCREENS if entry.mode != "today"] + [SCREENS[0]]
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            while app.board is None:
+            # getattr: the bench also measures checkouts from before the quick first board.
+            while app.board is None or not getattr(app.board, "complete", True):
                 await pilot.pause(0.01)
             await app.workers.wait_for_complete()
             await pilot.pause(1.5)  # the background warm-up of the store
@@ -208,44 +277,67 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:6.1f} ms"
 
 
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def print_keys(where: str, keys: dict[str, list[tuple[float, float, float]]]) -> None:
+    for key, samples in keys.items():
+        frames = sorted(frame for frame, _, _ in samples)
+        trip = statistics.median(t for _, t, _ in samples)
+        cpu = statistics.median(c for _, _, c in samples)
+        print(
+            f"{where} key {key!r:7} → repaint: p95 {ms(p95(frames))}, median "
+            f"{ms(statistics.median(frames))}, best {ms(frames[0])}; CPU median {ms(cpu)}; "
+            f"Pilot round trip {ms(trip)}   target p95 ≤ 33 ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--tasks", type=int, default=10000)
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="keep the database here (built if missing)")
+    parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal paint")
     args = parser.parse_args()
     os.environ.setdefault("FOCUSPLAN_NOW", FROZEN_NOW)
     os.environ.setdefault("FOCUSPLAN_TZ", "Europe/Paris")
 
     with tempfile.TemporaryDirectory(prefix="focusplan-bench-") as folder:
-        path = Path(folder) / "bench.sqlite3"
-        started = time.perf_counter()
-        build_database(path, args.tasks)
-        print(f"database: {args.tasks} tasks built in {time.perf_counter() - started:.1f} s")
+        path = args.db if args.db is not None else Path(folder) / "bench.sqlite3"
+        if path.exists():
+            print(f"database: {path} (kept from an earlier run)")
+        else:
+            started = time.perf_counter()
+            build_database(path, args.tasks)
+            print(f"database: {args.tasks} tasks built in {time.perf_counter() - started:.1f} s")
         print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"cold import of focusplan.tui.app: {ms(import_time())}")
 
+        if not args.no_tmux:
+            paints = tmux_first_paint(path, args.runs)
+            walls, cpus = [w for w, _ in paints], [c for _, c in paints]
+            print(
+                f"first paint in tmux (launch → top task on screen): median "
+                f"{ms(statistics.median(walls))}, best {ms(min(walls))}; CPU median "
+                f"{ms(statistics.median(cpus))}   target ≤ 1500 ms"
+            )
+            print(f"load average: {os.getloadavg()[0]:.1f}")
         paints = [asyncio.run(first_paint(path)) for _ in range(args.runs)]
         walls, cpus = [w for w, _ in paints], [c for _, c in paints]
         print(
-            f"first paint (Today filled): wall best {ms(min(walls))}, median "
-            f"{ms(statistics.median(walls))}; CPU median {ms(statistics.median(cpus))}"
-            "   target ≤ 700 ms"
+            f"first paint with Pilot (Today filled): median {ms(statistics.median(walls))}, "
+            f"best {ms(min(walls))}; CPU median {ms(statistics.median(cpus))}"
         )
-        keys = asyncio.run(key_to_repaint(path, args.presses))
-        for key, samples in keys.items():
-            frames = sorted(frame for frame, _, _ in samples)
-            p95 = frames[min(len(frames) - 1, int(0.95 * len(frames)))]
-            trip = statistics.median(t for _, t, _ in samples)
-            cpu = statistics.median(c for _, _, c in samples)
-            print(
-                f"key {key!r:7} → repaint: median {ms(statistics.median(frames))}, "
-                f"p95 {ms(p95)}, best {ms(frames[0])}; CPU median {ms(cpu)}; "
-                f"Pilot round trip {ms(trip)}   target ≤ 50 ms"
-            )
+        print_keys("Today", asyncio.run(key_to_repaint(path, args.presses)))
+        print_keys("Tasks", asyncio.run(key_to_repaint(path, args.presses, "tasks", ("j",))))
+        print(f"load average: {os.getloadavg()[0]:.1f}")
         print("screen switch (key → first frame of the screen · → its content drawn):")
         for title, visit, shown, ready in asyncio.run(screen_switches(path)):
             print(f"  {title:7} visit {visit}: {ms(shown)} · {ms(ready)}")
+        print(f"load average: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from focusplan.services.source import DataSource
 from focusplan.services.undo import UndoStep
 from focusplan.tui import actions
 from focusplan.tui.actions import Outcome
-from focusplan.tui.board import Board, load_board
+from focusplan.tui.board import Board, board_stages
 from focusplan.tui.change_watch import ChangeWatcher
 from focusplan.tui.focus_clock import FocusClock, FocusState
 from focusplan.tui.key_map import Key, NamedBinding, Place, Section, help_sections, keys_of
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 # How long after the first paint to open the full store (SQLAlchemy) in the background.
 WARM_UP_DELAY = 1.0
+# How long a load waits for its quick first board to be painted before ranking the rest.
+SHOW_WAIT = 1.0
 # The app's own keys are priority bindings: each runs as soon as its key arrives, before
 # the next key is routed, so `a` and a title typed fast land in the form and `/` then
 # words land in the filter. They stand aside while a dialog is open or text is typed.
@@ -152,6 +154,8 @@ class FocusplanApp(App[None]):
     @dataclass
     class BoardLoaded(Message):
         board: Board
+        # Set once the board is on screen: the loader waits for it before going on.
+        shown: threading.Event | None = None
 
     @dataclass
     class LoadFailed(Message):
@@ -227,21 +231,32 @@ class FocusplanApp(App[None]):
         try:
             settings = self.settings
             self._watcher.mark_seen()
-            board = load_board(
+            # The best tasks first (what Today shows), then the complete ranking.
+            for board in board_stages(
                 self.source, clock.now(), recent_energy_minutes=settings.recent_energy_minutes
-            )
+            ):
+                if worker.is_cancelled:
+                    return
+                shown = threading.Event()
+                self.post_message(self.BoardLoaded(board, shown))
+                if not board.complete:
+                    # Ranking the rest holds the interpreter for a while (a second at
+                    # 10,000 tasks): let the quick board be painted first.
+                    shown.wait(timeout=SHOW_WAIT)
+                    if worker.is_cancelled:  # a newer load started: skip ranking the rest
+                        return
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(self.LoadFailed(actions.describe_error(exc)))
-            return
-        if not worker.is_cancelled:
-            self.post_message(self.BoardLoaded(board))
 
     @on(BoardLoaded)
     def _board_loaded(self, message: BoardLoaded) -> None:
         board = message.board
+        if message.shown is not None:
+            self.call_after_refresh(message.shown.set)
         self._loaded_minute = _minute(board)
         self.board = board
-        self.want_selected = None
+        if board.complete:  # a screen that waits for the complete board still selects it
+            self.want_selected = None
         if self._first_load:
             self._first_load = False
             self._start_clocks()

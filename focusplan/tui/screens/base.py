@@ -29,13 +29,21 @@ from focusplan.tui.widgets.screen_tabs import ScreenTabs
 from focusplan.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from focusplan.tui.app import FocusplanApp
+
+# How long the `/` filter waits for the next letter before it is applied.
+FILTER_PAUSE = 0.15
 
 
 class MainScreen(Screen[None]):
     """Base class of the screens in `registry.SCREENS`."""
 
     MODE: ClassVar[str] = ""
+    # A screen that shows every task's rank (Tasks) draws only complete boards, not the
+    # quick first board of a load that ranks the best tasks alone (see `board_stages`).
+    COMPLETE_BOARDS_ONLY: ClassVar[bool] = False
     _drawn = False
     _stale = False
 
@@ -64,11 +72,18 @@ class MainScreen(Screen[None]):
         self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
-        self.watch(self.app, "board", self._board_changed, init=True)
+        self.watch(self.app, "board", self._board_changed, init=False)
         self.watch(self.app, "focus_state", self._focus_changed, init=True)
+        # The board there already is drawn after the screen's first frame: a screen is
+        # seen at once (its loading state), then fills (rows, or a worker that plans).
+        self.call_after_refresh(self._first_draw)
+
+    def _first_draw(self) -> None:
+        if not self._drawn:
+            self._board_changed(self.focusplan.board)
 
     def _board_changed(self, board: Board | None) -> None:
-        if board is None:
+        if board is None or (self.COMPLETE_BOARDS_ONLY and not board.complete):
             return
         if self._drawn and not self.is_current:
             # Off screen: redraw when shown again, so a change costs one screen, not all.
@@ -84,7 +99,7 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         board = self.focusplan.board
-        if self._stale and board is not None:
+        if self._stale and board is not None and (board.complete or not self.COMPLETE_BOARDS_ONLY):
             self._draw(board)
 
     def _focus_changed(self, state: FocusState) -> None:
@@ -124,6 +139,7 @@ class FilteredListScreen(MainScreen):
         super().__init__()
         self._filter = TaskFilter()
         self._board: Board | None = None
+        self._filter_timer: Timer | None = None
 
     def open_filter(self) -> bool:
         bars = self.query(FilterBar)
@@ -135,11 +151,23 @@ class FilteredListScreen(MainScreen):
     @on(FilterBar.FilterChanged)
     def _filter_changed(self, event: FilterBar.FilterChanged) -> None:
         self._filter = TaskFilter.parse(event.text)
+        # Applied when the typing pauses (or on Enter/Esc), not on every letter: at
+        # 10,000 tasks each application filters them all and rebuilds the table.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_PAUSE, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
         if self._board is not None:
             self.show_board(self._board)
 
     @on(FilterBar.FilterDone)
     def _filter_done(self, event: FilterBar.FilterDone) -> None:
+        if self._filter_timer is not None:
+            self._apply_filter()
         message = self._filter.unknown_message()
         if message:
             self.notify(message, title="Filter", severity="warning", timeout=6)

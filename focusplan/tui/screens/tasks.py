@@ -17,7 +17,7 @@ from focusplan.tui.key_map import NamedBinding
 from focusplan.tui.screens.base import FilteredListScreen
 from focusplan.tui.widgets.cells import minutes_label
 from focusplan.tui.widgets.filter_bar import FilterBar
-from focusplan.tui.widgets.task_table import TaskTable
+from focusplan.tui.widgets.task_table import SHOWN, TaskTable
 
 
 class TasksScreen(FilteredListScreen):
@@ -25,6 +25,7 @@ class TasksScreen(FilteredListScreen):
     MODE = "tasks"
     SUB_TITLE = "Tasks"
     AUTO_FOCUS = "#tasks"
+    COMPLETE_BOARDS_ONLY = True  # its rank column and status sort need every rank
     BINDINGS: ClassVar[list[BindingType]] = [
         NamedBinding(
             "r", "reopen", "Reopen", tooltip="reopen a done or dropped task", title="Reopen task"
@@ -64,6 +65,8 @@ class TasksScreen(FilteredListScreen):
         summary = f"{counts['open']} open · {counts['done']} done · {counts['dropped']} dropped"
         if not self._filter.empty:
             summary = f"{len(tasks)} match · " + summary
+        if len(tasks) > SHOWN:
+            summary = f"first {SHOWN} of {len(tasks)} shown, / filters · " + summary
         self.query_one("#tasks-main").border_title = f"Tasks · {summary}"
         self._show_detail(table.selected_task_id)
 

@@ -69,6 +69,11 @@ class RankedTable(TaskRowsTable):
         self._last: (
             tuple[Sequence[RankedTask], Mapping[int, Task], dt.datetime, int | None] | None
         ) = None
+        # Rows asked for before the table had a width wait for it (built once, not twice).
+        self._deferred: tuple[int | None] | None = None
+        # What the rows show, to leave them be when a new board shows the same (the
+        # complete ranking after the quick first one has the same top rows).
+        self._shown: tuple[object, ...] = ()
 
     def _add_columns(self) -> None:
         columns = self._columns
@@ -83,9 +88,13 @@ class RankedTable(TaskRowsTable):
         self._add_columns()
 
     def on_resize(self) -> None:
-        if fit_columns(self.size.width) != self._columns and self._last is not None:
+        deferred, self._deferred = self._deferred, None
+        if self._last is not None and (
+            deferred is not None or fit_columns(self.size.width) != self._columns
+        ):
             items, tasks, at, focus_task = self._last
-            self.show(items, tasks, at, focus_task=focus_task)
+            select = deferred[0] if deferred is not None else None
+            self.show(items, tasks, at, focus_task=focus_task, select=select)
 
     def show(
         self,
@@ -97,6 +106,10 @@ class RankedTable(TaskRowsTable):
         select: int | None = None,
     ) -> None:
         """Replace the rows, keeping the same task highlighted when it is still there."""
+        if not self.size.width:
+            self._last = (items, tasks, at, focus_task)
+            self._deferred = (select,)
+            return
         keep = select if select is not None else self.selected_task_id
         bar = self.get_component_rich_style("ranked-table--bar")
         dim = self.get_component_rich_style("ranked-table--dim")
@@ -110,6 +123,19 @@ class RankedTable(TaskRowsTable):
         self._last = (items, tasks, at, focus_task)
         columns = fit_columns(self.size.width)
         width = columns.title
+        shown = (
+            columns,
+            focus_task,
+            at,
+            tuple((item.id, item.rank, item.score, item.title) for item in items),
+            tuple(
+                (task.due, task.project) if (task := tasks.get(item.id)) else None for item in items
+            ),
+        )
+        if shown == self._shown and columns == self._columns:
+            self.keep_cursor_on(keep)
+            return
+        self._shown = shown
         if columns != self._columns:
             self._columns = columns
             self.clear(columns=True)

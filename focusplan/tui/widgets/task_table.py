@@ -33,6 +33,10 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("rank", "rank", 4),
 )
 MIN_TITLE_WIDTH = 20
+# The table holds at most this many rows, the first of the sorted list: a DataTable
+# measures every cell it is given (~1 ms a row), so 10,000 rows took seconds to show.
+# The filter (/) and the sort (s) reach the others; the screen says how many are left out.
+SHOWN = 200
 SORT_KEYS = tuple(key for key, _, _ in COLUMNS)
 # On a narrow table these give way, first to last, until the title has MIN_TITLE_WIDTH.
 GIVE_WAY = ("depends", "tags", "rank", "demand", "importance", "estimate", "project")
@@ -104,12 +108,19 @@ class TaskTable(TaskRowsTable):
         self._at = dt.datetime.now(dt.UTC)
         self._shown_title_width = MIN_TITLE_WIDTH
         self._shown_columns: tuple[str, ...] = SORT_KEYS
+        # Rows asked for before the table had a width: built once it has one (else
+        # they would be built twice, for no width and then for the real one).
+        self._deferred = False
+        self._deferred_select: int | None = None
 
     def on_mount(self) -> None:
         self._add_columns()
 
     def on_resize(self) -> None:
-        if self._tasks and fit_columns(self.size.width) != (
+        if self._deferred and self.size.width:
+            self._deferred = False
+            self._rebuild(self._deferred_select)
+        elif self._tasks and fit_columns(self.size.width) != (
             self._shown_columns,
             self._shown_title_width,
         ):
@@ -137,6 +148,9 @@ class TaskTable(TaskRowsTable):
         select: int | None = None,
     ) -> None:
         self._tasks, self._ranks, self._at = tasks, ranks, at
+        if not self.size.width:
+            self._deferred, self._deferred_select = True, select
+            return
         self._rebuild(select)
 
     def _rebuild(self, select: int | None = None) -> None:
@@ -154,7 +168,7 @@ class TaskTable(TaskRowsTable):
         }
         ordered = sorted(
             self._tasks, key=sort_key(self.sort_column, self._ranks), reverse=self.sort_reverse
-        )
+        )[:SHOWN]
         self.clear(columns=True)
         self._add_columns()
         for task in ordered:
