@@ -241,54 +241,82 @@ def _dependents_counts(
     """For each wanted id, how many open tasks wait on it directly or transitively.
 
     Only open tasks count and the walk goes only through open tasks: a finished
-    intermediate no longer waits on anything. Reachability sets are Python-int
-    bitsets filled in reverse topological order, so a long chain costs O(n²/64)
-    word operations, not a search per task.
+    intermediate no longer waits on anything.
+
+    Linear in the dependency edges for trees and chains. The nodes below a task
+    split into disjoint regions: the tree of dependents with exactly one blocker
+    under the task itself (`below`, summed bottom-up), and for every task with
+    several blockers ("merge" task) reachable from it, that task and its own tree.
+    So a count is `below[u] + Σ (1 + below[m])` over the merge tasks `m` reachable
+    from `u`, whose set is a bitset over the merge tasks only: O(edges × merges / 64)
+    at worst, and linear for chains and forests however long.
     """
     children: dict[int, list[int]] = {}
+    parents: dict[int, list[int]] = {}  # the open blockers of each task on an edge
     for task in waiting:
-        for dep in task.depends_on:
-            if dep in open_ids and dep != task.id:
+        mine = [dep for dep in task.depends_on if dep in open_ids and dep != task.id]
+        if mine:
+            parents[task.id] = mine
+            for dep in mine:
                 children.setdefault(dep, []).append(task.id)
     if not children:
         return {}
-    nodes = set(children)
-    for kids in children.values():
-        nodes.update(kids)
-    index = {node: i for i, node in enumerate(sorted(nodes))}
-    parents: dict[int, list[int]] = {}
-    pending: dict[int, int] = {}
-    for node in nodes:
-        kids = children.get(node, [])
-        pending[node] = len(kids)
-        for kid in kids:
-            parents.setdefault(kid, []).append(node)
-    reach: dict[int, int] = {}
-    ready = [node for node in nodes if pending[node] == 0]
+    # A task waiting on one blocker twice counts as a merge task: still exact (a merge
+    # task is counted by its bit, which an OR takes once), and rare.
+    merge_bit: dict[int, int] = {}
+    for node, blockers in parents.items():
+        if len(blockers) > 1:
+            merge_bit[node] = 1 << len(merge_bit)
+    nodes = children.keys() | parents.keys()
+    pending = {node: len(kids) for node, kids in children.items()}
+    below: dict[int, int] = {}
+    merges: dict[int, int] = {}
+    ready = [node for node in parents if node not in children]
     while ready:
         node = ready.pop()
+        size = 0
         bits = 0
         for kid in children.get(node, ()):
-            bits |= (1 << index[kid]) | reach[kid]
-        reach[node] = bits
+            kid_bit = merge_bit.get(kid)
+            if kid_bit is None:
+                size += 1 + below[kid]
+            else:
+                bits |= kid_bit
+            bits |= merges[kid]
+        below[node] = size
+        merges[node] = bits
         for parent in parents.get(node, ()):
-            pending[parent] -= 1
-            if pending[parent] == 0:
+            left = pending[parent] - 1
+            pending[parent] = left
+            if not left:
                 ready.append(parent)
-    # Nodes on a dependency cycle (the store forbids them, imports might not) never
-    # become ready: count what they reach by plain search.
-    for node in nodes - reach.keys():
-        seen: set[int] = set()
-        stack = list(children.get(node, ()))
-        while stack:
-            kid = stack.pop()
-            if kid in seen:
-                continue
-            seen.add(kid)
-            stack.extend(children.get(kid, ()))
-        seen.discard(node)
-        reach[node] = sum(1 << index[kid] for kid in seen)
-    return {node: reach[node].bit_count() for node in wanted if node in reach}
+    merge_size = {bit.bit_length() - 1: 1 + below.get(node, 0) for node, bit in merge_bit.items()}
+    counts: dict[int, int] = {}
+    for node in wanted:
+        if node not in nodes:
+            continue
+        if node in below:
+            total = below[node]
+            bits = merges[node]
+            while bits:
+                low = bits & -bits
+                total += merge_size[low.bit_length() - 1]
+                bits ^= low
+            counts[node] = total
+        else:
+            # On a dependency cycle, or above one (the store forbids cycles, imports might
+            # not): such a task never becomes ready, so count what it reaches by search.
+            seen: set[int] = set()
+            stack = list(children.get(node, ()))
+            while stack:
+                kid = stack.pop()
+                if kid in seen:
+                    continue
+                seen.add(kid)
+                stack.extend(children.get(kid, ()))
+            seen.discard(node)
+            counts[node] = len(seen)
+    return counts
 
 
 # --- feature maths (vectorised) ------------------------------------------------------

@@ -56,8 +56,15 @@ def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snap
     or after `sessions_since` (all of them when None), read in one transaction."""
     zone = clock.local_zone()
     return read_at_head(
-        Path(path), lambda connection: _read(_sqlite_rows(connection), zone, sessions_since)
+        Path(path), lambda connection: read_snapshot_rows(connection, zone, sessions_since)
     )
+
+
+def read_snapshot_rows(
+    connection: sqlite3.Connection, zone: dt.tzinfo, sessions_since: dt.datetime | None
+) -> Snapshot:
+    """`read_snapshot` inside a transaction the caller holds (to read more beside it)."""
+    return _read(_sqlite_rows(connection), zone, sessions_since)
 
 
 def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:

@@ -21,6 +21,8 @@ from focusplan.attention.features import (
     FEATURE_INDEX,
     N_FEATURES,
     RankInput,
+    _dependents_counts,
+    _scan,
     build_tokens,
     context_vector,
     deadline_pressure,
@@ -215,6 +217,66 @@ def test_unblocks_counts_open_dependents_transitively() -> None:
 def test_unblocks_survives_a_dependency_cycle() -> None:
     tasks = [make_task(1), make_task(2, depends_on=(1, 3)), make_task(3, depends_on=(2,))]
     assert feature(tasks, "unblocks") == {1: pytest.approx(math.log1p(2))}
+
+
+def reference_dependents(tasks: list[Task]) -> dict[int, int]:
+    """The plain definition: per open task, the open tasks reachable through open tasks
+    along "waits on" edges (itself excluded), by a search from each task."""
+    open_ids = {task.id for task in tasks if task.open_at(AT)}
+    waiting_on: dict[int, set[int]] = {}
+    for task in tasks:
+        if task.id in open_ids:
+            for dep in task.depends_on:
+                if dep in open_ids and dep != task.id:
+                    waiting_on.setdefault(dep, set()).add(task.id)
+    # Every task on an edge gets a count (0 for the last of a chain), as the feature does.
+    on_edges = set(waiting_on).union(*waiting_on.values())
+    counts = {}
+    for start in on_edges:
+        seen: set[int] = set()
+        stack = list(waiting_on.get(start, ()))
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(waiting_on.get(node, ()))
+        seen.discard(start)
+        counts[start] = len(seen)
+    return counts
+
+
+@st.composite
+def dependency_graphs(draw: st.DrawFn) -> list[Task]:
+    """Up to 30 tasks, some finished, each waiting on up to three others (unknown ids,
+    repeats, diamonds and cycles included)."""
+    n = draw(st.integers(1, 30))
+    back_only = draw(st.booleans())  # only earlier ids: a DAG, as the store keeps it
+    tasks = []
+    for task_id in range(1, n + 1):
+        high = task_id - 1 if back_only else n + 2
+        deps = draw(st.lists(st.integers(1, max(1, high)), max_size=3)) if high >= 1 else []
+        status = draw(st.sampled_from(["open", "open", "open", "done"]))
+        tasks.append(
+            make_task(task_id, status=status, depends_on=[d for d in deps if d != task_id])
+        )
+    return tasks
+
+
+@settings(deadline=None, max_examples=300)
+@given(dependency_graphs())
+def test_dependents_counts_match_a_search_from_every_task(tasks: list[Task]) -> None:
+    scan = _scan(tasks, AT)
+    wanted = [task.id for task in tasks]
+    assert _dependents_counts(scan.waiting, scan.open_ids, wanted) == reference_dependents(tasks)
+
+
+def test_unblocks_of_a_long_chain_counts_every_later_step() -> None:
+    # A chain is the shape that made the old bitsets quadratic; its counts are exact.
+    n = 3_000
+    tasks = [make_task(1)] + [make_task(k, depends_on=(k - 1,)) for k in range(2, n + 1)]
+    scan = _scan(tasks, AT)
+    counts = _dependents_counts(scan.waiting, scan.open_ids, range(1, n + 1))
+    assert counts == {k: n - k for k in range(1, n + 1)}
 
 
 def test_in_progress_marks_only_the_listed_tasks() -> None:
