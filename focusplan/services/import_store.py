@@ -143,7 +143,10 @@ def _store_tasks(
             renumber.append(item)
     uow.tasks.insert_with_ids(keep)
     new_ids = uow.tasks.add_many(
-        [item.task.model_copy(update={"depends_on": ()}) for item in renumber]
+        [
+            item.task.model_copy(update={"depends_on": ()}) if item.task.depends_on else item.task
+            for item in renumber
+        ]
     )
     ids.update(zip((item.key for item in renumber), new_ids, strict=True))
     uow.tasks.link_many(
