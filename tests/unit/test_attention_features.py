@@ -7,6 +7,7 @@ import math
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,13 +24,14 @@ from focusplan.attention.features import (
     RankInput,
     _dependents_counts,
     _scan,
+    _signature_code,
     build_tokens,
     context_vector,
     deadline_pressure,
     eligible_tasks,
     project_signature,
 )
-from focusplan.attention.weights import HOUR_BINS, WEEKDAYS
+from focusplan.attention.weights import HOUR_BINS, SIGNATURE_DIMS, WEEKDAYS
 from focusplan.domain import Task
 
 ZONE = ZoneInfo("Europe/Paris")
@@ -317,6 +319,34 @@ def test_project_signature_does_not_depend_on_python_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def reference_signature_code(project: str | None, tags: tuple[str, ...]) -> int:
+    """The signature's definition, vote by vote: the anchor (project, else the first tag
+    in order) ±1.5 per bit, every other distinct tag ±1, by the bits of its crc32."""
+    labels = sorted({tag.casefold() for tag in tags})
+    anchor = project.casefold() if project else (labels[0] if labels else "")
+
+    def bits(label: str) -> int:
+        return zlib.crc32(label.casefold().encode("utf-8"))
+
+    code = 0
+    for k in range(SIGNATURE_DIMS):
+        vote = 1.5 if bits(anchor) >> k & 1 else -1.5
+        vote += sum(1.0 if bits(tag) >> k & 1 else -1.0 for tag in labels if tag != anchor)
+        code |= (vote > 0) << k
+    return code
+
+
+signature_labels = st.text(alphabet="abcXYZßéİǅ ﬁ-", max_size=6)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.none() | signature_labels, st.lists(signature_labels, max_size=6).map(tuple))
+def test_signature_code_is_the_vote_of_its_labels(
+    project: str | None, tags: tuple[str, ...]
+) -> None:
+    assert _signature_code(project, tags) == reference_signature_code(project, tags)
 
 
 def test_tasks_of_one_project_share_a_signature() -> None:
