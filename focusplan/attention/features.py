@@ -272,19 +272,25 @@ def _dependents_counts(
     below: dict[int, int] = {}
     merges: dict[int, int] = {}
     ready = [node for node in parents if node not in children]
+    forest = not merge_bit  # chains and trees: the sums alone, no bitsets at all
     while ready:
         node = ready.pop()
         size = 0
-        bits = 0
-        for kid in children.get(node, ()):
-            kid_bit = merge_bit.get(kid)
-            if kid_bit is None:
+        if forest:
+            for kid in children.get(node, ()):
                 size += 1 + below[kid]
-            else:
-                bits |= kid_bit
-            bits |= merges[kid]
+            merges[node] = 0
+        else:
+            bits = 0
+            for kid in children.get(node, ()):
+                kid_bit = merge_bit.get(kid)
+                if kid_bit is None:
+                    size += 1 + below[kid]
+                else:
+                    bits |= kid_bit
+                bits |= merges[kid]
+            merges[node] = bits
         below[node] = size
-        merges[node] = bits
         for parent in parents.get(node, ()):
             left = pending[parent] - 1
             pending[parent] = left
