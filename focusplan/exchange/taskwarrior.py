@@ -318,11 +318,31 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
     demand = _demand(item.get("demand"), where)
     if demand is not None:
         fields["demand"] = demand
-    return ImportedTask(
-        key=key,
-        task=build(NewTask, fields, where),
-        depends_on_keys=_depends(item.get("depends"), where),
-    )
+    return _imported(key, build(NewTask, fields, where), _depends(item.get("depends"), where))
+
+
+_IMPORTED_FIELDS = set(ImportedTask.model_fields)
+
+
+def _imported(key: str, task: NewTask, depends_on_keys: tuple[str, ...]) -> ImportedTask:
+    """`ImportedTask(...)` without validating again what is valid already (the draft was
+    just validated, the key and dependency keys are text): at 100,000 tasks a second
+    validation, or even `model_construct`'s per-field defaults, costs a second or more.
+    Every field is given, so the model holds exactly what validation would have made."""
+    imported = ImportedTask.__new__(ImportedTask)
+    values = {
+        "key": key,
+        "task": task,
+        "depends_on_keys": depends_on_keys,
+        "original_id": None,
+        "updated_at": None,
+        "untimed": False,
+    }
+    object.__setattr__(imported, "__dict__", values)
+    object.__setattr__(imported, "__pydantic_fields_set__", _IMPORTED_FIELDS)
+    object.__setattr__(imported, "__pydantic_extra__", None)
+    object.__setattr__(imported, "__pydantic_private__", None)
+    return imported
 
 
 def _parent_key(item: dict[str, Any], where: str) -> str | None:

@@ -143,7 +143,10 @@ def _store_tasks(
             renumber.append(item)
     uow.tasks.insert_with_ids(keep)
     new_ids = uow.tasks.add_many(
-        [item.task.model_copy(update={"depends_on": ()}) for item in renumber]
+        [
+            item.task.model_copy(update={"depends_on": ()}) if item.task.depends_on else item.task
+            for item in renumber
+        ]
     )
     ids.update(zip((item.key for item in renumber), new_ids, strict=True))
     uow.tasks.link_many(
@@ -225,11 +228,18 @@ def _store_events(
     by_uid = {event.uid: event for event in stored if event.uid is not None}
     with_uid = [event for event in events if event.uid is not None]
     without = [event for event in events if event.uid is None]
+    # New events go in one statement (a calendar holds tens of thousands); a uid twice
+    # in the file is one event with the last one's values, as upserting each would leave.
+    new_by_uid: dict[str, ContextEventDraft] = {}
     for event in with_uid:
-        before = by_uid.get(event.uid or "")
+        uid = event.uid or ""
+        before = by_uid.get(uid)
+        if before is None:
+            new_by_uid[uid] = event
+            counts.added["events"] += 1
+            continue
         if (
-            before is not None
-            and ContextEventDraft.model_validate(
+            ContextEventDraft.model_validate(
                 before.model_dump(include=set(ContextEventDraft.model_fields))
             )
             == event
@@ -237,16 +247,12 @@ def _store_events(
             counts.unchanged += 1
             continue
         uow.events.upsert(event)
-        if before is None:
-            counts.added["events"] += 1
-        else:
-            counts.updated += 1
+        counts.updated += 1
     identity = {i: _event_identity(event) for i, event in enumerate(without)}
     fresh = _missing(
         (_event_identity(event) for event in stored if event.uid is None), without, identity
     )
-    for event in fresh:
-        uow.events.upsert(event)
+    uow.events.add_many([*new_by_uid.values(), *fresh])
     counts.added["events"] += len(fresh)
     counts.unchanged += len(without) - len(fresh)
 

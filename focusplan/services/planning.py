@@ -238,6 +238,8 @@ class _Inputs:
     events: list[ContextEvent]  # every event overlapping the days read
     plans: dict[dt.date, DayPlan | None]  # the stored plan of each day read
     sleep: dict[dt.date, float | None]
+    # The SQLite change counter the read was made at (None: not known, read again).
+    counter: int | None = None
 
     def events_of(self, day: dt.date, zone: dt.tzinfo) -> list[ContextEvent]:
         """The events overlapping `day`, as `EventRepository.between` finds them."""
@@ -296,22 +298,37 @@ def _fast_inputs(
 ) -> _Inputs | None:
     if source.path is None or not source.path.is_file():
         return None
-    from focusplan.store.plan_snapshot import SchemaBehind, read_stored_days
-    from focusplan.store.snapshot import read_snapshot
+    from focusplan.store.plan_snapshot import SchemaBehind, read_plan_inputs
 
     try:
-        snap = read_snapshot(source.path, sessions_since=now)
-        stored = read_stored_days(source.path, days)
+        # One transaction: the tasks, the stored plans and the counter of one moment.
+        read = read_plan_inputs(source.path, days, sessions_since=now)
     except SchemaBehind:
         return None  # migrating needs the full store
+    snap = read.snapshot
     return _Inputs(
         tasks=snap.tasks,
         energy=[log for log in snap.energy if log.at <= now],
         weights=snap.weights.params,
         events=snap.events,
-        plans=stored.plans,
-        sleep=stored.sleep,
+        plans=read.stored.plans,
+        sleep=read.stored.sleep,
+        counter=read.counter,
     )
+
+
+def _still_current(source: DataSource, inputs: _Inputs) -> bool:
+    """Whether `inputs`, read before the caller took the write lock, are still what the
+    database holds: its change counter has not moved (every write raises it). Ask it
+    only while holding the write lock, so that nobody can write after the answer."""
+    if inputs.counter is None or source.path is None:
+        return False
+    from focusplan.store.plan_snapshot import SchemaBehind, read_change_counter
+
+    try:
+        return read_change_counter(source.path) == inputs.counter
+    except SchemaBehind:
+        return False
 
 
 def _uow_inputs(
@@ -347,9 +364,9 @@ def _plans(
     they were read with.
 
     First a read without the write lock: when every requested plan is current, that is
-    all. Otherwise (or with `replan`) the inputs are read again inside a unit of work that
-    may write (someone may have written in between), and the stale plans are planned
-    again and stored.
+    all. Otherwise (or with `replan`) a unit of work that may write takes the lock; the
+    first read stands when the change counter shows nobody wrote in between, else the
+    inputs are read again under the lock; the stale plans are planned again and stored.
     """
     # The planner's own zone, whichever face asks: the CLI and the app must compute
     # the same fingerprint or they would keep re-planning each other's plans.
@@ -357,14 +374,44 @@ def _plans(
     today = now.astimezone(zone).date()
     chain = _chain(days, today)
     read_days = sorted({day for day in days if day < today} | set(chain))
+    first: _Inputs | None = None
+    # The fingerprints of the unlocked walk, for the locked one when it reads the same.
+    fingerprints: dict[dt.date, str] = {}
     if not replan:
-        inputs = _read_inputs(source, read_days, now=now, zone=zone)
-        walked = _walk(inputs, days, chain, now=now, replan=False, working=working, store=False)
+        first = _read_inputs(source, read_days, now=now, zone=zone)
+        walked = _walk(
+            first,
+            days,
+            chain,
+            now=now,
+            replan=False,
+            working=working,
+            store=False,
+            fingerprints=fingerprints,
+        )
         if walked is not None:
-            return walked[0], inputs
+            return walked[0], first
     with source.unit_of_work() as uow:
-        inputs = _read_inputs(source, read_days, now=now, zone=zone, writing=uow)
-        walked = _walk(inputs, days, chain, now=now, replan=replan, working=working, store=True)
+        if first is not None:
+            # Take the write lock (the unit of work begins with its first statement), then
+            # ask whether anybody wrote since the first read: usually not, and ten thousand
+            # tasks need not be read twice.
+            uow.weights.active()
+        if first is not None and _still_current(source, first):
+            inputs = first
+        else:
+            fingerprints = {}
+            inputs = _read_inputs(source, read_days, now=now, zone=zone, writing=uow)
+        walked = _walk(
+            inputs,
+            days,
+            chain,
+            now=now,
+            replan=replan,
+            working=working,
+            store=True,
+            fingerprints=fingerprints,
+        )
         assert walked is not None  # with store=True every day gets its plan
         plans, new = walked
         for plan in new:
@@ -381,6 +428,7 @@ def _walk(
     replan: bool,
     working: WorkingDay,
     store: bool,
+    fingerprints: dict[dt.date, str] | None = None,
 ) -> tuple[dict[dt.date, DayPlan | None], list[DayPlan]] | None:
     """The requested days' plans and the new plans to store, walking `chain` in order.
 
@@ -389,7 +437,9 @@ def _walk(
     today and is still open was not done), so the fingerprint of a later day covers the
     plans it was chained on too: re-planning today re-plans the days after it when read.
     Without `store`, a requested day whose plan is stale stops the walk (None): it has
-    to be planned and stored under the write lock.
+    to be planned and stored under the write lock. `fingerprints` (by day) are kept
+    across two walks over the same inputs: the walk is deterministic, so up to where the
+    first stopped the second computes the same ones.
     """
     zone = working.tzinfo()
     requested = set(days)
@@ -401,7 +451,11 @@ def _walk(
     for index, day in enumerate(chain):
         events = inputs.events_of(day, zone)
         sleep = inputs.sleep.get(day)
-        fingerprint = plan_inputs(tasks, events, working, inputs.weights, sleep, zone)
+        fingerprint = fingerprints.get(day) if fingerprints is not None else None
+        if fingerprint is None:
+            fingerprint = plan_inputs(tasks, events, working, inputs.weights, sleep, zone)
+            if fingerprints is not None:
+                fingerprints[day] = fingerprint
         stored = inputs.plans.get(day)
         current = stored is not None and stored.inputs == fingerprint
         if current and not (replan and day in requested):

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from focusplan import clock
 from focusplan.domain import DayPlan, PlanBlock
+from focusplan.store.change_counter import READ_COUNTER
 from focusplan.store.errors import SchemaBehind
 from focusplan.store.schema_version import read_at_head
+from focusplan.store.snapshot import Snapshot, read_snapshot_rows
 from focusplan.store.timestamps import from_db_time
 from focusplan.text import stored_line as _shown
 
-__all__ = ["SchemaBehind", "StoredDays", "read_stored_days"]
+__all__ = ["PlanRead", "SchemaBehind", "StoredDays", "read_plan_inputs", "read_stored_days"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,43 @@ class StoredDays:
 
     plans: dict[dt.date, DayPlan | None]
     sleep: dict[dt.date, float | None]
+
+
+@dataclass(frozen=True)
+class PlanRead:
+    """What a plan is made from, read in one transaction, and the database's change
+    counter at that moment (`focusplan.store.change_counter`): while the counter is the
+    same, nobody has written since, and the read still stands."""
+
+    snapshot: Snapshot
+    stored: StoredDays
+    counter: int
+
+
+def read_plan_inputs(
+    path: Path, days: Sequence[dt.date], sessions_since: dt.datetime | None = None
+) -> PlanRead:
+    """The snapshot (`read_snapshot`), the stored plans and sleep of `days` and the change
+    counter, in one read-only transaction."""
+    zone = clock.local_zone()
+
+    def read(connection: sqlite3.Connection) -> PlanRead:
+        snapshot = read_snapshot_rows(connection, zone, sessions_since)
+        stored = _read(connection, days, zone)
+        return PlanRead(snapshot=snapshot, stored=stored, counter=_counter(connection))
+
+    return read_at_head(path, read)
+
+
+def read_change_counter(path: Path) -> int:
+    """The change counter alone (a reader holding the write lock asks whether a read it
+    made before taking the lock still stands)."""
+    return read_at_head(path, _counter)
+
+
+def _counter(connection: sqlite3.Connection) -> int:
+    (value,) = connection.execute(READ_COUNTER).fetchone()
+    return int(value)
 
 
 def read_stored_days(path: Path, days: Sequence[dt.date]) -> StoredDays:

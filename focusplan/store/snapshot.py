@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,8 +57,16 @@ def read_snapshot(path: Path, sessions_since: dt.datetime | None = None) -> Snap
     or after `sessions_since` (all of them when None), read in one transaction."""
     zone = clock.local_zone()
     return read_at_head(
-        Path(path), lambda connection: _read(_sqlite_rows(connection), zone, sessions_since)
+        Path(path), lambda connection: read_snapshot_rows(connection, zone, sessions_since)
     )
+
+
+def read_snapshot_rows(
+    connection: sqlite3.Connection, zone: dt.tzinfo, sessions_since: dt.datetime | None
+) -> Snapshot:
+    """`read_snapshot` inside a transaction the caller holds (to read more beside it)."""
+    # The task rows as plain tuples: `sqlite3.Row` finds a column by comparing names.
+    return _read(_sqlite_rows(connection), zone, sessions_since, connection.execute)
 
 
 def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:
@@ -108,64 +117,128 @@ def _sqlite_rows(connection: sqlite3.Connection) -> _Rows:
     return rows
 
 
-def _read(rows: _Rows, zone: dt.tzinfo, sessions_since: dt.datetime | None) -> Snapshot:
+_TAG_SQL = "SELECT task_id, tag FROM task_tags ORDER BY task_id, position"
+_TAG_ROW = operator.itemgetter("task_id", "tag")
+_DEPENDENCY_SQL = "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position"
+_DEPENDENCY_ROW = operator.itemgetter("task_id", "depends_on_id")
+_TASK_SQL = (
+    "SELECT id, title, notes, importance, demand, estimate_minutes, due, not_before,"
+    " project, time_window, status, created_at, updated_at, completed_at, dropped_at,"
+    " actual_minutes, external_id, recur, recur_from, recur_until, recur_anchor,"
+    " series_id FROM tasks ORDER BY id"
+)
+_TASK_ROW = operator.itemgetter(
+    "id", "title", "notes", "importance", "demand", "estimate_minutes", "due", "not_before",
+    "project", "time_window", "status", "created_at", "updated_at", "completed_at",
+    "dropped_at", "actual_minutes", "external_id", "recur", "recur_from", "recur_until",
+    "recur_anchor", "series_id",
+)  # fmt: skip
+# Every field is set, so every task's set of set fields is this one; pydantic copies it
+# before changing it (`model_copy`) and a frozen model never changes it in place.
+_ALL_TASK_FIELDS = set(Task.model_fields)
+
+
+def _tasks(
+    rows: Iterable[Sequence[Any]],
+    tags: Mapping[int, list[str]],
+    deps: Mapping[int, list[int]],
+    zone: dt.tzinfo,
+) -> list[Task]:
+    """Every task, as the repository returns them (`_trusted`, one pass, no per-field
+    calls: at 100,000 tasks this loop is most of a `rank`)."""
+    fromisoformat = dt.datetime.fromisoformat
+    utc = dt.UTC
+
+    def when(text: str) -> dt.datetime:
+        # `from_db_time`, inlined: it runs for every time of every task.
+        value = fromisoformat(text)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=utc)
+        try:
+            return value.astimezone(zone)
+        except OverflowError:
+            return value
+
+    new = Task.__new__
+    set_attribute = object.__setattr__
+    fields_set = _ALL_TASK_FIELDS
+    no_tags: tuple[str, ...] = ()
+    no_deps: tuple[int, ...] = ()
+    tasks: list[Task] = []
+    append = tasks.append
+    for (
+        task_id, title, notes, importance, demand, estimate, due, not_before, project,
+        window, status, created, updated, completed, dropped, actual, external, recur,
+        recur_from, recur_until, recur_anchor, series,
+    ) in rows:  # fmt: skip
+        task = new(Task)
+        set_attribute(
+            task,
+            "__dict__",
+            {
+                # Text stored by versions that kept terminal escapes reads back as
+                # the domain models would validate it (what the repositories return).
+                "title": title if title.isprintable() else _line(title),
+                "notes": _notes(notes),
+                "importance": importance,
+                "demand": demand,
+                "estimate_minutes": estimate,
+                "due": None if due is None else when(due),
+                "not_before": None if not_before is None else when(not_before),
+                "project": (_line(project) or None) if project else None,
+                "tags": tuple(tags[task_id]) if task_id in tags else no_tags,
+                "window": window,
+                "depends_on": tuple(deps[task_id]) if task_id in deps else no_deps,
+                "id": task_id,
+                "status": status,
+                "created_at": when(created),
+                "updated_at": None if updated is None else when(updated),
+                "completed_at": None if completed is None else when(completed),
+                "dropped_at": None if dropped is None else when(dropped),
+                "actual_minutes": actual,
+                "external_id": external,
+                "recur": recur,
+                "recur_from": recur_from,
+                "recur_until": None if recur_until is None else when(recur_until),
+                "recur_anchor": None if recur_anchor is None else when(recur_anchor),
+                "series_id": series,
+            },
+        )
+        set_attribute(task, "__pydantic_fields_set__", fields_set)
+        set_attribute(task, "__pydantic_extra__", None)
+        set_attribute(task, "__pydantic_private__", None)
+        append(task)
+    return tasks
+
+
+def _read(
+    rows: _Rows,
+    zone: dt.tzinfo,
+    sessions_since: dt.datetime | None,
+    tuple_rows: Callable[[str], Iterable[Sequence[Any]]] | None = None,
+) -> Snapshot:
     def when(text: str) -> dt.datetime:
         return from_db_time(text, zone)
 
     def maybe(text: str | None) -> dt.datetime | None:
         return None if text is None else from_db_time(text, zone)
 
-    tags: defaultdict[int, list[str]] = defaultdict(list)
-    for row in rows("SELECT task_id, tag FROM task_tags ORDER BY task_id, position", ()):
-        tag = _line(row["tag"])
-        if tag:
-            tags[row["task_id"]].append(tag)
-    deps: defaultdict[int, list[int]] = defaultdict(list)
-    for row in rows(
-        "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position", ()
-    ):
-        deps[row["task_id"]].append(row["depends_on_id"])
+    def positional(sql: str, getter: Callable[[Any], Sequence[Any]]) -> Iterable[Sequence[Any]]:
+        if tuple_rows is not None:
+            return tuple_rows(sql)
+        return map(getter, rows(sql, ()))
 
-    tasks = [
-        _trusted(
-            Task,
-            {
-                # Text stored by versions that kept terminal escapes reads back as
-                # the domain models would validate it (what the repositories return).
-                "title": _line(row["title"]),
-                "notes": _notes(row["notes"]),
-                "importance": row["importance"],
-                "demand": row["demand"],
-                "estimate_minutes": row["estimate_minutes"],
-                "due": maybe(row["due"]),
-                "not_before": maybe(row["not_before"]),
-                "project": _line(row["project"]) or None if row["project"] else None,
-                "tags": tuple(tags.get(row["id"], ())),
-                "window": row["time_window"],
-                "depends_on": tuple(deps.get(row["id"], ())),
-                "id": row["id"],
-                "status": row["status"],
-                "created_at": when(row["created_at"]),
-                "updated_at": maybe(row["updated_at"]),
-                "completed_at": maybe(row["completed_at"]),
-                "dropped_at": maybe(row["dropped_at"]),
-                "actual_minutes": row["actual_minutes"],
-                "external_id": row["external_id"],
-                "recur": row["recur"],
-                "recur_from": row["recur_from"],
-                "recur_until": maybe(row["recur_until"]),
-                "recur_anchor": maybe(row["recur_anchor"]),
-                "series_id": row["series_id"],
-            },
-        )
-        for row in rows(
-            "SELECT id, title, notes, importance, demand, estimate_minutes, due, not_before,"
-            " project, time_window, status, created_at, updated_at, completed_at, dropped_at,"
-            " actual_minutes, external_id, recur, recur_from, recur_until, recur_anchor,"
-            " series_id FROM tasks ORDER BY id",
-            (),
-        )
-    ]
+    tags: defaultdict[int, list[str]] = defaultdict(list)
+    for task_id, tag in positional(_TAG_SQL, _TAG_ROW):
+        tag = tag if tag.isprintable() else _line(tag)
+        if tag:
+            tags[task_id].append(tag)
+    deps: defaultdict[int, list[int]] = defaultdict(list)
+    for task_id, depends_on in positional(_DEPENDENCY_SQL, _DEPENDENCY_ROW):
+        deps[task_id].append(depends_on)
+
+    task_rows = positional(_TASK_SQL, _TASK_ROW)
+    tasks = _tasks(task_rows, tags, deps, zone)
 
     energy = [
         _trusted(

@@ -194,6 +194,41 @@ def test_the_app_and_the_cli_serve_the_same_stored_plan(
         source.database.close()
 
 
+def test_a_write_between_the_quick_read_and_the_write_lock_is_planned_with(
+    db_location: str, frozen_now: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first plan reads without the lock, then takes it and keeps that read only when
+    # nobody wrote in between: a task added in that gap must be in the stored plan.
+    from focusplan.services import planning
+
+    source = DataSource(db_location)
+    try:
+        add_task(
+            source, NewTask(title="Write the report", estimate_minutes=60, created_at=frozen_now)
+        )
+        real_walk = planning._walk
+        added: list[int] = []
+
+        def walk_then_write(*args: Any, **kwargs: Any) -> Any:
+            result = real_walk(*args, **kwargs)
+            if not kwargs["store"] and not added:
+                task, _ = add_task(
+                    source,
+                    NewTask(title="Call the auditor", importance=5, estimate_minutes=20,
+                            due=frozen_now + dt.timedelta(hours=2), created_at=frozen_now),
+                )  # fmt: skip
+                added.append(task.id)
+            return result
+
+        monkeypatch.setattr(planning, "_walk", walk_then_write)
+        plan = plan_day_for(source, MONDAY, now=frozen_now)
+        assert added and added[0] in [block.task_id for block in plan.blocks]
+        monkeypatch.setattr(planning, "_walk", real_walk)
+        assert plan_day_for(source, MONDAY, now=frozen_now) == plan  # stored, current
+    finally:
+        source.database.close()
+
+
 def test_a_plan_stored_without_a_fingerprint_is_planned_again(
     fp: Focusplan, db_location: str, frozen_now: dt.datetime
 ) -> None:

@@ -7,6 +7,7 @@ import math
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,13 +22,16 @@ from focusplan.attention.features import (
     FEATURE_INDEX,
     N_FEATURES,
     RankInput,
+    _dependents_counts,
+    _scan,
+    _signature_code,
     build_tokens,
     context_vector,
     deadline_pressure,
     eligible_tasks,
     project_signature,
 )
-from focusplan.attention.weights import HOUR_BINS, WEEKDAYS
+from focusplan.attention.weights import HOUR_BINS, SIGNATURE_DIMS, WEEKDAYS
 from focusplan.domain import Task
 
 ZONE = ZoneInfo("Europe/Paris")
@@ -217,6 +221,66 @@ def test_unblocks_survives_a_dependency_cycle() -> None:
     assert feature(tasks, "unblocks") == {1: pytest.approx(math.log1p(2))}
 
 
+def reference_dependents(tasks: list[Task]) -> dict[int, int]:
+    """The plain definition: per open task, the open tasks reachable through open tasks
+    along "waits on" edges (itself excluded), by a search from each task."""
+    open_ids = {task.id for task in tasks if task.open_at(AT)}
+    waiting_on: dict[int, set[int]] = {}
+    for task in tasks:
+        if task.id in open_ids:
+            for dep in task.depends_on:
+                if dep in open_ids and dep != task.id:
+                    waiting_on.setdefault(dep, set()).add(task.id)
+    # Every task on an edge gets a count (0 for the last of a chain), as the feature does.
+    on_edges = set(waiting_on).union(*waiting_on.values())
+    counts = {}
+    for start in on_edges:
+        seen: set[int] = set()
+        stack = list(waiting_on.get(start, ()))
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(waiting_on.get(node, ()))
+        seen.discard(start)
+        counts[start] = len(seen)
+    return counts
+
+
+@st.composite
+def dependency_graphs(draw: st.DrawFn) -> list[Task]:
+    """Up to 30 tasks, some finished, each waiting on up to three others (unknown ids,
+    repeats, diamonds and cycles included)."""
+    n = draw(st.integers(1, 30))
+    back_only = draw(st.booleans())  # only earlier ids: a DAG, as the store keeps it
+    tasks = []
+    for task_id in range(1, n + 1):
+        high = task_id - 1 if back_only else n + 2
+        deps = draw(st.lists(st.integers(1, max(1, high)), max_size=3)) if high >= 1 else []
+        status = draw(st.sampled_from(["open", "open", "open", "done"]))
+        tasks.append(
+            make_task(task_id, status=status, depends_on=[d for d in deps if d != task_id])
+        )
+    return tasks
+
+
+@settings(deadline=None, max_examples=300)
+@given(dependency_graphs())
+def test_dependents_counts_match_a_search_from_every_task(tasks: list[Task]) -> None:
+    scan = _scan(tasks, AT)
+    wanted = [task.id for task in tasks]
+    assert _dependents_counts(scan.waiting, scan.open_ids, wanted) == reference_dependents(tasks)
+
+
+def test_unblocks_of_a_long_chain_counts_every_later_step() -> None:
+    # A chain is the shape that made the old bitsets quadratic; its counts are exact.
+    n = 3_000
+    tasks = [make_task(1)] + [make_task(k, depends_on=(k - 1,)) for k in range(2, n + 1)]
+    scan = _scan(tasks, AT)
+    counts = _dependents_counts(scan.waiting, scan.open_ids, range(1, n + 1))
+    assert counts == {k: n - k for k in range(1, n + 1)}
+
+
 def test_in_progress_marks_only_the_listed_tasks() -> None:
     ctx = RankInput(at=AT, energy=3, in_progress=frozenset({2}))
     assert feature([make_task(1), make_task(2)], "in_progress", ctx) == {1: 0.0, 2: 1.0}
@@ -255,6 +319,34 @@ def test_project_signature_does_not_depend_on_python_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def reference_signature_code(project: str | None, tags: tuple[str, ...]) -> int:
+    """The signature's definition, vote by vote: the anchor (project, else the first tag
+    in order) ±1.5 per bit, every other distinct tag ±1, by the bits of its crc32."""
+    labels = sorted({tag.casefold() for tag in tags})
+    anchor = project.casefold() if project else (labels[0] if labels else "")
+
+    def bits(label: str) -> int:
+        return zlib.crc32(label.casefold().encode("utf-8"))
+
+    code = 0
+    for k in range(SIGNATURE_DIMS):
+        vote = 1.5 if bits(anchor) >> k & 1 else -1.5
+        vote += sum(1.0 if bits(tag) >> k & 1 else -1.0 for tag in labels if tag != anchor)
+        code |= (vote > 0) << k
+    return code
+
+
+signature_labels = st.text(alphabet="abcXYZßéİǅ ﬁ-", max_size=6)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.none() | signature_labels, st.lists(signature_labels, max_size=6).map(tuple))
+def test_signature_code_is_the_vote_of_its_labels(
+    project: str | None, tags: tuple[str, ...]
+) -> None:
+    assert _signature_code(project, tags) == reference_signature_code(project, tags)
 
 
 def test_tasks_of_one_project_share_a_signature() -> None:

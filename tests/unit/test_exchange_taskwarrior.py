@@ -322,3 +322,18 @@ def test_live_task_export_round_trips_through_the_parser(tmp_path: Path) -> None
     assert second.depends_on_keys == (first.key,)
     assert second.task.not_before == dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     assert by_title(bundle, "Live finished").task.status == "done"
+
+
+def test_the_unvalidated_wrapper_is_what_validation_would_make() -> None:
+    # `_imported` skips a second validation per task; it must stay the same model (a new
+    # field on ImportedTask must be given there too).
+    from focusplan.domain import NewTask
+    from focusplan.exchange.bundle import ImportedTask
+    from focusplan.exchange.taskwarrior import _imported
+
+    draft = NewTask(title="Write", created_at=dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC))
+    made = _imported("uuid-1", draft, ("uuid-0",))
+    validated = ImportedTask(key="uuid-1", task=draft, depends_on_keys=("uuid-0",))
+    assert made == validated
+    assert made.__dict__ == validated.__dict__
+    assert made.model_fields_set == set(ImportedTask.model_fields)

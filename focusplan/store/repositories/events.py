@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from focusplan.domain import ContextEvent, ContextEventDraft
 from focusplan.store.errors import NotFound
-from focusplan.store.records import ContextEventRecord
+from focusplan.store.records import Base, ContextEventRecord
 from focusplan.store.repositories.times import local_time, overlapping, require_storable
+
+_EVENTS: Table = Base.metadata.tables[ContextEventRecord.__tablename__]
 
 
 def _event_from(record: ContextEventRecord) -> ContextEvent:
@@ -49,6 +52,29 @@ class EventRepository:
         record.all_day = draft.all_day
         self._session.flush()
         return _event_from(record)
+
+    def add_many(self, drafts: Sequence[ContextEventDraft]) -> None:
+        """Insert new events in one statement (imports): none of their uids may be stored
+        yet, nor appear twice among them (UNIQUE refuses it)."""
+        if not drafts:
+            return
+        for draft in drafts:
+            require_storable(draft.start, draft.end)
+        self._session.flush()  # after whatever the session still holds
+        self._session.execute(
+            insert(_EVENTS),
+            [
+                {
+                    "start_at": draft.start,
+                    "end_at": draft.end,
+                    "title": draft.title,
+                    "uid": draft.uid,
+                    "source": draft.source,
+                    "all_day": draft.all_day,
+                }
+                for draft in drafts
+            ],
+        )
 
     def between(self, start: dt.datetime, end: dt.datetime) -> list[ContextEvent]:
         """Events overlapping [start, end), by start time."""

@@ -14,9 +14,20 @@ from sqlalchemy.orm import Session
 from focusplan import clock
 from focusplan.dependency_graph import find_cycle, format_cycle
 from focusplan.domain import NewTask, Task, TaskPatch
+from focusplan.store.change_counter import COUNTER_TABLE, install_change_triggers, trigger_name
 from focusplan.store.errors import NotFound
-from focusplan.store.records import Base, TaskDependencyRecord, TaskRecord, TaskTagRecord
+from focusplan.store.records import (
+    Base,
+    TaskDependencyRecord,
+    TaskRecord,
+    TaskTagRecord,
+    UTCDateTime,
+)
 from focusplan.store.repositories.times import local_time, require_storable
+from focusplan.store.timestamps import to_db_time
+
+# From this many rows an import's insert sets the change counter's trigger aside.
+_BULK_ROWS = 1_000
 
 # Which tasks to read children for: some ids, or all (None).
 _Ids = Sequence[int] | None
@@ -161,7 +172,7 @@ class TaskRepository:
             for index, tag in enumerate(task.tags)
         ]
         if tag_rows:
-            self._session.execute(insert(_TAGS), tag_rows)
+            self._insert(_TAGS, tag_rows)
         self.link_many({task_id: task.depends_on for task_id, task in zip(ids, tasks, strict=True)})
         return ids
 
@@ -185,13 +196,57 @@ class TaskRepository:
         )
         first = int(high or 0) + 1
         ids = builtins.list(range(first, first + len(rows)))
-        # A Core executemany on the table: the ORM's bulk insert splits rows into
-        # many small statements by which columns happen to be None.
-        self._session.execute(
-            insert(_TASKS),
-            [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)],
+        # The driver's executemany, not Core's: at 100,000 rows SQLAlchemy's per-row
+        # parameter processing costs more than SQLite's own insert.
+        self._insert_sqlite(
+            _TASKS, [{**row, "id": task_id} for row, task_id in zip(rows, ids, strict=True)]
         )
         return ids
+
+    def _insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows that all name the same columns (imports): straight to the SQLite
+        driver there, a Core executemany elsewhere."""
+        if self._session.get_bind().dialect.name == "sqlite":
+            self._insert_sqlite(table, rows)
+        else:
+            self._session.execute(insert(table), rows)
+
+    def _insert_sqlite(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        names = builtins.list(rows[0])
+        times = {name for name in names if isinstance(table.c[name].type, UTCDateTime)}
+        columns = ", ".join(f'"{name}"' for name in names)
+        sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+        pick = [(name, name in times) for name in names]
+        values = [
+            tuple(
+                (None if row[name] is None else to_db_time(row[name])) if is_time else row[name]
+                for name, is_time in pick
+            )
+            for row in rows
+        ]
+        self._session.flush()  # the driver's statement must come after pending ORM writes
+        connection = self._session.connection()
+        # The change counter's insert trigger fires per row, as much work as the insert
+        # itself: for a large batch it is set aside inside this transaction (DDL is
+        # transactional in SQLite; readers never see it gone, no writer can come between
+        # while we hold the lock) and the counter raised once by as much.
+        trigger = trigger_name(table.name, "insert")
+        bulk = len(values) >= _BULK_ROWS and (
+            connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+            ).first()
+            is not None
+        )
+        if bulk:
+            connection.exec_driver_sql(f'DROP TRIGGER "{trigger}"')
+        connection.exec_driver_sql(sql, values)
+        if bulk:
+            install_change_triggers(connection, [table.name])
+            connection.exec_driver_sql(
+                f"UPDATE {COUNTER_TABLE} SET value = value + ? WHERE id = 1", (len(values),)
+            )
 
     def insert_with_ids(self, tasks: Sequence[Task]) -> None:
         """Store tasks under the ids they carry, with their tags but no dependencies
@@ -304,7 +359,7 @@ class TaskRepository:
         if not rows:
             return
         self._require_tasks({row["depends_on_id"] for row in rows} - set(dependencies))
-        self._session.execute(insert(_DEPENDENCIES), rows)
+        self._insert(_DEPENDENCIES, rows)
 
     def ids_by_external_id(self, external_ids: Collection[str]) -> dict[str, int]:
         found: dict[str, int] = {}
