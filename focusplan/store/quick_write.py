@@ -57,14 +57,27 @@ def open_quick(path: Path) -> QuickUnitOfWork | None:
     Everything `open_database` refuses is refused here with the same error.
     """
     path = path.expanduser().absolute()
+    return QuickUnitOfWork(path) if is_current_file(path, heal=True) else None
+
+
+def is_current_file(path: Path, *, heal: bool = False) -> bool:
+    """Whether `path` is an SQLite file at the head revision, checked as `open_database`
+    checks it (folder, special files, a newer schema, damage, missing columns) and
+    refused with the same errors; False when the full store must create or migrate it.
+
+    With `heal`, the file is made private and side files left read-only get their write
+    access back, as a write through the full store does first.
+    """
+    path = path.expanduser().absolute()
     folder = path.parent
     if not folder.is_dir():
         raise engine.BadLocation(f"database folder does not exist: {folder}")
     engine._refuse_special_file(path)
     if not path.is_file() or path.stat().st_size == 0:
-        return None  # open_database creates it, privately, and migrates it
-    engine._make_private(path)
-    engine._heal_side_files(path)
+        return False  # open_database creates it, privately, and migrates it
+    if heal:
+        engine._make_private(path)
+        engine._heal_side_files(path)
     revision, _ = engine._sqlite_file_revision(path)
     chain = known_revisions()
     if revision is not None and revision not in chain:
@@ -73,9 +86,9 @@ def open_quick(path: Path) -> QuickUnitOfWork | None:
             f"this version knows up to {chain.head}); upgrade focusplan to open it"
         )
     if revision != chain.head:
-        return None
+        return False
     engine._refuse_damaged(path, check_schema=True)
-    return QuickUnitOfWork(path)
+    return True
 
 
 class QuickUnitOfWork:
