@@ -301,8 +301,17 @@ def store(slot: str, key: Mapping[str, Any], payload: bytes) -> None:
 
 
 def _make_private_folder(folder: Path) -> None:
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """`focusplan/answers` under the cache base, each 0700 whatever the umask (mkdir's
+    mode is masked, and only the last folder of `parents=True` gets it)."""
+    if folder.is_dir():
+        return
+    folder.parent.parent.mkdir(parents=True, exist_ok=True)
+    for each in (folder.parent, folder):
+        try:
+            each.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it first
+        os.chmod(each, 0o700)
 
 
 def _evict(folder: Path, keep: str) -> None:
