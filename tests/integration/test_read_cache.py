@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -162,12 +163,37 @@ def _assert_seen(served: Launcher, before: dict[tuple[str, ...], bytes]) -> None
         assert answer == served.uncached(*args)
 
 
+@pytest.fixture
+def app_open(fp: Focusplan) -> Iterator[None]:
+    """Another connection open on the database, as the app's: no command's connection
+    is then the last one, so none checkpoints the WAL and the database file itself
+    (its mtime, its size) stays as it was: only the change counter tells of a write."""
+    holder = sqlite3.connect(fp.db)
+    holder.execute("SELECT count(*) FROM tasks").fetchone()
+    try:
+        yield
+    finally:
+        holder.close()
+
+
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: " ".join(w))
 def test_every_write_command_is_seen_by_the_next_answer(
-    served: Launcher, fp: Focusplan, write: tuple[str, ...]
+    served: Launcher, fp: Focusplan, app_open: None, write: tuple[str, ...]
 ) -> None:
     before = _warm(served)
+    file_before = Path(fp.db).stat()
     fp.ok(*write)
+    _assert_seen(served, before)
+    file_after = Path(fp.db).stat()
+    assert (file_after.st_mtime_ns, file_after.st_size) == (
+        file_before.st_mtime_ns,
+        file_before.st_size,
+    )
+
+
+def test_a_write_is_seen_with_no_other_connection_open(served: Launcher, fp: Focusplan) -> None:
+    before = _warm(served)
+    fp.ok("add", "Alone")
     _assert_seen(served, before)
 
 
