@@ -10,7 +10,7 @@ trusted only while a key read afresh is equal to it:
   on every write, whoever writes: `focusplan.store.change_counter`), its schema
   revision, and the mtime and size of every file of its live calendar sources;
 - the settings: every `FOCUSPLAN_*` variable (pydantic-settings matches them in any
-  case), the config file's path and bytes, the person's zone;
+  case), the config file's path and bytes, what the person's zone is chosen from;
 - the program: the interpreter, the mtime and size of every module of focusplan and of
   its migrations, and the site-packages folders on sys.path (an install or upgrade of a
   dependency changes the folder's mtime);
@@ -43,7 +43,11 @@ import sys
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+
+# typing's import is a tenth of the quick path; mypy reads this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CACHE_VERSION = 2
 NO_CACHE_VARIABLE = "FOCUSPLAN_NO_CACHE"
@@ -70,8 +74,6 @@ def disabled(environ: Mapping[str, str] | None = None) -> bool:
 
 def settings_fingerprint(environ: Mapping[str, str] | None = None) -> str:
     """The raw inputs of the settings and the zone: equal inputs, equal settings."""
-    from focusplan import clock
-
     env = os.environ if environ is None else environ
     # pydantic-settings reads its variables case-insensitively: `focusplan_focus_minutes`
     # is a setting too.
@@ -86,7 +88,24 @@ def settings_fingerprint(environ: Mapping[str, str] | None = None) -> str:
     except OSError:
         config_bytes = b""
     # The raw text, not a digest: hashlib alone would cost the quick path 2 ms.
-    return json.dumps([values, config, config_bytes.hex(), str(clock.local_zone())])
+    return json.dumps([values, config, config_bytes.hex(), zone_inputs(env)])
+
+
+def zone_inputs(env: Mapping[str, str]) -> list[Any]:
+    """What `focusplan.clock.local_zone` is chosen from (FOCUSPLAN_TZ is among the
+    settings' variables): TZ, the zone file /etc/localtime links to, and the C library's
+    view of the local zone, now, for its fixed-offset fallback. Read raw, as zoneinfo's
+    import would cost the quick path more than its whole read."""
+    import time
+
+    local = time.localtime()
+    return [
+        env.get("TZ"),
+        os.path.realpath("/etc/localtime"),
+        list(time.tzname),
+        local.tm_gmtoff,
+        local.tm_isdst,
+    ]
 
 
 def _default_config_file(env: Mapping[str, str]) -> str:

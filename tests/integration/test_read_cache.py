@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import focusplan.cli
-from focusplan.launcher import _request_database
+from focusplan.launcher import _request_database, run_full
 from focusplan.services import answer_cache, read_commands
 from tests.integration.cli_runner import Focusplan
 from tests.integration.conftest import REPOSITORY
@@ -73,7 +73,7 @@ class Launcher:
             patch.setattr(sys, "stdout", stdout)
             patch.setattr(sys, "stderr", stderr)
             try:
-                code = read_commands.answer(request, _request_database(request))
+                code = read_commands.answer(request, _request_database(request), run_full)
             finally:
                 # The launcher pins the clock for its (one-command) process; not for the test.
                 if saved_now is None:
@@ -427,7 +427,7 @@ def test_a_failing_or_unknown_command_line_is_not_cached(
 ) -> None:
     request = read_commands.parse(["--db", str(served.db), "rank", "--limit", "0"])
     assert request is not None
-    assert read_commands.answer(request, served.db) == 2
+    assert read_commands.answer(request, served.db, run_full) == 2
     assert not cache_home.exists() or not list(cache_home.iterdir())
     for argv in (["rank", "--help"], ["list", "--json=1"], ["rank", "--limit"], ["plan"]):
         assert read_commands.parse(argv) is None, argv
