@@ -452,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"  {name:<34}  (no pair counted: {left_out} left out)")
                     continue
                 note = f"   {len(pairs_of.fp_wall)}" + (
-                    f" ({left_out} left out: the minute turned)" if left_out else ""
+                    f" ({left_out} left out: not a hit)" if left_out else ""
                 )
                 print(
                     f"  {name:<34}{ms(med(pairs_of.fp_wall)):>11}{ms(med(pairs_of.tw_wall)):>11}"

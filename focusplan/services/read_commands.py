@@ -173,9 +173,15 @@ def answer(request: ReadRequest, db_path: Path | None, run: Callable[[], int]) -
         except Exception:  # the full path answers, and reports whatever is wrong
             key = payload = None
         if payload is not None:
-            stdout.flush()
-            stdout.buffer.write(payload)
-            stdout.flush()
+            try:
+                stdout.flush()
+                stdout.buffer.write(payload)
+                stdout.flush()
+            except BrokenPipeError:
+                # The reader left (`| head`): as the full path, exit 1; and no second
+                # complaint from the interpreter flushing stdout at exit.
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+                return 1
             return 0
     if key is None or slot is None or db_path is None:
         return run()
@@ -187,11 +193,30 @@ def answer(request: ReadRequest, db_path: Path | None, run: Callable[[], int]) -
         errors.stop()
     if code == 0 and not errors.written and not output.overflowed:
         try:
-            if command_key(request, db_path, moment, stdout, environ) == key:
+            if command_key(request, db_path, moment, stdout, environ) == key and _same_files(
+                request, db_path, key, environ
+            ):
                 answer_cache.store(slot, key, output.recorded())
         except Exception:  # storing is best effort; the answer is printed already
             pass
     return code
+
+
+def _same_files(
+    request: ReadRequest, db_path: Path, key: Mapping[str, Any], environ: Mapping[str, str]
+) -> bool:
+    """Whether the full command read the database and the config file the key was read
+    from. The launcher and the key find the default ones without platformdirs (too slow
+    to import there); the full command, which has paid for it, checks them."""
+    from focusplan.config import config_file_path, default_database_path
+
+    chosen = request.db_option or environ.get("FOCUSPLAN_DB")
+    if not chosen and default_database_path().absolute() != db_path:
+        return False
+    from pathlib import Path
+
+    settings = json.loads(key["settings"])
+    return Path(settings[1]) == config_file_path()
 
 
 class _Tee(io.BufferedIOBase):

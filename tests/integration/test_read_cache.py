@@ -55,12 +55,14 @@ class Launcher:
 
         monkeypatch.setattr(focusplan.cli, "run", counting_run)
 
-    def __call__(self, *args: str, db_option: str | None = None) -> tuple[bytes, bool]:
+    def __call__(
+        self, *args: str, db_option: str | None = None, global_db: bool = True
+    ) -> tuple[bytes, bool]:
         # The commands run in this process before leave their connections to the garbage
         # collector, and the last one closed checkpoints the WAL into the file: a new
         # mtime, so a new key. Each command being a process of its own, as in use:
         gc.collect()
-        argv = ["--db", db_option or str(self.db), *args]
+        argv = [*(["--db", db_option or str(self.db)] if global_db else []), *args]
         request = read_commands.parse(argv)
         assert request is not None, argv
         out, err = io.BytesIO(), io.BytesIO()
@@ -372,6 +374,26 @@ def test_the_environment_does_not_collide(
     config.write_text('work_end = "23:00"\n')
     _clear_settings()
     assert served("rank")[1] is True
+
+
+def test_the_database_named_by_the_environment_or_the_default_folder(
+    tmp_path: Path, frozen_now: dt.datetime, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = Path(os.environ["XDG_DATA_HOME"]) / "focusplan" / "focusplan.sqlite3"
+    default.parent.mkdir(parents=True)
+    Focusplan(default).ok("add", "In the default database")
+    named = tmp_path / "named.sqlite3"
+    Focusplan(named).ok("add", "In the named one")
+    served = Launcher(default, monkeypatch)
+    answer, _ = served("list", global_db=False)
+    assert b"In the default database" in answer
+    assert served("list", global_db=False) == (answer, False)
+    monkeypatch.setenv("FOCUSPLAN_DB", str(named))
+    answer, ran = served("list", global_db=False)
+    assert ran and b"In the named one" in answer
+    assert served("list", global_db=False) == (answer, False)
+    Focusplan(named).ok("done", "1")
+    assert served("list", global_db=False)[1] is True
 
 
 def test_two_databases_do_not_collide(
