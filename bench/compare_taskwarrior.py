@@ -1,6 +1,6 @@
-"""focusplan `rank --json --limit 20` against Taskwarrior's `task next limit:20`, run by run.
+"""focusplan against Taskwarrior, run by run: `rank`/`list` (cache hit and miss), `add`, `done`.
 
-    /work/venv/bin/python bench/compare_taskwarrior.py [--sizes 1000 5000] [--pairs 15]
+    /work/venv/bin/python bench/compare_taskwarrior.py [--sizes 1000 5000 10000] [--pairs 15]
 
 What is compared, and why it is fair:
 
@@ -10,10 +10,19 @@ What is compared, and why it is fair:
   `focusplan import --format taskwarrior`, so focusplan holds exactly what Taskwarrior holds.
 - Both are whole fresh processes, started the same way (`subprocess.run`, output to a pipe
   that is read to the end), on a warm OS file cache (one untimed warm-up of each).
-- Both are read-only: Taskwarrior gets `gc=off` (its garbage collection would otherwise
-  rewrite pending.data on a read command; focusplan's rank never writes) and `hooks=off`.
-  `confirmation=off`, `verbose=nothing` and no colour (the output is a pipe) keep it to
-  the report itself, like `--json`.
+- Reads: `rank --json --limit 20` against `task next limit:20`, `list` against `task
+  list`. Taskwarrior gets `gc=off` (its garbage collection would otherwise rewrite
+  pending.data on a read command) and `hooks=off`; `confirmation=off`,
+  `verbose=nothing` and no colour (the output is a pipe) keep it to the report itself.
+- focusplan's reads are answered from its answer cache while nothing changed in the
+  minute (`focusplan/services/answer_cache.py`), so each read is reported twice:
+  *hit*, the same command again (a run where the minute turned is a miss: it is left
+  out of the hit figures and counted), and *miss*, the first run after a write (an
+  untimed `UPDATE tasks SET title = title` through sqlite3 before each focusplan run:
+  the triggers raise the change counter, the content stays the same).
+- Writes: each pair is one `add` in both (`focusplan add x` against `task add x`), then
+  one `done` of that task in both (`focusplan done ID` against `task N done`), so the
+  number of pending tasks stays N; each pair adds one completed task to both.
 - Pairs alternate which program runs first, so neither always gets the warmer cache or CPU.
 
 It also times focusplan's in-process ranking (`rank_tasks` over the same tasks, read once)
@@ -35,7 +44,7 @@ import sys
 import tempfile
 import time
 import uuid as uuidlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,8 +157,14 @@ class Taskwarrior:
 def focusplan_env(folder: Path) -> dict[str, str]:
     """As installed: bytecode cached (this environment may set PYTHONDONTWRITEBYTECODE=1,
     which would recompile focusplan from source on every start; a wheel install never does)."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+    env = {
+        **os.environ,
+        "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
+        "XDG_CACHE_HOME": str(folder / "cache"),
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("FOCUSPLAN_NO_CACHE", None)
+    env.pop("FOCUSPLAN_NOW", None)
     return env
 
 
@@ -196,7 +211,7 @@ def focusplan_argv(db: Path) -> list[str]:
     return [str(FOCUSPLAN), "--db", str(db), "rank", "--json", "--limit", str(LIMIT)]
 
 
-def timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(argv: Sequence[str], env: dict[str, str], *, output: bool = True) -> tuple[float, float]:
     """(wall seconds, CPU seconds user+sys) of one run. CPU time barely moves when other
     processes compete for the cores; wall time is what a person waits."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -204,7 +219,7 @@ def timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
     done = subprocess.run(argv, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0 or not done.stdout:
+    if done.returncode != 0 or (output and not done.stdout):
         raise RuntimeError(f"{argv[0]} failed ({done.returncode}): {done.stderr.decode()[:500]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return elapsed, cpu
@@ -226,23 +241,146 @@ class Pairs:
         return [fp / tw for fp, tw in zip(self.fp_cpu, self.tw_cpu, strict=True)]
 
 
-def paired(tw: Taskwarrior, db: Path, pairs: int) -> Pairs:
-    """One focusplan run and one Taskwarrior run per pair, alternating who goes first."""
-    fp_env = focusplan_env(db.parent)
-    fp_argv, tw_argv = focusplan_argv(db), tw.next_argv()
+def paired(
+    fp_argv: Sequence[str],
+    tw_argv: Sequence[str],
+    fp_env: dict[str, str],
+    tw_env: dict[str, str],
+    pairs: int,
+    *,
+    before_fp: Callable[[], None] | None = None,
+    fp_counts: Callable[[], bool] | None = None,
+) -> tuple[Pairs, int]:
+    """One focusplan run and one Taskwarrior run per pair, alternating who goes first.
+
+    `before_fp` runs untimed before each focusplan run; a pair whose focusplan run
+    `fp_counts` rejects is left out (returned: how many were)."""
+    if before_fp is not None:
+        before_fp()
     timed(fp_argv, fp_env)  # warm the file cache and write bytecode, untimed
-    timed(tw_argv, tw.env)
+    timed(tw_argv, tw_env)
     result = Pairs([], [], [], [])
+    left_out = 0
     for pair in range(pairs):
+        if before_fp is not None:
+            before_fp()
         if pair % 2 == 0:
-            fp, task = timed(fp_argv, fp_env), timed(tw_argv, tw.env)
+            fp, task = timed(fp_argv, fp_env), timed(tw_argv, tw_env)
         else:
-            task, fp = timed(tw_argv, tw.env), timed(fp_argv, fp_env)
+            task, fp = timed(tw_argv, tw_env), timed(fp_argv, fp_env)
+        if fp_counts is not None and not fp_counts():
+            left_out += 1
+            continue
         result.fp_wall.append(fp[0])
         result.fp_cpu.append(fp[1])
         result.tw_wall.append(task[0])
         result.tw_cpu.append(task[1])
-    return result
+    return result, left_out
+
+
+class CacheWatch:
+    """Tells whether the last focusplan read stored an answer (a miss) or not (a hit):
+    a miss replaces an answer file of the cache folder."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.folder = db.parent / "cache" / "focusplan" / "answers"
+        self.seen = self.stamps()
+
+    def was_hit(self) -> bool:
+        return not self.stored()
+
+    def write_behind(self) -> None:
+        touch_counter(self.db)
+        self.stored()
+
+    def stamps(self) -> set[tuple[str, int, int]]:
+        if not self.folder.is_dir():
+            return set()
+        return {
+            (entry.name, entry.stat().st_ino, entry.stat().st_mtime_ns)
+            for entry in os.scandir(self.folder)
+        }
+
+    def stored(self) -> bool:
+        now = self.stamps()
+        changed = now != self.seen
+        self.seen = now
+        return changed
+
+
+def touch_counter(db: Path) -> None:
+    """A write that changes nothing but the change counter (the triggers fire on any
+    UPDATE): the next read is the first after a write, a cache miss."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE tasks SET title = title WHERE id = 1")
+
+
+def reads(tw: Taskwarrior, db: Path, pairs: int) -> dict[str, tuple[Pairs, int]]:
+    fp_env = focusplan_env(db.parent)
+    out: dict[str, tuple[Pairs, int]] = {}
+    for name, fp_argv, tw_argv in (
+        (f"rank --json --limit {LIMIT}", focusplan_argv(db), tw.next_argv()),
+        ("list", [str(FOCUSPLAN), "--db", str(db), "list"], ["task", "list"]),
+    ):
+        subprocess.run(fp_argv, capture_output=True, env=fp_env, check=True)
+        watch = CacheWatch(db)  # after the answer of this minute was stored
+        out[f"{name}  (hit)"] = paired(
+            fp_argv, tw_argv, fp_env, tw.env, pairs, fp_counts=watch.was_hit
+        )
+        watch.stored()
+        out[f"{name}  (miss)"] = paired(
+            fp_argv,
+            tw_argv,
+            fp_env,
+            tw.env,
+            pairs,
+            before_fp=watch.write_behind,
+            fp_counts=watch.stored,
+        )
+    return out
+
+
+def writes(tw: Taskwarrior, db: Path, pairs: int) -> dict[str, tuple[Pairs, int]]:
+    """Alternating add and done of the same task in both, so N stays N."""
+    fp_env = focusplan_env(db.parent)
+    fp_base = [str(FOCUSPLAN), "--db", str(db)]
+    subprocess.run([*fp_base, "list", "--json"], capture_output=True, env=fp_env, check=True)
+    added, finished = Pairs([], [], [], []), Pairs([], [], [], [])
+    for pair in range(pairs + 1):  # the first pair warms up, untimed
+        title = f"Bench task {pair}"
+        fp_add = [*fp_base, "add", title]
+        tw_add = ["task", "add", title]
+        if pair % 2 == 0:
+            fp, task = timed(fp_add, fp_env), timed(tw_add, tw.env, output=False)
+        else:
+            task, fp = timed(tw_add, tw.env, output=False), timed(fp_add, fp_env)
+        fp_id = _last_focusplan_id(db)
+        tw_id = tw.run("+LATEST", "ids").decode().strip()
+        fp_done = [*fp_base, "done", str(fp_id)]
+        tw_done = ["task", tw_id, "done"]
+        if pair % 2 == 0:
+            task_done, fp_finish = timed(tw_done, tw.env, output=False), timed(fp_done, fp_env)
+        else:
+            fp_finish, task_done = timed(fp_done, fp_env), timed(tw_done, tw.env, output=False)
+        if pair == 0:
+            continue
+        for into, mine, theirs in ((added, fp, task), (finished, fp_finish, task_done)):
+            into.fp_wall.append(mine[0])
+            into.fp_cpu.append(mine[1])
+            into.tw_wall.append(theirs[0])
+            into.tw_cpu.append(theirs[1])
+    return {'add "x"': (added, 0), "done ID": (finished, 0)}
+
+
+def _last_focusplan_id(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        (task_id,) = connection.execute("SELECT max(id) FROM tasks").fetchone()
+    return int(task_id)
 
 
 def in_process(db: Path, repeats: int) -> dict[str, float]:
@@ -280,7 +418,7 @@ def ms(seconds: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--pairs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", action="store_true", help="Keep the data folders and print them.")
@@ -299,29 +437,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(tempfile.mkdtemp(prefix=f"fp-vs-tw-{count}-"))
         try:
             tw, db, tw_import, fp_import = load(make_tasks(count, now, args.seed), folder)
-            measured = paired(tw, db, args.pairs)
+            measured = {**reads(tw, db, args.pairs), **writes(tw, db, args.pairs)}
             inside = in_process(db, repeats=max(5, args.pairs))
             med = statistics.median
             print(f"\nN = {count} pending tasks ({args.pairs} pairs, alternating order)")
             print(f"  load: task import {ms(tw_import)}   focusplan import {ms(fp_import)}")
-            print(f"  {'':34}{'wall median':>14}{'(min … max)':>24}{'CPU median':>14}")
-            for name, wall, cpu in (
-                (f"focusplan rank --json --limit {LIMIT}", measured.fp_wall, measured.fp_cpu),
-                (f"task next limit:{LIMIT}", measured.tw_wall, measured.tw_cpu),
-            ):
+            print(f"  load average (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            print(
+                f"  {'focusplan command':<34}{'focusplan':>11}{'task':>11}"
+                f"{'ratio wall':>12}{'ratio CPU':>11}   pairs"
+            )
+            for name, (pairs_of, left_out) in measured.items():
+                if not pairs_of.fp_wall:
+                    print(f"  {name:<34}  (no pair counted: {left_out} left out)")
+                    continue
+                note = f"   {len(pairs_of.fp_wall)}" + (
+                    f" ({left_out} left out: not a hit)" if left_out else ""
+                )
                 print(
-                    f"  {name:<34}{ms(med(wall)):>14}   ({ms(min(wall))} … {ms(max(wall))})"
-                    f"{ms(med(cpu)):>14}"
+                    f"  {name:<34}{ms(med(pairs_of.fp_wall)):>11}{ms(med(pairs_of.tw_wall)):>11}"
+                    f"{med(pairs_of.wall_ratios):>12.2f}{med(pairs_of.cpu_ratios):>11.2f}{note}"
                 )
             print(
-                f"  median of per-pair ratios focusplan/task: wall {med(measured.wall_ratios):.2f},"
-                f" CPU {med(measured.cpu_ratios):.2f}"
+                "  (wall medians; ratios are medians of per-pair focusplan/task ratios;"
+                " task: next limit:20, list, add x, N done)"
             )
             print(
                 f"  in-process focusplan: rank_tasks {ms(inside['rank_tasks'])}, "
                 f"read_snapshot {ms(inside['read_snapshot'])}, "
-                f"snapshot+rank {ms(inside['snapshot+rank'])}  vs task next (whole process) "
-                f"{ms(med(measured.tw_wall))}"
+                f"snapshot+rank {ms(inside['snapshot+rank'])}"
             )
             if args.keep:
                 print(f"  kept: {folder}")

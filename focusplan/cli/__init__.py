@@ -277,11 +277,13 @@ def reopen(ctx: click.Context, task_id: int, as_json: bool) -> None:
 def list_command(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """Open tasks (`--all`: every status)."""
     from focusplan.cli.render import echo_json, print_tasks
-    from focusplan.exchange.json_backup import task_to_json
     from focusplan.services.tasks import list_tasks
 
     tasks = list_tasks(_source(ctx), None if show_all else ("open",))
     if as_json:
+        # Only here: the exchange package loads every format, which the table never needs.
+        from focusplan.exchange.json_backup import task_to_json
+
         echo_json([task_to_json(task) for task in tasks])
     else:
         print_tasks(tasks, _now())

@@ -1,18 +1,12 @@
 """The quick read behind `focusplan now`: a cached answer, trusted while nothing changed.
 
 A status bar asks every few seconds; the full answer (the ranking, the plan) costs
-hundreds of milliseconds of imports. So the full path (`services.now`) writes, next to
-its answer, everything the answer was computed from that can change:
-
-- the database's change counter (raised by triggers on every write, see
-  `focusplan.store.change_counter`) and schema revision;
-- the settings' raw inputs (the `FOCUSPLAN_*` variables and the config file's bytes)
-  and the person's zone;
-- the mtime and size of every file of every live calendar source.
-
-and, since the answer also moves with the clock, the ranking and energy for each
-minute of the next half hour (*frames*). This module, standard library only, recomputes
-the key, and when it is unchanged picks the frame of the current minute and the block
+hundreds of milliseconds of imports. So the full path (`services.now`) stores its answer
+in the answer cache (`services.answer_cache`: keyed on the database's change counter,
+file and schema, the settings, the calendars' files and the program), and since the
+answer also moves with the clock, it holds the ranking and energy for each minute of
+the next half hour (*frames*). This module, standard library only, reads the key
+again, and when it is unchanged picks the frame of the current minute and the block
 and focus time of this moment; otherwise it answers None and the full path runs.
 The full path answers from the same frames, so both paths print the same line.
 """
@@ -21,24 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import sqlite3
-import sys
-import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from focusplan import clock
+from focusplan.services import answer_cache
+
+# Its home before answer_cache; calendar_sources reads the stamps from here.
+from focusplan.services.answer_cache import calendar_stamps as calendar_stamps
 from focusplan.text import clean_line
 
 if TYPE_CHECKING:
     from typing import Any
 
-CACHE_VERSION = 1
 FRAME_MINUTES = 30
-# Variables that name the moment or the database rather than a setting.
-_NOT_SETTINGS = frozenset({"FOCUSPLAN_NOW", "FOCUSPLAN_DB"})
 DEFAULT_FOCUS_FORMAT = "focus: {task} · {minutes_left}m left · energy {energy}"
 DEFAULT_OVER_FORMAT = "focus: {task} · {minutes_over}m over · energy {energy}"
 DEFAULT_IDLE_FORMAT = "next: {task}{block_part} · energy {energy}"
@@ -83,149 +73,55 @@ def minute_floor(moment: dt.datetime) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-# --- the key -------------------------------------------------------------------------------
-
-
-def settings_fingerprint(environ: Mapping[str, str] | None = None) -> str:
-    """The raw inputs of the settings and the zone: equal inputs, equal settings."""
-    env = os.environ if environ is None else environ
-    values = sorted(
-        (name, value)
-        for name, value in env.items()
-        if name.startswith("FOCUSPLAN_") and name not in _NOT_SETTINGS
-    )
-    config = env.get("FOCUSPLAN_CONFIG") or _default_config_file()
-    try:
-        config_bytes = Path(config).read_bytes()
-    except OSError:
-        config_bytes = b""
-    # The raw text, not a digest: hashlib alone would cost the quick path 2 ms.
-    return json.dumps([values, config, config_bytes.hex(), str(clock.local_zone())])
-
-
-def _default_config_file() -> str:
-    # platformdirs' user_config_path, without importing it on the quick path.
-    if sys.platform == "darwin":
-        return str(Path.home() / "Library" / "Application Support" / "focusplan" / "config.toml")
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return str(Path(base) / "focusplan" / "config.toml")
-
-
-def calendar_file_names(folder: Path) -> list[str]:
-    """The event files of a vdir folder (one .ics per event), sorted."""
-    return sorted(
-        entry.name
-        for entry in os.scandir(folder)
-        if entry.name.lower().endswith(".ics")
-        and not entry.name.startswith(".")
-        and entry.is_file()
-    )
-
-
-def calendar_stamps(paths: Iterable[str]) -> list[Any]:
-    """(name, mtime_ns, size) of every file of each source path; "missing" for a path
-    that is not there. What `source` re-reads on and what the cache is keyed on."""
-    stamps: list[Any] = []
-    for path in paths:
-        target = Path(path)
-        try:
-            if target.is_dir():
-                files = []
-                for name in calendar_file_names(target):
-                    info = (target / name).stat()
-                    files.append([name, info.st_mtime_ns, info.st_size])
-                stamps.append([path, "dir", files])
-            else:
-                info = target.stat()
-                stamps.append([path, "file", [["", info.st_mtime_ns, info.st_size]]])
-        except OSError:
-            stamps.append([path, "missing", []])
-    return stamps
+# --- the key and the cache (services.answer_cache) -----------------------------------------
 
 
 def read_key(db_path: Path) -> dict[str, Any] | None:
     """What the cached answer must have been computed from, read now (None: no key can be
-    read, e.g. no database yet or a schema before the counter)."""
-    try:
-        connection = sqlite3.connect(
-            f"file:{_uri_path(db_path)}?mode=ro", uri=True, timeout=2.0, isolation_level=None
-        )
-    except sqlite3.Error:
+    read, e.g. no database yet or a schema before the counter). The moment is not in it:
+    the answer covers the next half hour, minute by minute."""
+    database = answer_cache.database_key(db_path)
+    if database is None:
         return None
-    try:
-        connection.execute("BEGIN")
-        (counter,) = connection.execute("SELECT value FROM change_counter WHERE id = 1").fetchone()
-        (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        sources = [
-            path for (path,) in connection.execute("SELECT path FROM calendar_sources ORDER BY id")
-        ]
-        connection.execute("COMMIT")
-    except (sqlite3.Error, TypeError):
-        return None
-    finally:
-        connection.close()
-    calendars = ""
-    if sources:
-        import hashlib
-
-        stamps = json.dumps(calendar_stamps(sources))
-        calendars = hashlib.sha1(stamps.encode("utf-8", "surrogatepass")).hexdigest()
     return {
-        "version": CACHE_VERSION,
-        "db": str(db_path),
-        "counter": int(counter),
-        "revision": str(revision),
-        "settings": settings_fingerprint(),
-        "calendars": calendars,
+        "command": "now",
+        "database": database,
+        "settings": answer_cache.settings_fingerprint(),
+        "program": answer_cache.program_fingerprint(),
     }
 
 
-def _uri_path(path: Path) -> str:
-    # The three characters a file: URI cannot hold as they are.
-    text = str(path.absolute())
-    return text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-
-
-# --- the cache file ------------------------------------------------------------------------
+def _slot(db_path: Path) -> str:
+    return json.dumps(["now", str(db_path.absolute())])
 
 
 def cache_file(db_path: Path) -> Path:
-    if sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    # Two databases sharing a name here only evict each other: the key names the database.
-    digest = zlib.crc32(str(db_path.absolute()).encode("utf-8", "surrogatepass"))
-    return base / "focusplan" / f"now-{digest:08x}.json"
+    return answer_cache.answer_file(_slot(db_path))
 
 
 def write_cache(db_path: Path, key: Mapping[str, Any], answer: Mapping[str, Any]) -> None:
     """Store the answer (best effort: a status line never fails because a cache could not
-    be written). Written aside and renamed, so a reader never sees half a file."""
-    target = cache_file(db_path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial = target.with_name(f".{target.name}.{os.getpid()}")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({"key": dict(key), "answer": dict(answer)}, handle)
-        os.replace(partial, target)
-    except OSError:
-        pass
+    be written)."""
+    if answer_cache.disabled():
+        return
+    payload = json.dumps(dict(answer), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    answer_cache.store(_slot(db_path), key, payload)
 
 
 def cached_answer(db_path: Path) -> dict[str, Any] | None:
     """The cached answer when its key still holds, else None."""
-    try:
-        stored = json.loads(cache_file(db_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stored, dict):
+    if answer_cache.disabled():
         return None
     key = read_key(db_path)
-    if key is None or stored.get("key") != key:
+    if key is None:
         return None
-    answer = stored.get("answer")
+    payload = answer_cache.load(_slot(db_path), key)
+    if payload is None:
+        return None
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        return None
     return answer if isinstance(answer, dict) else None
 
 
