@@ -447,8 +447,11 @@ def test_no_cache_reads_and_writes_nothing(
 def test_a_failing_or_unknown_command_line_is_not_cached(
     served: Launcher, cache_home: Path
 ) -> None:
-    request = read_commands.parse(["--db", str(served.db), "rank", "--limit", "0"])
+    argv = ["--db", str(served.db), "rank", "--limit", "0"]
+    request = read_commands.parse(argv)
     assert request is not None
+    # The full path reads the command line itself (as the launcher leaves it).
+    served.monkeypatch.setattr(sys, "argv", ["focusplan", *argv])
     assert read_commands.answer(request, served.db, run_full) == 2
     assert not cache_home.exists() or not list(cache_home.iterdir())
     for argv in (["rank", "--help"], ["list", "--json=1"], ["rank", "--limit"], ["plan"]):

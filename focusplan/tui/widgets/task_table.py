@@ -35,8 +35,10 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 MIN_TITLE_WIDTH = 20
 # The table holds at most this many rows, the first of the sorted list: a DataTable
 # measures every cell it is given (~1 ms a row), so 10,000 rows took seconds to show.
-# The filter (/) and the sort (s) reach the others; the screen says how many are left out.
-SHOWN = 200
+# A thousand is more than anyone scrolls through and keeps a large but ordinary list
+# whole; the filter (/) and the sort (s) reach the others, and the screen says how
+# many are left out.
+SHOWN = 1000
 SORT_KEYS = tuple(key for key, _, _ in COLUMNS)
 # On a narrow table these give way, first to last, until the title has MIN_TITLE_WIDTH.
 GIVE_WAY = ("depends", "tags", "rank", "demand", "importance", "estimate", "project")
