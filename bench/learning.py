@@ -814,6 +814,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--residual-only", action="store_true", help="fit the residual weights only"
     )
     parser.add_argument("--priors", type=float, nargs="+", help="prior strengths to choose among")
+    parser.add_argument(
+        "--scaled-prior", action="store_true", help="centre the prior on the scaled defaults"
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the simulated lives in DIR")
     parser.add_argument(
         "--replay", metavar="DIR", help="redo only the reviews, on lives kept with --keep"
@@ -840,6 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["names"] = tuple(n for n in REVIEW_FIT_NAMES if n.startswith("residual."))
     if args.priors:
         tuned["prior_strengths"] = tuple(args.priors)
+    if args.scaled_prior:
+        tuned["scaled_prior"] = True
     policy = dataclasses.replace(REVIEW_POLICY, **tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]

@@ -84,10 +84,12 @@ __all__ = [
     "concat_batches",
     "decay_weights",
     "fit_weights",
+    "logit_scale",
     "objective",
     "pack_choices",
     "quality_of_scores",
     "rank_quality",
+    "scaled",
 ]
 
 # Everything but the temperature (see the module docstring).
@@ -564,6 +566,59 @@ def fit_weights(
     return FitResult(
         weights=fitted, objective_before=first, objective_after=value, iterations=accepted
     )
+
+
+# The weights that multiply every logit together: s = X w_r + λ·diag(B) + g·h is linear in
+# (w_r, λ, g) while A, v and so h do not depend on them.
+SCALE_NAMES: Final[tuple[str, ...]] = (
+    *(f"residual.{name}" for name in RESIDUAL_FEATURES),
+    "self_affinity",
+    "attention_gain",
+)
+
+
+def scaled(weights: Mapping[str, float], factor: float) -> dict[str, float]:
+    """`weights` whose every logit is `factor` times theirs (same order, other certainty)."""
+    return {
+        name: value * factor if name in SCALE_NAMES else value for name, value in weights.items()
+    }
+
+
+def logit_scale(
+    batch: ChoiceBatch,
+    weights: Mapping[str, float],
+    choice_weights: npt.ArrayLike | None = None,
+    *,
+    bounds: tuple[float, float] = (0.05, 5.0),
+) -> float:
+    """The factor c on every logit of `weights` under which the choices are likeliest.
+
+    It says how sharply a person chooses by the order `weights` gives: below 1 for a
+    noisy chooser, above 1 for one who always takes what they rank first. The weighted
+    log-likelihood Σ ω_c·log softmax(c·s_c)[chosen] is concave in c (its second
+    derivative is minus the variance of s under the softmax), so Newton's method finds
+    the maximum in a few steps; it is clipped to `bounds`.
+    """
+    omega = _choice_weights(batch, choice_weights)
+    params = _arrays(vector_from_named(weights, strict=False))
+    s = np.where(batch.mask, _forward(batch, params).logits / params.temperature, 0.0)
+    offsets = batch.offsets()
+    picked = s[np.arange(len(batch)), batch.chosen]
+    low, high = bounds
+    c = min(high, max(low, 1.0))
+    for _ in range(30):
+        z = c * s + offsets
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        mean = (p * s).sum(axis=1)
+        variance = np.maximum((p * s * s).sum(axis=1) - mean**2, 0.0)
+        step = float(np.dot(omega, picked - mean)) / (float(np.dot(omega, variance)) + 1e-12)
+        moved = min(high, max(low, c + step))
+        if abs(moved - c) < 1e-6:
+            return moved
+        c = moved
+    return c
 
 
 # --- how good a ranking is ---------------------------------------------------------------

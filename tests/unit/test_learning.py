@@ -277,3 +277,43 @@ def test_the_prior_centre_is_where_little_data_leaves_the_weights() -> None:
     fitted = learning.fit_weights(batch, current, prior=DEFAULT_WEIGHTS, prior_strength=5.0)
     importance = fitted.weights["residual.importance"]
     assert abs(importance - DEFAULT_WEIGHTS["residual.importance"]) < 1.5
+
+
+# --- the confidence of a person's choices (logit_scale) ---------------------------------
+
+
+def test_scaled_weights_multiply_every_logit() -> None:
+    rng = np.random.default_rng(7)
+    batch = sample_batch(rng, DEFAULT_WEIGHTS, 30)
+    logits = learning.batch_logits(batch, DEFAULT_WEIGHTS)
+    for factor in (0.3, 1.0, 2.5):
+        scaled = learning.batch_logits(batch, learning.scaled(DEFAULT_WEIGHTS, factor))
+        np.testing.assert_allclose(scaled[batch.mask], factor * logits[batch.mask], atol=1e-9)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 2.0])
+def test_logit_scale_finds_how_sharply_the_person_chooses(temperature: float) -> None:
+    # Choices made by the defaults' order at another temperature: c ≈ 1/τ.
+    person = dict(DEFAULT_WEIGHTS, temperature=temperature)
+    batch = sample_batch(np.random.default_rng(3), person, 1500)
+    assert learning.logit_scale(batch, DEFAULT_WEIGHTS) == pytest.approx(1 / temperature, rel=0.25)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(0.2, 4.0))
+def test_logit_scale_maximises_the_likelihood(seed: int, temperature: float) -> None:
+    rng = np.random.default_rng(seed)
+    batch = sample_batch(rng, dict(DEFAULT_WEIGHTS, temperature=temperature), 40)
+    omega = rng.uniform(0.1, 1.0, size=len(batch))
+    best = learning.logit_scale(batch, DEFAULT_WEIGHTS, omega)
+    assert 0.05 <= best <= 5.0
+
+    def loss(factor: float) -> float:
+        weights = learning.scaled(DEFAULT_WEIGHTS, factor)
+        return learning.objective(
+            batch, weights, weights, prior_strength=0.0, choice_weights=omega
+        )[0]
+
+    for other in (best * 0.9, best * 1.1, 1.0):
+        if 0.05 <= other <= 5.0:
+            assert loss(best) <= loss(other) + 1e-9
