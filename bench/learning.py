@@ -104,7 +104,7 @@ import numpy.typing as npt
 from focusplan import clock
 from focusplan.attention.features import eligible_tasks
 from focusplan.attention.learning import FIT_NAMES as REVIEW_FIT_NAMES
-from focusplan.attention.learning import quality_of_scores, rank_quality
+from focusplan.attention.learning import ChoiceBatch, quality_of_scores, rank_quality
 from focusplan.domain import Choice, ContextEvent, ContextEventDraft, EnergyLog, NewTask, Task
 from focusplan.review import ReweightPolicy, reconstruct_choices, week_bounds
 from focusplan.review.reweighting import REVIEW_POLICY
@@ -554,11 +554,19 @@ def _latest_energy(logs: Sequence[EnergyLog], at: dt.datetime) -> float:
     return float(max(known, key=lambda log: log.at).level) if known else 3.0
 
 
-def _week_data(
-    source: DataSource, person: Person, monday: dt.date, week: int, life: Life
-) -> WeekData:
-    zone = clock.local_zone()
-    start, end = week_bounds(monday, zone)
+@dataclass(frozen=True)
+class _Week:
+    tasks: list[Task]
+    energy: list[EnergyLog]
+    events: list[ContextEvent]
+    batch: ChoiceBatch
+    kept: list[Choice]
+    weights: dict[str, float]  # the weights active during the week
+
+
+def _read_week(source: DataSource, monday: dt.date) -> _Week:
+    """The week's choices as the review reconstructs them, with what scoring them needs."""
+    start, end = week_bounds(monday, clock.local_zone())
     with source.unit_of_work() as uow:
         tasks = uow.tasks.list()
         sessions = uow.sessions.between(start - dt.timedelta(days=1), end)
@@ -568,6 +576,34 @@ def _week_data(
         weights = uow.weights.active().params
     choices = reconstruct_choices(tasks, sessions, stored, start, end, now=end)
     batch, kept = choice_batch(tasks, energy, events, choices, sessions)
+    return _Week(tasks, energy, events, batch, kept, dict(weights))
+
+
+def _sunday_review(source: DataSource, monday: dt.date, policy: ReweightPolicy | None) -> str:
+    """The week's review on Sunday evening, its suggestion accepted; what the table says."""
+    report = review_week(
+        source, monday, now=_at(monday + dt.timedelta(days=6), 20.0), apply=True, policy=policy
+    )
+    if report.applied_version is not None and report.suggestion is not None:
+        s = report.suggestion
+        return f"v{report.applied_version} ({s.before.mrr:.2f}→{s.after.mrr:.2f})"
+    if report.learning.after is not None:
+        return "no: not better on held-out weeks"
+    return ""
+
+
+def _week_data(
+    source: DataSource, person: Person, monday: dt.date, week: int, life: Life
+) -> WeekData:
+    zone = clock.local_zone()
+    week_read = _read_week(source, monday)
+    tasks, energy, events, batch = (
+        week_read.tasks,
+        week_read.energy,
+        week_read.events,
+        week_read.batch,
+    )
+    kept, weights = week_read.kept, week_read.weights
     by_id = {task.id: task for task in tasks}
     shape = batch.ids.shape
     scores = {name: np.full(shape, -np.inf) for name in (*RULES, "random", "oracle")}
@@ -661,19 +697,7 @@ def simulate(
         for name, values in data.scores.items():
             mrr[name] = quality_of_scores(values, data.mask, data.chosen).mrr
         history.append(data)
-        report = review_week(
-            source,
-            monday,
-            now=_at(monday + dt.timedelta(days=6), 20.0),
-            apply=True,
-            policy=policy,
-        )
-        applied = ""
-        if report.applied_version is not None and report.suggestion is not None:
-            s = report.suggestion
-            applied = f"v{report.applied_version} ({s.before.mrr:.2f}→{s.after.mrr:.2f})"
-        elif report.learning.after is not None:
-            applied = "no: not better on held-out weeks"
+        applied = _sunday_review(source, monday, policy)
         run.rows.append(WeekRow(week=week, mrr=mrr, choices=int(data.chosen.size), applied=applied))
     run.seconds = time.perf_counter() - began
     Path(folder, f"person{person_index}.json").write_text(
@@ -710,36 +734,15 @@ def replay(person_index: int, weeks: int, folder: str, policy: ReweightPolicy) -
             db.execute("UPDATE weight_versions SET active = 1 WHERE version = 1")
         source = DataSource(str(path))
         run = PersonRun(person.name)
-        zone = clock.local_zone()
         for row in saved[:weeks]:
-            week = row["week"]
-            monday = FIRST_MONDAY + dt.timedelta(weeks=week - 1)
-            start, end = week_bounds(monday, zone)
-            with source.unit_of_work() as uow:
-                tasks = uow.tasks.list()
-                sessions = uow.sessions.between(start - dt.timedelta(days=1), end)
-                stored = uow.choices.between(start, end)
-                energy = uow.energy.list(until=end)
-                events = uow.events.between(start, end + dt.timedelta(days=1))
-                weights = uow.weights.active().params
-            choices = reconstruct_choices(tasks, sessions, stored, start, end, now=end)
-            batch, _ = choice_batch(tasks, energy, events, choices, sessions)
+            monday = FIRST_MONDAY + dt.timedelta(weeks=row["week"] - 1)
+            week = _read_week(source, monday)
             mrr = dict(row["mrr"])
-            mrr["focusplan"] = rank_quality(batch, weights).mrr if len(batch) else 0.0
-            report = review_week(
-                source,
-                monday,
-                now=_at(monday + dt.timedelta(days=6), 20.0),
-                apply=True,
-                policy=policy,
+            mrr["focusplan"] = (
+                rank_quality(week.batch, week.weights).mrr if len(week.batch) else 0.0
             )
-            applied = ""
-            if report.applied_version is not None and report.suggestion is not None:
-                s = report.suggestion
-                applied = f"v{report.applied_version} ({s.before.mrr:.2f}→{s.after.mrr:.2f})"
-            elif report.learning.after is not None:
-                applied = "no: not better on held-out weeks"
-            run.rows.append(WeekRow(week, mrr, row["choices"], applied))
+            applied = _sunday_review(source, monday, policy)
+            run.rows.append(WeekRow(row["week"], mrr, row["choices"], applied))
     run.seconds = time.perf_counter() - began
     return run
 

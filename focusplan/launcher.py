@@ -77,13 +77,9 @@ def _quick(argv: list[str]) -> str | None:
 
 
 def _quick_now(argv: list[str]) -> str | None:
-    args = list(argv)
-    db: str | None = None
-    if args and args[0].startswith("--db="):
-        db = args.pop(0).removeprefix("--db=")
-    elif len(args) >= 2 and args[0] == "--db":
-        db = args[1]
-        del args[:2]
+    from focusplan.services.read_commands import split_db_option
+
+    db, args = split_db_option(argv)
     if not args or args[0] != "now":
         return None
     as_json = False

@@ -70,14 +70,18 @@ class ReadRequest:
         self.args = args
 
 
-def parse(argv: list[str]) -> ReadRequest | None:
+def split_db_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """A leading `--db X` / `--db=X` (None without one) and the rest of the command line."""
     args = list(argv)
-    db: str | None = None
     if args and args[0].startswith("--db="):
-        db = args.pop(0).removeprefix("--db=")
-    elif len(args) >= 2 and args[0] == "--db":
-        db = args[1]
-        del args[:2]
+        return args[0].removeprefix("--db="), args[1:]
+    if len(args) >= 2 and args[0] == "--db":
+        return args[1], args[2:]
+    return None, args
+
+
+def parse(argv: list[str]) -> ReadRequest | None:
+    db, args = split_db_option(argv)
     if not args or args[0] not in READ_OPTIONS:
         return None
     options = READ_OPTIONS[args[0]]

@@ -46,7 +46,7 @@ from focusplan.domain import (
 from focusplan.store import engine
 from focusplan.store.errors import NotFound, Refused, SchemaTooNew, StoreError, error_from_sqlite
 from focusplan.store.repositories.times import local_time, require_storable
-from focusplan.store.schema_version import known_revisions
+from focusplan.store.schema_version import HEAD_COLUMNS, known_revisions
 from focusplan.store.timestamps import from_db_time, to_db_time
 
 
@@ -188,30 +188,9 @@ def _read_time(text: str | None, zone: dt.tzinfo | None = None) -> dt.datetime |
     return from_db_time(str(text), zone if zone is not None else clock.local_zone())
 
 
-# The tasks table's columns in the order of these statements (all but id).
-_TASK_COLUMNS = (
-    "title",
-    "notes",
-    "importance",
-    "demand",
-    "estimate_minutes",
-    "due",
-    "not_before",
-    "project",
-    "time_window",
-    "status",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "dropped_at",
-    "actual_minutes",
-    "external_id",
-    "recur",
-    "recur_from",
-    "recur_until",
-    "recur_anchor",
-    "series_id",
-)
+# The tasks table's columns in the order of these statements: every one but id, so none
+# is left to a server default by accident.
+_TASK_COLUMNS = HEAD_COLUMNS["tasks"][1:]
 _TIME_COLUMNS = frozenset(
     {
         "due",
