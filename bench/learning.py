@@ -812,6 +812,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--residual-candidates", action="store_true", help="judge residual-only fits too"
     )
+    parser.add_argument("--no-simple", action="store_true", help="never the simple ranking")
+    parser.add_argument("--simple-min-gain", type=float, help="the simple ranking's margin")
     parser.add_argument("--split", type=int, help="split the reviewed week at this day")
     parser.add_argument(
         "--residual-only", action="store_true", help="fit the residual weights only"
@@ -840,6 +842,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["half_lives"] = tuple(args.half_lives)
     if args.residual_candidates:
         tuned["residual_candidates"] = True
+    if args.no_simple:
+        tuned["simple_candidates"] = False
+    if args.simple_min_gain is not None:
+        tuned["simple_min_gain"] = args.simple_min_gain
     if args.split is not None:
         tuned["split_week_at"] = args.split
     if args.residual_only:

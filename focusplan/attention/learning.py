@@ -654,6 +654,27 @@ def _tie_counts(
     return np.rint(above_w).astype(np.int64), np.maximum(np.rint(tied_w), 1).astype(np.int64)
 
 
+def _reciprocal(above: IntArray, tied: IntArray) -> FloatArray:
+    """1/rank of each chosen task, averaged over the ways its ties could fall."""
+    reciprocal = np.empty(above.size)
+    for i, (a, b) in enumerate(zip(above, tied, strict=True)):
+        reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
+    return reciprocal
+
+
+def reciprocal_ranks(
+    scores: npt.ArrayLike,
+    mask: npt.ArrayLike,
+    chosen: npt.ArrayLike,
+    weight: npt.ArrayLike | None = None,
+) -> FloatArray:
+    """Per choice, the reciprocal rank `quality_of_scores` averages (ties are fair)."""
+    s = np.asarray(scores, dtype=np.float64)
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+    above, tied = _tie_counts(s, np.asarray(mask, dtype=bool), np.asarray(chosen, np.int64), w)
+    return _reciprocal(above, tied)
+
+
 def quality_of_scores(
     scores: npt.ArrayLike,
     mask: npt.ArrayLike,
@@ -671,9 +692,7 @@ def quality_of_scores(
         return RankQuality(mrr=0.0, hit_at_1=0.0, hit_at_3=0.0, choices=0)
     w = None if weight is None else np.asarray(weight, dtype=np.float64)
     above, tied = _tie_counts(s, m, c, w)
-    reciprocal = np.empty(above.size)
-    for i, (a, b) in enumerate(zip(above, tied, strict=True)):
-        reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
+    reciprocal = _reciprocal(above, tied)
     hit1 = np.clip(1 - above, 0, tied) / tied
     hit3 = np.clip(3 - above, 0, tied) / tied
     return RankQuality(

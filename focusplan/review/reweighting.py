@@ -33,7 +33,10 @@ The procedure itself is chosen the same way: the review's policy names a few
 candidates — memories (`HALF_LIVES`), prior strengths, and (with
 `residual_candidates`) fits of the residual weights alone, a dozen weights
 instead of seventy, which a taste seen through much noise or only for a few
-days does not overfit — each is judged by the same folds, and the one whose
+days does not overfit — and the simple ranking (`SIMPLE_NAMES`: importance and
+the deadline in days and in hours, every other reason and both attention paths
+off; its own, smaller margin `SIMPLE_MIN_GAIN`), which is what a month of a very
+noisy chooser's choices can pin down. Each is judged by the same folds, and the one whose
 fits predicted the next choices best is used (on a tie the one that moves the
 weights least). With `split_week_at` the reviewed week is two test blocks, its
 first days and the rest, so a change of taste that began this week is tested
@@ -62,6 +65,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from focusplan.attention.weights import RESIDUAL_FEATURES
 from focusplan.review.models import LearningSummary, Metrics, Mover, Suggestion
 from focusplan.review.words import choices_in_words, top_picks
 
@@ -86,6 +90,18 @@ MIN_FIT_CHOICES = 10
 MIN_HELDOUT_CHOICES = 8
 MIN_MRR_GAIN = 0.02
 MATERIAL_CHANGE = 0.05  # a weight that moves less than this stays as it was
+# The simplest ranking the review considers: importance and the deadline (in days and in
+# hours) as the only reasons, the attention terms off. Through much noise the few choices
+# of a month cannot pin down seventy weights, but they can pin down three; on
+# bench/learning.py this is what follows a very noisy chooser (and a taste that became
+# deadline-driven) better than the classic rules, where no fit of the full model did.
+SIMPLE_NAMES = ("residual.importance", "residual.deadline", "residual.due_soon")
+# Three weights vary much less from one fit to the next than seventy: the folds measure
+# the simple ranking's gain with less noise (its standard error over the choices was a
+# third to a half of the full model's on bench/learning.py), so a smaller margin
+# suffices. With the full model's 0.02 it was refused for the very noisy chooser on two
+# seeds of three, where its fits were better than the classic rules.
+SIMPLE_MIN_GAIN = 0.01
 DECIMALS = 3
 MOVERS = 5
 _DAY_SECONDS = 86400.0
@@ -112,6 +128,11 @@ class ReweightPolicy:
     # Also judge fits of the residual weights alone: far fewer weights, so a taste that
     # shows through much noise, or a new taste seen for a few days, is not overfitted.
     residual_candidates: bool = False
+    # Also judge the simple ranking (`SIMPLE_NAMES` fitted, every other reason off): it
+    # wins only where the folds say the full model's extra reasons predict nothing.
+    simple_candidates: bool = False
+    # The margin the simple ranking must clear (None: `min_mrr_gain`).
+    simple_min_gain: float | None = None
     # Centre the prior on the defaults at the confidence the person's choices show
     # (`learning.logit_scale`): the prior then pulls the order of the defaults, not their
     # certainty, which a noisy chooser does not share.
@@ -120,8 +141,11 @@ class ReweightPolicy:
     names: tuple[str, ...] | None = None  # the weights to fit; None: learning.FIT_NAMES
 
 
-# What the weekly review uses: the memory is chosen by rolling origin.
-REVIEW_POLICY = ReweightPolicy(half_lives=HALF_LIVES)
+# What the weekly review uses: the memory, and the full or the simple ranking, are chosen
+# by rolling origin.
+REVIEW_POLICY = ReweightPolicy(
+    half_lives=HALF_LIVES, simple_candidates=True, simple_min_gain=SIMPLE_MIN_GAIN
+)
 
 
 def _metrics(quality: Any) -> Metrics:
@@ -214,23 +238,39 @@ class FitSetting:
     half_life_days: float
     prior_strength: float
     residual_only: bool = False  # fit only the residual weights (the rest as they are)
+    simple: bool = False  # fit `SIMPLE_NAMES` alone, every other reason of the ranking off
 
 
 def fit_settings(policy: ReweightPolicy) -> list[FitSetting]:
     """The candidates of `policy`: every memory with every prior strength, each fitting
-    every weight and, with `policy.residual_candidates`, the residual weights alone."""
-    return [
+    every weight and, with `policy.residual_candidates`, the residual weights alone; with
+    `policy.simple_candidates`, every memory also with the simple ranking."""
+    memories = policy.half_lives or (policy.half_life_days,)
+    settings = [
         FitSetting(days, strength, residual)
         for residual in ((False, True) if policy.residual_candidates else (False,))
-        for days in policy.half_lives or (policy.half_life_days,)
+        for days in memories
         for strength in policy.prior_strengths or (policy.prior_strength,)
     ]
+    if policy.simple_candidates:
+        settings += [FitSetting(days, policy.prior_strength, simple=True) for days in memories]
+    return settings
+
+
+# The simple ranking's starting point: no residual reason, no attention path.
+_SIMPLE_OFF = {
+    **{f"residual.{name}": 0.0 for name in RESIDUAL_FEATURES},
+    "self_affinity": 0.0,
+    "attention_gain": 0.0,
+}
 
 
 def _names(policy: ReweightPolicy, setting: FitSetting) -> tuple[str, ...]:
     from focusplan.attention import learning
 
     names = learning.FIT_NAMES if policy.names is None else policy.names
+    if setting.simple:
+        return SIMPLE_NAMES
     if setting.residual_only:
         return tuple(name for name in names if name.startswith("residual."))
     return tuple(names)
@@ -251,13 +291,19 @@ def _fit_settled(
     setting = setting or FitSetting(policy.half_life_days, policy.prior_strength)
     omega = learning.decay_weights(ages, setting.half_life_days)
     prior: Mapping[str, float] = DEFAULT_WEIGHTS
-    if policy.scaled_prior:
+    start: Mapping[str, float] = base
+    if setting.simple:
+        # Every residual reason and both attention paths off; the prior pulls the three
+        # simple weights to zero too (no reason is assumed that the choices do not show).
+        start = {**base, **_SIMPLE_OFF}
+        prior = start
+    elif policy.scaled_prior:
         prior = learning.scaled(
             DEFAULT_WEIGHTS, learning.logit_scale(batch, DEFAULT_WEIGHTS, omega)
         )
     result = learning.fit_weights(
         batch,
-        base,
+        start,
         prior=prior,
         prior_strength=setting.prior_strength,
         budget=learning.DEFAULT_BUDGET if policy.budget is None else policy.budget,
@@ -348,6 +394,7 @@ def propose_reweighting(
         judged,
         key=lambda item: (
             item[0][1],
+            not item[1].simple,
             item[1].residual_only,
             item[1].half_life_days,
             item[1].prior_strength,
@@ -359,7 +406,10 @@ def propose_reweighting(
     if not changes:
         return summary("your choices fit the current weights; nothing to change"), None
     assert before is not None
-    if gain < policy.min_mrr_gain:
+    margin = policy.min_mrr_gain
+    if chosen.simple and policy.simple_min_gain is not None:
+        margin = policy.simple_min_gain
+    if gain < margin:
         return summary(
             "learnt on the weeks before, new weights would not have ranked your next"
             f" choices better: {choices_in_words(before, after)}",
@@ -398,10 +448,10 @@ def _validate(
     """Each fold's fit scored on its own test block: the figures pooled over the blocks,
     and the mean reciprocal rank gain over `base` with recent blocks weighted more.
 
-    A block's weight is its number of choices times the decay of its age (from its
-    start to `reference`), as for the fit: a change of taste shows first in the
-    latest block, and averaging it evenly with blocks from before the change would
-    hide it for weeks.
+    A choice's weight is the decay of its block's age (from the block's start to
+    `reference`), as for the fit: a change of taste shows first in the latest
+    block, and averaging it evenly with blocks from before the change would hide
+    it for weeks.
     """
     import numpy as np
 
@@ -410,7 +460,10 @@ def _validate(
     scores, masks, chosen = [], [], []
     multiplicity: list[Any] = []
     gains, weights = [], []
-    for fold in folds:
+    # Blocks the current weights may have been fitted on flatter them: when later blocks
+    # exist, only those compare the refit with the current weights.
+    unseen = [current_since is None or fold.origin >= current_since for fold in folds]
+    for fold, fair in zip(folds, unseen, strict=True):
         fitted, _ = _fit_settled(
             _subset(batch, fold.fit),
             _ages(times, fold.fit, fold.origin),
@@ -424,22 +477,23 @@ def _validate(
         masks.append(test.mask)
         chosen.append(test.chosen)
         multiplicity.append(test.weight)
-        after = learning.quality_of_scores(logits, test.mask, test.chosen, test.weight).mrr
-        gains.append(after - learning.rank_quality(test, base).mrr)
+        after = learning.reciprocal_ranks(logits, test.mask, test.chosen, test.weight)
+        kept = learning.reciprocal_ranks(
+            learning.batch_logits(test, base), test.mask, test.chosen, test.weight
+        )
+        gains.append(after - kept)
         age = (reference - fold.origin).total_seconds() / _DAY_SECONDS
-        weights.append(len(test) * float(learning.decay_weights([age], policy.half_life_days)[0]))
+        decay = float(learning.decay_weights([age], policy.half_life_days)[0])
+        weights.append(np.full(len(test), decay if fair or not any(unseen) else 0.0))
     pooled = learning.quality_of_scores(
         np.concatenate(scores),
         np.concatenate(masks),
         np.concatenate(chosen),
         None if batch.weight is None else np.concatenate(multiplicity),
     )
-    # Blocks the current weights may have been fitted on flatter them: when later blocks
-    # exist, only those compare the refit with the current weights.
-    unseen = [current_since is None or fold.origin >= current_since for fold in folds]
-    if any(unseen):
-        weights = [w if fair else 0.0 for w, fair in zip(weights, unseen, strict=True)]
-    return _metrics(pooled), float(np.average(gains, weights=weights))
+    return _metrics(pooled), float(
+        np.average(np.concatenate(gains), weights=np.concatenate(weights))
+    )
 
 
 def _movers(

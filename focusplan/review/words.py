@@ -62,6 +62,8 @@ def smaller_changes(count: int) -> str:
 
 def change_in_words(old: float, new: float) -> str:
     """How a weight moves, as a person would say it."""
+    if new == 0 != old:  # the simple ranking turns reasons off
+        return "no longer counts"
     if new < 0 <= old:
         return "now counts against"
     if new > 0 >= old:

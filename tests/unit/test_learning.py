@@ -189,6 +189,32 @@ def test_quality_counts_ranks_with_fair_ties() -> None:
     assert quality.choices == 3
 
 
+def test_reciprocal_ranks_are_each_choices_share_of_the_mrr() -> None:
+    scores = np.array([[3.0, 2.0, 1.0], [1.0, 1.0, 0.0], [0.0, 5.0, 4.0]])
+    mask = np.ones_like(scores, dtype=bool)
+    each = learning.reciprocal_ranks(scores, mask, np.array([0, 0, 0]))
+    np.testing.assert_allclose(each, [1.0, 0.75, 1 / 3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), ties=st.booleans(), weighted=st.booleans())
+def test_the_mean_reciprocal_rank_is_the_mean_of_the_reciprocal_ranks(
+    seed: int, ties: bool, weighted: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    scores = rng.normal(size=(7, 5))
+    if ties:
+        scores = np.round(scores)
+    mask = rng.random((7, 5)) < 0.8
+    mask[:, 0] = True
+    chosen = np.zeros(7, dtype=np.int64)
+    weight = rng.uniform(1.0, 4.0, size=(7, 5)) if weighted else None
+    each = learning.reciprocal_ranks(scores, mask, chosen, weight)
+    assert np.all((each > 0) & (each <= 1))
+    quality = learning.quality_of_scores(scores, mask, chosen, weight)
+    assert float(each.mean()) == pytest.approx(quality.mrr)
+
+
 def test_choice_ranks_give_every_candidate_its_place() -> None:
     items = [(random_tokens(np.random.default_rng(8), 4), np.arange(4), 0)]
     batch = learning.pack_choices(items)

@@ -362,3 +362,70 @@ def test_a_residual_only_fit_moves_only_residual_weights() -> None:
     )
     assert changes
     assert all(name.startswith("residual.") for name in changes)
+
+
+# --- the simple ranking: three reasons, through much noise --------------------------------
+
+# A chooser who follows deadlines and importance alone, and only loosely (temperature 3).
+LOOSE_DEADLINES = {
+    **{name: 0.0 for name in DEFAULT_WEIGHTS},
+    "residual.deadline": 1.5,
+    "residual.importance": 0.8,
+    "temperature": 3.0,
+}
+
+
+def test_the_review_judges_the_simple_ranking_with_every_memory() -> None:
+    from focusplan.review.reweighting import HALF_LIVES, REVIEW_POLICY, FitSetting, fit_settings
+
+    simple = [setting for setting in fit_settings(REVIEW_POLICY) if setting.simple]
+    assert [setting.half_life_days for setting in simple] == list(HALF_LIVES)
+    assert FitSetting(HALF_LIVES[0], REVIEW_POLICY.prior_strength) in fit_settings(REVIEW_POLICY)
+    off = dataclasses.replace(REVIEW_POLICY, simple_candidates=False)
+    assert not any(setting.simple for setting in fit_settings(off))
+
+
+def test_a_simple_fit_ranks_by_its_three_reasons_alone() -> None:
+    from focusplan.review.reweighting import SIMPLE_NAMES, FitSetting, _fit_settled
+
+    batch, times = steady(BY_DEADLINE)
+    ages = [(REFERENCE - t).total_seconds() / 86400 for t in times]
+    fitted, changes = _fit_settled(
+        batch, ages, DEFAULT_WEIGHTS, ReweightPolicy(), FitSetting(7.0, 0.3, simple=True)
+    )
+    assert fitted["self_affinity"] == 0.0 and fitted["attention_gain"] == 0.0
+    residuals = [name for name in DEFAULT_WEIGHTS if name.startswith("residual.")]
+    assert all(fitted[name] == 0.0 for name in residuals if name not in SIMPLE_NAMES)
+    assert fitted["residual.deadline"] > fitted["residual.importance"]
+    # The logits are then a plain sum of the three features, whatever else a token holds.
+    columns = [FEATURE_INDEX[name.removeprefix("residual.")] for name in SIMPLE_NAMES]
+    expected = batch.X[:, :, columns] @ np.array([fitted[name] for name in SIMPLE_NAMES])
+    logits = learning.batch_logits(batch, fitted)
+    np.testing.assert_allclose(logits[batch.mask], expected[batch.mask], atol=1e-9)
+    assert {"self_affinity", "attention_gain"} <= set(changes)
+
+
+def test_a_loose_chooser_of_deadlines_is_followed_by_the_simple_ranking() -> None:
+    from focusplan.review.reweighting import REVIEW_POLICY
+
+    batch, times = steady(LOOSE_DEADLINES, seed=21, per_week=40)
+    summary, suggestion = propose(batch, times, policy=REVIEW_POLICY)
+    assert suggestion is not None, summary.verdict
+    assert suggestion.params["attention_gain"] == 0.0
+    assert suggestion.after.mrr > suggestion.before.mrr
+    # It was chosen because its fits predicted the next choices better than the full
+    # model's did on the same folds.
+    full_only = dataclasses.replace(REVIEW_POLICY, simple_candidates=False)
+    other, _ = propose(batch, times, policy=full_only)
+    assert other.after is not None
+    assert suggestion.after.mrr > other.after.mrr
+
+
+def test_the_simple_ranking_clears_its_own_margin() -> None:
+    from focusplan.review.reweighting import REVIEW_POLICY
+
+    batch, times = steady(LOOSE_DEADLINES, seed=21, per_week=40)
+    strict = dataclasses.replace(REVIEW_POLICY, simple_min_gain=1.0)
+    summary, suggestion = propose(batch, times, policy=strict)
+    assert suggestion is None
+    assert summary.after is not None

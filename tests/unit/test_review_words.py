@@ -27,6 +27,8 @@ def test_every_weight_has_a_label_without_model_jargon(name: str) -> None:
         (0.0, -0.2, "now counts against"),
         (-1.0, 0.5, "now counts for"),
         (0.0, 0.3, "now counts for"),
+        (2.0, 0.0, "no longer counts"),
+        (-0.15, 0.0, "no longer counts"),
     ],
 )
 def test_a_change_is_said_by_direction_and_size(old: float, new: float, words: str) -> None:
