@@ -217,12 +217,6 @@ def _read(
     sessions_since: dt.datetime | None,
     tuple_rows: Callable[[str], Iterable[Sequence[Any]]] | None = None,
 ) -> Snapshot:
-    def when(text: str) -> dt.datetime:
-        return from_db_time(text, zone)
-
-    def maybe(text: str | None) -> dt.datetime | None:
-        return None if text is None else from_db_time(text, zone)
-
     def positional(sql: str, getter: Callable[[Any], Sequence[Any]]) -> Iterable[Sequence[Any]]:
         if tuple_rows is not None:
             return tuple_rows(sql)
@@ -239,6 +233,19 @@ def _read(
 
     task_rows = positional(_TASK_SQL, _TASK_ROW)
     tasks = _tasks(task_rows, tags, deps, zone)
+    return _read_rest(rows, zone, sessions_since, tasks)
+
+
+def _read_rest(
+    rows: _Rows, zone: dt.tzinfo, sessions_since: dt.datetime | None, tasks: list[Task]
+) -> Snapshot:
+    """Everything of the snapshot but the tasks, which the caller read."""
+
+    def when(text: str) -> dt.datetime:
+        return from_db_time(text, zone)
+
+    def maybe(text: str | None) -> dt.datetime | None:
+        return None if text is None else from_db_time(text, zone)
 
     energy = [
         _trusted(
