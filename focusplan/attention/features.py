@@ -598,6 +598,12 @@ def build_column_tokens(columns: TaskColumns, ctx: RankInput) -> Tokens:
         def pick(column: Sequence[Any]) -> Sequence[Any]:
             return column
 
+    elif positions.size > 1:
+        take = operator.itemgetter(*positions.tolist())  # one C call per column
+
+        def pick(column: Sequence[Any]) -> Sequence[Any]:
+            return take(column)
+
     else:
         chosen = positions.tolist()
 

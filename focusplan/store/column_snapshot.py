@@ -21,6 +21,7 @@ import operator
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
@@ -281,6 +282,8 @@ def _offsets(utc: IntArray, zone: dt.tzinfo) -> IntArray:
     return offsets
 
 
+# The columns' hours are mostly the same few thousand: each looked up once per process.
+@lru_cache(maxsize=65536)
 def _offset(micros: int, zone: dt.tzinfo) -> int:
     moment = (_EPOCH_UTC + dt.timedelta(microseconds=micros)).astimezone(zone)
     offset = moment.utcoffset()
