@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from focusplan.attention.task_columns import IntArray, TaskColumns, Times, utc_micros
+from focusplan.bulk import collector_paused
 from focusplan.domain import Task
 from focusplan.store.schema_version import read_at_head
 from focusplan.store.snapshot import (
@@ -98,7 +99,8 @@ def read_rank_snapshot(
     """`use(RankSnapshot)` inside one read of the database at the head revision, the events
     and sessions limited to `window` as `DataSource.snapshot` does; None (and `use` not
     called) when a stored time lies where only the models can hold it."""
-    return read_at_head(Path(path), lambda connection: _read(connection, zone, at, window, use))
+    with collector_paused():
+        return read_at_head(Path(path), lambda connection: _read(connection, zone, at, window, use))
 
 
 def _read(
