@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from focusplan import clock
+from focusplan.bulk import collector_paused
 from focusplan.domain import ContextEvent, EnergyLog, FocusSession, Task, WeightsVersion
 from focusplan.store.errors import SchemaBehind, StoreError
 from focusplan.store.schema_version import read_at_head, require_head
@@ -66,7 +67,8 @@ def read_snapshot_rows(
 ) -> Snapshot:
     """`read_snapshot` inside a transaction the caller holds (to read more beside it)."""
     # The task rows as plain tuples: `sqlite3.Row` finds a column by comparing names.
-    return _read(_sqlite_rows(connection), zone, sessions_since, connection.execute)
+    with collector_paused():
+        return _read(_sqlite_rows(connection), zone, sessions_since, connection.execute)
 
 
 def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:
