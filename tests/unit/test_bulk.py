@@ -20,7 +20,7 @@ def test_the_collector_is_off_inside_and_on_again_after() -> None:
 
 
 def test_the_collector_comes_back_when_the_block_raises() -> None:
-    with pytest.raises(ValueError), collector_paused():
+    with pytest.raises(ValueError, match="bad input"), collector_paused():
         raise ValueError("bad input")
     assert gc.isenabled()
 
