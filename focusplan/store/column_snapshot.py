@@ -112,7 +112,10 @@ def _read(
 ) -> _Result | None:
     start, end = window
     day_start = dt.datetime.combine(at.date(), dt.time(0), tzinfo=at.tzinfo)
-    since = to_db_time(min(at, day_start, start) - MARGIN)
+    try:
+        since = to_db_time(min(at, day_start, start) - MARGIN)
+    except (OverflowError, ValueError):
+        since = ""  # at the start of the calendar: every row is "around" the moment
     try:
         columns = _columns(
             connection.execute(_COLUMN_SQL, (since, _CANONICAL)),
