@@ -29,7 +29,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,7 @@ import numpy.typing as npt
 from focusplan.attention.eligibility import eligible_tasks
 from focusplan.attention.eligibility import require_aware as _require_aware
 from focusplan.attention.eligibility import scan as _scan
+from focusplan.attention.task_columns import TaskColumns, scan_columns, wall_micros
 from focusplan.attention.weights import (
     CONTEXT_FEATURES,
     FEATURE_NAMES,
@@ -59,7 +60,9 @@ __all__ = [
     "SIGNATURE_FEATURES",
     "TASK_FEATURES",
     "RankInput",
+    "TaskColumns",
     "Tokens",
+    "build_column_tokens",
     "build_tokens",
     "context_vector",
     "deadline_pressure",
@@ -203,14 +206,22 @@ def _dependents_counts(
     from `u`, whose set is a bitset over the merge tasks only: O(edges × merges / 64)
     at worst, and linear for chains and forests however long.
     """
+    return _dependents_counts_of(((task.id, task.depends_on) for task in waiting), open_ids, wanted)
+
+
+def _dependents_counts_of(
+    waiting: Iterable[tuple[int, Sequence[int]]], open_ids: Collection[int], wanted: Iterable[int]
+) -> dict[int, int]:
+    """`_dependents_counts` over (task id, its dependencies) pairs: the model path and the
+    column path (`build_column_tokens`) count with this one walk."""
     children: dict[int, list[int]] = {}
     parents: dict[int, list[int]] = {}  # the open blockers of each task on an edge
-    for task in waiting:
-        mine = [dep for dep in task.depends_on if dep in open_ids and dep != task.id]
+    for task_id, depends_on in waiting:
+        mine = [dep for dep in depends_on if dep in open_ids and dep != task_id]
         if mine:
-            parents[task.id] = mine
+            parents[task_id] = mine
             for dep in mine:
-                children.setdefault(dep, []).append(task.id)
+                children.setdefault(dep, []).append(task_id)
     if not children:
         return {}
     # A task waiting on one blocker twice counts as a merge task: still exact (a merge
@@ -401,10 +412,6 @@ def _task_matrix(
     columns = tuple(zip(*map(_get_fields, tasks), strict=True)) if n else ((),) * 9
     id_col, importance_col, demand_col, minutes_col, window_col = columns[:5]
     project_col, tags_col, created_col, due_col = columns[5:]
-    ids = np.array(id_col, dtype=np.int64)
-    importance = np.array(importance_col, dtype=np.float64)
-    demand = np.array(list(map(_DEMAND.__getitem__, demand_col)), dtype=np.float64)
-    minutes = np.array(minutes_col, dtype=np.float64)
     # Elapsed times by Python's aware arithmetic, with `at` in the tasks' own zone: for
     # one zone that is wall-clock time (it differs from absolute time by the DST shift
     # across a change, which these smooth features do not notice) and ~3x cheaper than
@@ -419,11 +426,50 @@ def _task_matrix(
         [math.nan if due is None else (due - ref).total_seconds() for due in due_col],
         dtype=np.float64,
     )
-    centre = np.array(list(map(_WINDOW_OR_NAN.__getitem__, window_col)), dtype=np.float64)
-    codes = np.array(list(map(_signature_code, project_col, tags_col)), dtype=np.intp)
     blocked_by_me = np.zeros(n, dtype=np.float64)
     if unblocks:
         blocked_by_me[:] = [unblocks.get(task_id, 0) for task_id in id_col]
+    ids = np.array(id_col, dtype=np.int64)
+    X = _feature_matrix(
+        ctx,
+        ids,
+        importance_col,
+        demand_col,
+        minutes_col,
+        window_col,
+        project_col,
+        tags_col,
+        age_seconds,
+        seconds_left,
+        blocked_by_me,
+    )
+    return ids, X
+
+
+def _feature_matrix(
+    ctx: RankInput,
+    ids: IntArray,
+    importance_col: Sequence[int],
+    demand_col: Sequence[str],
+    minutes_col: Sequence[int],
+    window_col: Sequence[str | None],
+    project_col: Sequence[str | None],
+    tags_col: Sequence[Sequence[str]],
+    age_seconds: FloatArray,
+    seconds_left: FloatArray,
+    blocked_by_me: FloatArray,
+) -> FloatArray:
+    """The token rows from the tasks' fields as columns: the one feature implementation,
+    for tasks as models (`build_tokens`) and as stored columns (`build_column_tokens`).
+
+    `age_seconds` is from creation to `ctx.at`, `seconds_left` from `ctx.at` to the due
+    time (NaN: none), `blocked_by_me` the open tasks waiting on each."""
+    n = len(ids)
+    importance = np.array(importance_col, dtype=np.float64)
+    demand = np.array(list(map(_DEMAND.__getitem__, demand_col)), dtype=np.float64)
+    minutes = np.array(minutes_col, dtype=np.float64)
+    centre = np.array(list(map(_WINDOW_OR_NAN.__getitem__, window_col)), dtype=np.float64)
+    codes = np.array(list(map(_signature_code, project_col, tags_col)), dtype=np.intp)
 
     X = np.empty((n, N_FEATURES), dtype=np.float64)
     col = FEATURE_INDEX
@@ -441,7 +487,7 @@ def _task_matrix(
     np.minimum(age, AGE_CLIP, out=age)
     np.log1p(blocked_by_me, out=X[:, col["unblocks"]])
     if ctx.in_progress:
-        X[:, col["in_progress"]] = list(map(ctx.in_progress.__contains__, id_col))
+        X[:, col["in_progress"]] = np.isin(ids, list(ctx.in_progress))
     else:
         X[:, col["in_progress"]] = 0.0
     fit = np.cos((hour_of_day(ctx.at) - centre) * _TWO_PI_OVER_DAY)
@@ -464,7 +510,7 @@ def _task_matrix(
     X[:, first_sig : first_sig + SIGNATURE_DIMS] = _SIGN_TABLE[codes]
     first_ctx = col[CONTEXT_FEATURES[0]]
     X[:, first_ctx:] = context_vector(ctx)
-    return ids, X
+    return X
 
 
 def _continuity(
@@ -527,6 +573,71 @@ def build_tokens(
     )
     ids, X = _task_matrix(chosen, ctx, unblocks)
     # Ascending ids make every result independent of the input order, bit for bit.
+    if ids.size > 1 and np.any(ids[1:] < ids[:-1]):
+        order = np.argsort(ids, kind="stable")
+        ids, X = ids[order], X[order]
+    return Tokens(ids=ids, X=X)
+
+
+def _seconds(micros: IntArray) -> FloatArray:
+    """Microseconds as seconds, rounded as `timedelta.total_seconds` rounds them."""
+    if micros.size and int(np.abs(micros).max()) >= 1 << 53:
+        # Beyond 2**53 a float64 holds no exact microsecond count: divide exact integers.
+        return np.array([value / 10**6 for value in micros.tolist()], dtype=np.float64)
+    return micros / 1e6
+
+
+def build_column_tokens(columns: TaskColumns, ctx: RankInput) -> Tokens:
+    """`build_tokens` (eligible tasks, `candidates` None) on tasks held as columns: the
+    same rows, bit for bit, with the times' differences taken on integer microseconds."""
+    scan = scan_columns(columns, ctx.at)
+    positions = np.flatnonzero(scan.eligible)
+    ids = columns.ids[positions]
+    if positions.size == len(columns):
+
+        def pick(column: Sequence[Any]) -> Sequence[Any]:
+            return column
+
+    elif positions.size > 1:
+        take = operator.itemgetter(*positions.tolist())  # one C call per column
+
+        def pick(column: Sequence[Any]) -> Sequence[Any]:
+            return take(column)
+
+    else:
+        chosen = positions.tolist()
+
+        def pick(column: Sequence[Any]) -> Sequence[Any]:
+            return [column[i] for i in chosen]
+
+    unblocks = (
+        _dependents_counts_of(scan.waiting, scan.open_ids, ids.tolist()) if scan.waiting else {}
+    )
+    blocked_by_me = np.zeros(ids.size, dtype=np.float64)
+    if unblocks:
+        blocked_by_me[:] = [unblocks.get(task_id, 0) for task_id in ids.tolist()]
+    # As `_task_matrix`: `at` in the tasks' zone, differences of wall clocks.
+    ref = ctx.at if ctx.at.tzinfo is columns.zone else ctx.at.astimezone(columns.zone)
+    now = wall_micros(ref)
+    age_seconds = _seconds(now - columns.created.wall[positions])
+    no_due = ~columns.due.present[positions]
+    until_due = columns.due.wall[positions] - now
+    until_due[no_due] = 0
+    seconds_left = _seconds(until_due)
+    seconds_left[no_due] = math.nan
+    X = _feature_matrix(
+        ctx,
+        ids,
+        pick(columns.importance),
+        pick(columns.demand),
+        pick(columns.estimate_minutes),
+        pick(columns.window),
+        pick(columns.project),
+        pick(columns.tags),
+        age_seconds,
+        seconds_left,
+        blocked_by_me,
+    )
     if ids.size > 1 and np.any(ids[1:] < ids[:-1]):
         order = np.argsort(ids, kind="stable")
         ids, X = ids[order], X[order]

@@ -18,7 +18,9 @@ from focusplan.attention.features import (
     FloatArray,
     IntArray,
     RankInput,
+    TaskColumns,
     Tokens,
+    build_column_tokens,
     build_tokens,
     eligible_tasks,
 )
@@ -31,7 +33,16 @@ from focusplan.attention.layer import (
 )
 from focusplan.domain import Task
 
-__all__ = ["RankInput", "RankResult", "Tokens", "build_tokens", "eligible_tasks", "rank_tasks"]
+__all__ = [
+    "RankInput",
+    "RankResult",
+    "TaskColumns",
+    "Tokens",
+    "build_tokens",
+    "eligible_tasks",
+    "rank_columns",
+    "rank_tasks",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -74,7 +85,27 @@ def rank_tasks(
     if top_attention < 0:
         raise ValueError("top_attention must be >= 0")
     params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
-    tokens = build_tokens(all_tasks, ctx)
+    return _rank_tokens(build_tokens(all_tasks, ctx), ctx, params, explain, top_attention)
+
+
+def rank_columns(
+    columns: TaskColumns,
+    ctx: RankInput,
+    weights: Mapping[str, float] | LayerParams,
+    explain: bool = False,
+    top_attention: int = 8,
+) -> RankResult:
+    """`rank_tasks` on tasks held as columns (`build_column_tokens`): the same result
+    for the same tasks, without a model per task."""
+    if top_attention < 0:
+        raise ValueError("top_attention must be >= 0")
+    params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
+    return _rank_tokens(build_column_tokens(columns, ctx), ctx, params, explain, top_attention)
+
+
+def _rank_tokens(
+    tokens: Tokens, ctx: RankInput, params: LayerParams, explain: bool, top_attention: int
+) -> RankResult:
     out = forward(tokens.X, params, explain=explain)
     order = np.lexsort((tokens.ids, -out.logits))
     logits = out.logits[order]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from focusplan import clock
+from focusplan.bulk import collector_paused
 
 from .apple_health import parse_apple_health
 from .bundle import MAX_IMPORT_BYTES, ImportBundle, ImportFormatError
@@ -183,7 +184,8 @@ def parse_import(
         raise ImportFormatError(f"{name}: the import range is longer than two years")
     ctx = ReadContext(fmt=name, now=now, zone=zone, range_start=start, range_end=end)
     try:
-        return _READERS[name](decode_text(raw, name), ctx)
+        with collector_paused():
+            return _READERS[name](decode_text(raw, name), ctx)
     except ImportFormatError:
         raise
     except RecursionError:

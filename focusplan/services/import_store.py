@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from focusplan.bulk import collector_paused
 from focusplan.domain import (
     CalendarSource,
     Choice,
@@ -58,6 +59,11 @@ class StoredCounts:
 
 
 def store_bundle(uow: UnitOfWork, bundle: ImportBundle, now: dt.datetime) -> StoredCounts:
+    with collector_paused():
+        return _store_bundle(uow, bundle, now)
+
+
+def _store_bundle(uow: UnitOfWork, bundle: ImportBundle, now: dt.datetime) -> StoredCounts:
     counts = StoredCounts()
     if bundle.highest_task_id:
         uow.tasks.raise_id_high_water(bundle.highest_task_id)

@@ -141,6 +141,7 @@ def plan_days_for(
     past day without a stored plan gets the (unstored) plan the planner makes for a
     day that is over.
     """
+    from focusplan.bulk import collector_paused
     from focusplan.services.calendar_sources import refresh_calendars
     from focusplan.settings import load_settings
 
@@ -148,7 +149,8 @@ def plan_days_for(
         return []
     refresh_calendars(source, now)
     working = _working_day(load_settings())
-    plans, inputs = _plans(source, days, now=now, replan=replan, working=working)
+    with collector_paused():
+        plans, inputs = _plans(source, days, now=now, replan=replan, working=working)
     result: list[DayPlan] = []
     for day in days:
         plan = plans[day]

@@ -28,6 +28,7 @@ from focusplan.services.source import DataSource, Snapshot
 if TYPE_CHECKING:
     from focusplan.attention.features import RankInput
     from focusplan.attention.ranking import RankResult
+    from focusplan.store.column_snapshot import RankSnapshot
 
 # How far ahead calendar load counts as "meetings soon" for the context features.
 MEETING_HORIZON = dt.timedelta(hours=2)
@@ -172,7 +173,54 @@ def rank_snapshot(
     )
     result = rank_tasks(snap.tasks, context, snap.weights.params, explain=explain)
     by_id = {task.id: task for task in snap.tasks}
-    count = len(result.ids) if limit is None else min(limit, len(result.ids))
+    return _ranking(result, context, energy, by_id, explain=explain, limit=limit)
+
+
+def _rank_columns(
+    read: RankSnapshot,
+    at: dt.datetime,
+    *,
+    energy_override: float | None,
+    explain: bool,
+    limit: int | None,
+) -> Ranking:
+    """`rank_snapshot` on the column read: models only for the tasks it shows."""
+    from focusplan.attention.ranking import rank_columns
+
+    snap = read.snapshot
+    context, energy = ranking_context(
+        at,
+        tasks=snap.tasks,
+        energy=snap.energy,
+        events=snap.events,
+        sessions=_snapshot_sessions(snap),
+        energy_override=energy_override,
+        recent_energy_minutes=RECENT_ENERGY_MINUTES,
+        sleep=snap.sleep,
+    )
+    result = rank_columns(read.columns, context, snap.weights.params, explain=explain)
+    count = _count(result, limit)
+    shown = [int(task_id) for task_id in result.ids[:count]]
+    if context.last_task is not None:
+        shown.append(context.last_task)
+    return _ranking(result, context, energy, read.models(shown), explain=explain, limit=limit)
+
+
+def _count(result: RankResult, limit: int | None) -> int:
+    return len(result.ids) if limit is None else min(limit, len(result.ids))
+
+
+def _ranking(
+    result: RankResult,
+    context: RankInput,
+    energy: EnergyEstimate,
+    by_id: Mapping[int, Task],
+    *,
+    explain: bool,
+    limit: int | None,
+) -> Ranking:
+    """The ranking as shown: `by_id` holds at least the shown tasks and the last one."""
+    count = _count(result, limit)
     why = _reasons(result, context, by_id, count) if explain else {}
     items = []
     for position in range(count):
@@ -202,7 +250,7 @@ def rank_snapshot(
         attention_ids = tuple(int(i) for i in result.attention_ids)
         attention = tuple(tuple(float(x) for x in row) for row in result.attention)
     return Ranking(
-        at=at,
+        at=context.at,
         energy=energy,
         items=tuple(items),
         baseline=baseline,
@@ -213,7 +261,7 @@ def rank_snapshot(
 
 
 def _reasons(
-    result: RankResult, context: RankInput, by_id: dict[int, Task], count: int
+    result: RankResult, context: RankInput, by_id: Mapping[int, Task], count: int
 ) -> dict[int, tuple[Reason, ...]]:
     """Plain-word reasons of the first `count` tasks: topics summed, relative to the mean."""
     import numpy as np
@@ -282,5 +330,15 @@ def rank_at(
     explain: bool = False,
     limit: int | None = None,
 ) -> Ranking:
-    snap = source.snapshot(*context_window(at))
+    window = context_window(at)
+    ranked = source.ranking_read(
+        at,
+        window,
+        lambda read: _rank_columns(
+            read, at, energy_override=energy_override, explain=explain, limit=limit
+        ),
+    )
+    if ranked is not None:
+        return ranked
+    snap = source.snapshot(*window)
     return rank_snapshot(snap, at, energy_override=energy_override, explain=explain, limit=limit)

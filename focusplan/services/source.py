@@ -11,15 +11,20 @@ import datetime as dt
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from focusplan.domain import Task
 from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from focusplan.store import Database, UnitOfWork
+    from focusplan.store.column_snapshot import RankSnapshot
     from focusplan.store.postgres import ChangeListener
     from focusplan.store.quick_write import QuickUnitOfWork
+
+_Result = TypeVar("_Result")
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -116,6 +121,28 @@ class DataSource:
 
         try:
             return read_server_snapshot(self.location, sessions_since)
+        except SchemaBehind:
+            return None
+
+    def ranking_read(
+        self,
+        at: dt.datetime,
+        window: tuple[dt.datetime, dt.datetime],
+        use: Callable[[RankSnapshot], _Result],
+    ) -> _Result | None:
+        """`use` on the column read of a current SQLite file for a ranking at `at`
+        (`store.column_snapshot`: the open tasks without a model each, events and
+        sessions over `window` as `snapshot` reads them); None where `snapshot` is needed."""
+        if self.path is None or not self.path.is_file():
+            return None
+        from focusplan import clock
+        from focusplan.services.calendar_sources import refresh_calendars
+        from focusplan.store.column_snapshot import read_rank_snapshot
+        from focusplan.store.snapshot import SchemaBehind
+
+        refresh_calendars(self, clock.now())
+        try:
+            return read_rank_snapshot(self.path, clock.local_zone(), at, window, use)
         except SchemaBehind:
             return None
 

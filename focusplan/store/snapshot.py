@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from focusplan import clock
+from focusplan.bulk import collector_paused
 from focusplan.domain import ContextEvent, EnergyLog, FocusSession, Task, WeightsVersion
 from focusplan.store.errors import SchemaBehind, StoreError
 from focusplan.store.schema_version import read_at_head, require_head
@@ -66,7 +67,8 @@ def read_snapshot_rows(
 ) -> Snapshot:
     """`read_snapshot` inside a transaction the caller holds (to read more beside it)."""
     # The task rows as plain tuples: `sqlite3.Row` finds a column by comparing names.
-    return _read(_sqlite_rows(connection), zone, sessions_since, connection.execute)
+    with collector_paused():
+        return _read(_sqlite_rows(connection), zone, sessions_since, connection.execute)
 
 
 def read_server_snapshot(location: str, sessions_since: dt.datetime | None = None) -> Snapshot:
@@ -217,12 +219,6 @@ def _read(
     sessions_since: dt.datetime | None,
     tuple_rows: Callable[[str], Iterable[Sequence[Any]]] | None = None,
 ) -> Snapshot:
-    def when(text: str) -> dt.datetime:
-        return from_db_time(text, zone)
-
-    def maybe(text: str | None) -> dt.datetime | None:
-        return None if text is None else from_db_time(text, zone)
-
     def positional(sql: str, getter: Callable[[Any], Sequence[Any]]) -> Iterable[Sequence[Any]]:
         if tuple_rows is not None:
             return tuple_rows(sql)
@@ -239,6 +235,19 @@ def _read(
 
     task_rows = positional(_TASK_SQL, _TASK_ROW)
     tasks = _tasks(task_rows, tags, deps, zone)
+    return _read_rest(rows, zone, sessions_since, tasks)
+
+
+def _read_rest(
+    rows: _Rows, zone: dt.tzinfo, sessions_since: dt.datetime | None, tasks: list[Task]
+) -> Snapshot:
+    """Everything of the snapshot but the tasks, which the caller read."""
+
+    def when(text: str) -> dt.datetime:
+        return from_db_time(text, zone)
+
+    def maybe(text: str | None) -> dt.datetime | None:
+        return None if text is None else from_db_time(text, zone)
 
     energy = [
         _trusted(

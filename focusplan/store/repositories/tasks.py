@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -218,14 +219,15 @@ class TaskRepository:
         times = {name for name in names if isinstance(table.c[name].type, UTCDateTime)}
         columns = ", ".join(f'"{name}"' for name in names)
         sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
-        pick = [(name, name in times) for name in names]
-        values = [
-            tuple(
-                (None if row[name] is None else to_db_time(row[name])) if is_time else row[name]
-                for name, is_time in pick
-            )
-            for row in rows
-        ]
+        # Column by column (one C-level map each), then zipped back into rows: a generator
+        # per row cost more than SQLite's own insert at 100,000 rows.
+        by_column: builtins.list[builtins.list[Any]] = []
+        for name in names:
+            column = builtins.list(map(operator.itemgetter(name), rows))
+            if name in times:
+                column = [None if value is None else to_db_time(value) for value in column]
+            by_column.append(column)
+        values = builtins.list(zip(*by_column, strict=True))
         self._session.flush()  # the driver's statement must come after pending ORM writes
         connection = self._session.connection()
         # The change counter's insert trigger fires per row, as much work as the insert
