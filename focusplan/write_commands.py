@@ -136,7 +136,7 @@ def _parse(argv: list[str]) -> WriteRequest | None:
 def _plain_stdout() -> bool:
     # click.echo writes to sys.stdout as it is when its encoding is UTF-8.
     encoding = getattr(sys.stdout, "encoding", None)
-    return bool(encoding) and codecs.lookup(encoding).name == "utf-8"
+    return isinstance(encoding, str) and codecs.lookup(encoding).name == "utf-8"
 
 
 def _value(kind: int, text: str, option: str | None) -> Any:

@@ -117,8 +117,8 @@ def exit_code_of(exc: BaseException, *, in_command: bool = True) -> int:
     elif isinstance(exc, OSError) and exc.errno == errno.EPIPE:
         from click.utils import _PacifyFlushWrapper
 
-        sys.stdout = _PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = _PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+        sys.stdout = _PacifyFlushWrapper(sys.stdout)
+        sys.stderr = _PacifyFlushWrapper(sys.stderr)
         return EXIT_FAILURE
 
     def escape() -> None:

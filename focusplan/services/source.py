@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from focusplan.domain import Task
-from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
     from focusplan.store.postgres import ChangeListener
     from focusplan.store.quick_write import QuickUnitOfWork
+    from focusplan.store.snapshot import Snapshot
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -134,6 +134,7 @@ class DataSource:
         Live calendar sources that changed are read again first (calendar_sources)."""
         from focusplan import clock
         from focusplan.services.calendar_sources import refresh_calendars
+        from focusplan.store.snapshot import Snapshot
 
         refresh_calendars(self, clock.now())
         fast = self._fast_snapshot(events_from)
