@@ -59,8 +59,9 @@ def run_full() -> int:
 def run_write(argv: list[str]) -> int | None:
     """`add`, `done`, `energy` or `edit` run without click (`write_commands`): the exit
     code, or None when the command line is not one that path reads."""
-    from focusplan import write_commands
+    from focusplan import startup, write_commands
 
+    startup.configure()  # as the click command line does on import: before any model
     try:
         request = write_commands.parse(argv)
     except KeyboardInterrupt as exc:  # while reading a value, as click would report it

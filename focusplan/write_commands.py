@@ -165,9 +165,8 @@ def _value(kind: int, text: str, option: str | None) -> Any:
 
 def run(request: WriteRequest) -> int:
     """Carry the command out and print what the click command prints; its exit code."""
-    from focusplan import startup, write_actions
+    from focusplan import write_actions
 
-    startup.configure()
     sources: list[DataSource] = []
 
     def source() -> DataSource:
