@@ -59,6 +59,10 @@ def run_full() -> int:
 def run_write(argv: list[str]) -> int | None:
     """`add`, `done`, `energy` or `edit` run without click (`write_commands`): the exit
     code, or None when the command line is not one that path reads."""
+    from focusplan.services.read_commands import split_db_option
+
+    if split_db_option(argv)[1][:1] not in (["add"], ["done"], ["energy"], ["edit"]):
+        return None  # nothing of that path for the read commands' quick answers to load
     from focusplan import startup, write_commands
 
     startup.configure()  # as the click command line does on import: before any model

@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from dataclasses import dataclass, field
 
 # typing's import is a tenth of the quick path; mypy reads this name as True.
 TYPE_CHECKING = False
@@ -77,13 +76,15 @@ class _NotHere(Exception):
     """A command line this path does not read: click reads it."""
 
 
-@dataclass
 class WriteRequest:
-    command: str
-    db: str | None
-    argument: Any = None
-    words: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
+    """A command line as read: the command, `--db`, its argument, words and option values."""
+
+    def __init__(self, command: str, db: str | None) -> None:
+        self.command = command
+        self.db = db
+        self.argument: Any = None
+        self.words: list[str] = []
+        self.values: dict[str, Any] = {}
 
 
 def parse(argv: list[str]) -> WriteRequest | None:

@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from focusplan.store.snapshot import Snapshot
 
 
+def __getattr__(name: str) -> object:
+    # `Snapshot` is still named here for the read paths; the write commands never read
+    # one, so its module (and the event and ranking models it uses) loads on first use.
+    if name == "Snapshot":
+        from focusplan.store.snapshot import Snapshot
+
+        return Snapshot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def sqlite_file(location: str) -> Path | None:
     """The file behind a plain path or a `sqlite:///` URL; None for other URLs."""
     if location.startswith("sqlite:///"):

@@ -401,3 +401,12 @@ def test_a_cold_write_through_the_launcher_loads_no_click_and_no_metadata(
     # pydantic's plugin loader (startup.py), the CLI's modules, the models of other commands
     assert not loaded & {"importlib.metadata", "focusplan.cli", "focusplan.domain.ranking"}
     assert not loaded & {"focusplan.domain.plans", "focusplan.domain.events"}
+
+
+def test_the_read_commands_load_nothing_of_the_write_path(tmp_path: Path) -> None:
+    db = fresh(tmp_path / "db.sqlite3")
+    loaded = modules_loaded_by(
+        "from focusplan.launcher import run_write\n"
+        f"assert run_write(['--db', {str(db)!r}, 'rank', '--json']) is None"
+    )
+    assert not loaded & {"focusplan.write_commands", "focusplan.option_values", "pydantic"}
