@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from focusplan.timeparse import needs_work_week, parse_due, parse_duration, parse_when
-
 # Clear an optional date (CLI.md: an empty value clears; the words came first and stay).
 CLEAR_WORDS = frozenset({"", "none", "never", "clear", "-"})
 
@@ -24,6 +22,9 @@ def when_value(text: str, *, clearable: bool = False, deadline: bool = False) ->
 
     Raises TimeParseError for text that is no WHEN.
     """
+    # Imported here: `done 12` or `add Call Sam` reads no time (regexes compiled at import).
+    from focusplan.timeparse import needs_work_week, parse_due, parse_when
+
     if clearable and text.strip().lower() in CLEAR_WORDS:
         return None
     work = None
@@ -37,6 +38,8 @@ def when_value(text: str, *, clearable: bool = False, deadline: bool = False) ->
 
 def duration_value(text: str) -> Any:
     """Minutes, or CLEARED for an empty DUR; raises TimeParseError for text that is no DUR."""
+    from focusplan.timeparse import parse_duration
+
     if not text.strip():
         return CLEARED
     return parse_duration(text)

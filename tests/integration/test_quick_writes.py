@@ -410,3 +410,36 @@ def test_the_read_commands_load_nothing_of_the_write_path(tmp_path: Path) -> Non
         f"assert run_write(['--db', {str(db)!r}, 'rank', '--json']) is None"
     )
     assert not loaded & {"focusplan.write_commands", "focusplan.option_values", "pydantic"}
+
+
+def test_the_click_free_path_reads_only_the_click_commands_own_options() -> None:
+    import click
+
+    from focusplan import write_commands as quick
+    from focusplan.cli import cli
+    from focusplan.cli.params import ID
+
+    bounds = {quick.LEVEL: (1, 5), quick.MINUTES: (0, 7 * 24 * 60)}
+    assert quick._LARGEST_ID == ID.LARGEST
+    for command, (argument_kind, options) in quick.COMMANDS.items():
+        params = {opt: param for param in cli.commands[command].params for opt in param.opts}
+        for option, (name, kind) in options.items():
+            param = params[option]
+            assert isinstance(param, click.Option), option
+            assert param.name == name, (command, option)
+            assert param.multiple == (option in quick._REPEATED), (command, option)
+            assert param.is_flag == (kind == quick.FLAG), (command, option)
+            if isinstance(param.type, click.Choice):
+                assert set(param.type.choices) == set(quick._CHOICES[option]), option
+            if kind in bounds:
+                assert isinstance(param.type, click.IntRange), option
+                assert (param.type.min, param.type.max) == bounds[kind], option
+        arguments = [p for p in cli.commands[command].params if isinstance(p, click.Argument)]
+        assert len(arguments) == 1, command
+        assert (arguments[0].nargs == -1) == (argument_kind is None), command
+        if argument_kind in bounds:
+            level = arguments[0].type
+            assert isinstance(level, click.IntRange)
+            assert (level.min, level.max) == bounds[argument_kind], command
+        if argument_kind == quick.TASK_ID:
+            assert arguments[0].type is ID, command
