@@ -1,4 +1,4 @@
-"""The `focusplan` program: read commands answered from the answer cache before click is imported.
+"""The `focusplan` program: read commands from the answer cache, and the cold writes, before click.
 
 A status bar runs `focusplan now` every few seconds, scripts run `rank` and `list`;
 click and the command modules cost about 40 ms before any command runs, the ranking
@@ -8,7 +8,9 @@ hundreds. So:
   full answer while they still hold (`services.now_cache`);
 - `[--db PATH] rank|list OPTIONS` is answered with the bytes the full command printed
   for the same question in the same minute while nothing it read changed
-  (`services.read_commands`); on a miss the full command runs and its output is kept.
+  (`services.read_commands`); on a miss the full command runs and its output is kept;
+- `[--db PATH] add|done|energy|edit OPTIONS` in their plain forms run the click
+  commands' bodies without click (`write_commands`).
 
 Both keep their answers in `services.answer_cache` (FOCUSPLAN_NO_CACHE=1 turns it off).
 In every other case, and whenever anything at all goes wrong on the way, the full
@@ -34,6 +36,9 @@ def main() -> None:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
         sys.exit(0)
+    code = run_write(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     request = _read_request(sys.argv[1:])
     if request is not None:
         from focusplan.services import read_commands
@@ -49,6 +54,25 @@ def run_full() -> int:
     from focusplan.cli import run
 
     return run()
+
+
+def run_write(argv: list[str]) -> int | None:
+    """`add`, `done`, `energy` or `edit` run without click (`write_commands`): the exit
+    code, or None when the command line is not one that path reads."""
+    from focusplan.services.read_commands import split_db_option
+
+    if split_db_option(argv)[1][:1] not in (["add"], ["done"], ["energy"], ["edit"]):
+        return None  # nothing of that path for the read commands' quick answers to load
+    from focusplan import startup, write_commands
+
+    startup.configure()  # as the click command line does on import: before any model
+    try:
+        request = write_commands.parse(argv)
+    except KeyboardInterrupt as exc:  # while reading a value, as click would report it
+        from focusplan.cli.errors import exit_code_of
+
+        return exit_code_of(exc, in_command=False)
+    return None if request is None else write_commands.run(request)
 
 
 def _read_request(argv: list[str]) -> ReadRequest | None:

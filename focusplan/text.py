@@ -9,6 +9,7 @@ residue is left), then every control character that is left.
 
 from __future__ import annotations
 
+import json
 import re
 
 # C0/C1 controls (terminal escapes), DEL, and lone surrogates (which cannot be encoded as UTF-8
@@ -64,6 +65,17 @@ def terminal_text(text: str) -> str:
     if text.isprintable():
         return text
     return CONTROL.sub("", ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+# JSON escapes C0 controls itself (ESC is written \u001b); DEL and the C1 range
+# (0x9b is CSI to many terminals) it passes through raw, so they are escaped here.
+_UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def json_text(value: object) -> str:
+    """The contract's JSON of `value` (indented, UTF-8), with nothing that drives a terminal."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _line(text: str) -> str:

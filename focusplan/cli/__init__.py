@@ -9,21 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-
-# Start-up costs measured in bench/cli_cold.py: the ranking's matrices are small, so
-# threaded BLAS only adds thread start-up and contention; and pydantic's plugin scan
-# reads every installed package's metadata for plugins focusplan does not use.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from focusplan import startup, write_actions
 from focusplan.cli.errors import ReportingGroup, run_reporting_errors
 from focusplan.cli.params import (
     CLEARABLE_WHEN,
-    CLEARED,
     DATE,
     DEMAND,
     DUE,
@@ -40,11 +35,11 @@ from focusplan.cli.params import (
 if TYPE_CHECKING:
     from focusplan.services.source import DataSource
 
+startup.configure()  # before any command's first model or matrix (startup.py says why)
+
 
 def _now() -> dt.datetime:
-    from focusplan import clock
-
-    return clock.now()
+    return write_actions.now()
 
 
 def _source(ctx: click.Context) -> DataSource:
@@ -142,68 +137,7 @@ def add(
     ctx: click.Context, title: tuple[str, ...], at: dt.datetime | None, as_json: bool, **fields: Any
 ) -> None:
     """Create a task; prints its id. The title needs no quotes: add Draft chapter 3."""
-    from focusplan.domain import NewTask
-    from focusplan.services.tasks import add_task
-
-    values = _task_values(fields)
-    if values.get("recur") is None and (fields.get("recur_until") or fields.get("recur_from")):
-        raise click.UsageError("--until and --recur-from are for a repeating task; add --recur")
-    task = NewTask(title=" ".join(title), created_at=at or _now(), **values)
-    created, _ = add_task(_source(ctx), task)
-    if as_json:
-        from focusplan.cli.render import echo_json
-
-        echo_json({"id": created.id})
-    else:
-        click.echo(created.id)
-
-
-def _task_values(fields: dict[str, Any], *, for_patch: bool = False) -> dict[str, Any]:
-    """The options a person gave, as model fields (unset options are left out).
-
-    An empty value clears an optional field (CLI.md): `--project ""`, `--due ""`,
-    `--tag ""`; `--estimate ""` puts the estimate back to the default.
-    """
-    from focusplan.domain import TaskFields
-
-    values: dict[str, Any] = {}
-    for name in ("importance", "demand", "notes"):
-        if fields.get(name) is not None:
-            values[name] = fields[name]
-    for name in ("due", "not_before"):
-        if fields.get(name) is not None or (for_patch and fields.get(f"_{name}_given")):
-            values[name] = fields.get(name)
-    if fields.get("project") is not None:
-        values["project"] = fields["project"].strip() or None
-    if fields.get("demand"):
-        values["demand"] = fields["demand"].lower()
-    if fields.get("estimate") is not None:
-        values["estimate_minutes"] = (
-            TaskFields.model_fields["estimate_minutes"].default
-            if fields["estimate"] is CLEARED
-            else fields["estimate"]
-        )
-    if fields.get("tags"):
-        values["tags"] = tuple(fields["tags"])
-    if fields.get("after"):
-        values["depends_on"] = tuple(fields["after"])
-    if fields.get("window"):
-        window = fields["window"].lower()
-        values["window"] = None if window == "none" else window
-    values.update(_recur_values(fields, for_patch=for_patch))
-    return values
-
-
-def _recur_values(fields: dict[str, Any], *, for_patch: bool) -> dict[str, Any]:
-    """`--recur`, `--recur-from`, `--until` as model fields; `--recur ""` stops a series."""
-    values: dict[str, Any] = {}
-    if fields.get("recur") is not None:
-        values["recur"] = None if fields["recur"] is CLEARED else fields["recur"]
-    if fields.get("recur_from"):
-        values["recur_from"] = fields["recur_from"].lower()
-    if fields.get("recur_until") is not None or (for_patch and fields.get("_recur_until_given")):
-        values["recur_until"] = fields.get("recur_until")
-    return values
+    _echo_lines(lambda: write_actions.add(lambda: _source(ctx), title, at, as_json, fields))
 
 
 @cli.command()
@@ -214,19 +148,20 @@ def _recur_values(fields: dict[str, Any], *, for_patch: bool) -> dict[str, Any]:
 @click.pass_context
 def edit(ctx: click.Context, task_id: int, title: str | None, as_json: bool, **fields: Any) -> None:
     """Change a task (only the options given). `--due none` clears a date."""
-    from focusplan.domain import TaskPatch
-    from focusplan.services.tasks import edit_task
-
     fields["_due_given"] = _given(ctx, "due")
     fields["_not_before_given"] = _given(ctx, "not_before")
     fields["_recur_until_given"] = _given(ctx, "recur_until")
-    values = _task_values(fields, for_patch=True)
-    if title is not None:
-        values["title"] = title
-    if not values:
-        raise click.UsageError("nothing to change; give at least one option")
-    task, _ = edit_task(_source(ctx), task_id, TaskPatch(**values))
-    _print_task(task, as_json)
+    _echo_lines(lambda: write_actions.edit(lambda: _source(ctx), task_id, title, as_json, fields))
+
+
+def _echo_lines(action: Callable[[], list[str]]) -> None:
+    """Print what a write action returns; its UsageProblem is this command's usage error."""
+    try:
+        lines = action()
+    except write_actions.UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
+    for line in lines:
+        click.echo(line)
 
 
 def _given(ctx: click.Context, name: str) -> bool:
@@ -234,15 +169,7 @@ def _given(ctx: click.Context, name: str) -> bool:
 
 
 def _print_task(task: Any, as_json: bool) -> None:
-    from focusplan.cli.render import echo_json, echo_text
-
-    if as_json:
-        # Only here: the exchange package costs a cold `done` or `edit` tens of ms.
-        from focusplan.exchange.json_backup import task_to_json
-
-        echo_json(task_to_json(task))
-    else:
-        echo_text(f"{task.id} {task.status}: {task.title}")
+    click.echo(write_actions.task_lines(task, as_json))
 
 
 @cli.command()
@@ -301,14 +228,7 @@ def done(
     ctx: click.Context, task_id: int, at: dt.datetime | None, minutes: int | None, as_json: bool
 ) -> None:
     """Complete a task."""
-    from focusplan.services.tasks import complete_task
-
-    completion = complete_task(_source(ctx), task_id, at or _now(), minutes)
-    _print_task(completion.task, as_json)
-    following = completion.next_instance
-    if following is not None and not as_json:
-        due = f", due {following.due:%Y-%m-%d %H:%M}" if following.due else ""
-        click.echo(f"next: {following.id} ({following.recur}{due})")
+    _echo_lines(lambda: write_actions.done(lambda: _source(ctx), task_id, at, minutes, as_json))
 
 
 # --- energy and focus --------------------------------------------------------------------------
@@ -324,15 +244,7 @@ def energy(
     ctx: click.Context, level: int, at: dt.datetime | None, note: str, as_json: bool
 ) -> None:
     """Log energy: 1 (drained) … 5 (peak)."""
-    from focusplan.services.energy_log import log_energy
-
-    log, _ = log_energy(_source(ctx), level, at or _now(), note)
-    if as_json:
-        from focusplan.cli.render import echo_json, energy_json
-
-        echo_json(energy_json(log))
-    else:
-        click.echo(f"energy {log.level} at {log.at:%Y-%m-%d %H:%M}")
+    _echo_lines(lambda: write_actions.energy(lambda: _source(ctx), level, at, note, as_json))
 
 
 @cli.group()

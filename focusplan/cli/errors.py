@@ -100,3 +100,28 @@ def run_reporting_errors(entry: Callable[[], object]) -> int:
         click.echo(f"error: {_one_line(message)}", err=True)
         return code
     return 0
+
+
+def exit_code_of(exc: BaseException, *, in_command: bool = True) -> int:
+    """The exit code for `exc` escaping a command that ran without click (the launcher's
+    write path), after printing what the click command line prints for it.
+
+    First what click's main (standalone_mode=False) and ReportingGroup make of it, then
+    run_reporting_errors; `in_command` False: it came while the options were read.
+    """
+    if isinstance(exc, KeyboardInterrupt) and in_command:
+        exc = Interrupted()
+    elif isinstance(exc, EOFError | KeyboardInterrupt):
+        click.echo(file=sys.stderr)
+        exc = click.Abort()
+    elif isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        from click.utils import _PacifyFlushWrapper
+
+        sys.stdout = _PacifyFlushWrapper(sys.stdout)
+        sys.stderr = _PacifyFlushWrapper(sys.stderr)
+        return EXIT_FAILURE
+
+    def escape() -> None:
+        raise exc
+
+    return run_reporting_errors(escape)

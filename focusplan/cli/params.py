@@ -7,16 +7,8 @@ from typing import Any
 
 import click
 
-from focusplan.timeparse import (
-    TimeParseError,
-    needs_work_week,
-    parse_due,
-    parse_duration,
-    parse_when,
-)
-
-# Clear an optional date (CLI.md: an empty value clears; the words came first and stay).
-CLEAR_WORDS = frozenset({"", "none", "never", "clear", "-"})
+from focusplan.option_values import CLEAR_WORDS, CLEARED, duration_value, when_value
+from focusplan.timeparse import TimeParseError, parse_when
 
 
 class WhenType(click.ParamType):
@@ -30,17 +22,8 @@ class WhenType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.datetime):
             return value
-        if self.clearable and str(value).strip().lower() in CLEAR_WORDS:
-            return None
-        text = str(value)
-        work = None
-        if needs_work_week(text):
-            from focusplan.settings import load_settings
-
-            work = load_settings().work_week()
         try:
-            parse = parse_due if self.deadline else parse_when
-            return parse(text, work=work)
+            return when_value(str(value), clearable=self.clearable, deadline=self.deadline)
         except TimeParseError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -57,20 +40,14 @@ class DateType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-# What an empty DUR gives: "back to the default" (CLI.md: an empty value clears).
-CLEARED = object()
-
-
 class DurationType(click.ParamType):
     name = "DUR"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, int) or value is CLEARED:
             return value
-        if not str(value).strip():
-            return CLEARED
         try:
-            return parse_duration(str(value))
+            return duration_value(str(value))
         except TimeParseError as exc:
             self.fail(str(exc), param, ctx)
 

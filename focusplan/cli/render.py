@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import click
 
-from focusplan.domain import DayPlan, EnergyLog, RankedTask, Ranking, Task, WeightsVersion
-from focusplan.text import clean_line, terminal_text
+from focusplan.domain import DayPlan, RankedTask, Ranking, Task, WeightsVersion
+from focusplan.text import clean_line, json_text, terminal_text
 from focusplan.timeparse import format_duration
 
 # Reasons shown under each task by `rank --explain`.
@@ -49,18 +47,8 @@ def weights_json(version: WeightsVersion) -> dict[str, Any]:
     }
 
 
-def energy_json(log: EnergyLog) -> dict[str, Any]:
-    return {"id": log.id, "at": iso(log.at), "level": log.level, "note": log.note}
-
-
-# JSON escapes C0 controls itself (ESC is written \u001b); DEL and the C1 range
-# (0x9b is CSI to many terminals) it passes through raw, so they are escaped here.
-_UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f]")
-
-
 def echo_json(value: object) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    click.echo(_UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    click.echo(json_text(value))
 
 
 def echo_text(text: str) -> None:

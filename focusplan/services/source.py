@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from focusplan.domain import Task
-from focusplan.store.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,6 +22,17 @@ if TYPE_CHECKING:
     from focusplan.store.column_snapshot import RankSnapshot
     from focusplan.store.postgres import ChangeListener
     from focusplan.store.quick_write import QuickUnitOfWork
+    from focusplan.store.snapshot import Snapshot
+
+
+def __getattr__(name: str) -> object:
+    # `Snapshot` is still named here for the read paths; the write commands never read
+    # one, so its module (and the event and ranking models it uses) loads on first use.
+    if name == "Snapshot":
+        from focusplan.store.snapshot import Snapshot
+
+        return Snapshot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _Result = TypeVar("_Result")
 
@@ -161,6 +171,7 @@ class DataSource:
         Live calendar sources that changed are read again first (calendar_sources)."""
         from focusplan import clock
         from focusplan.services.calendar_sources import refresh_calendars
+        from focusplan.store.snapshot import Snapshot
 
         refresh_calendars(self, clock.now())
         fast = self._fast_snapshot(events_from)

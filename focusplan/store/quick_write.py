@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from focusplan import clock
 from focusplan.dependency_graph import find_cycle, format_cycle
@@ -223,16 +223,22 @@ def _task_values(task: NewTask | Task, updated_at: dt.datetime | None) -> list[o
     return values
 
 
+# The model's field for each column of _SELECT_TASK, in its order.
+_TASK_FIELDS = tuple("window" if name == "time_window" else name for name in ("id", *_TASK_COLUMNS))
+_TASK_TIME_FIELDS = tuple(name for name in _TASK_FIELDS if name in _TIME_COLUMNS)
+
+
 def _task_from(
-    row: sqlite3.Row, tags: Sequence[str], depends_on: Sequence[int], zone: dt.tzinfo
+    row: Sequence[object], tags: Sequence[str], depends_on: Sequence[int], zone: dt.tzinfo
 ) -> Task:
-    """The model TaskRepository builds from the same row (`_task_from` there)."""
-    values: dict[str, object] = {
-        name: _read_time(row[name], zone) if name in _TIME_COLUMNS else row[name]
-        for name in _TASK_COLUMNS
-    }
-    values["window"] = values.pop("time_window")
-    values["id"] = row["id"]
+    """The model TaskRepository builds from the same row (`_task_from` there).
+
+    `row` holds _SELECT_TASK's columns in order: by position, as `done` reads every task
+    (its choice's candidates) and a name lookup per column was a third of that."""
+    values: dict[str, object] = dict(zip(_TASK_FIELDS, row, strict=True))
+    for name in _TASK_TIME_FIELDS:
+        if values[name] is not None:
+            values[name] = from_db_time(str(values[name]), zone)
     values["tags"] = tuple(tags)
     values["depends_on"] = tuple(depends_on)
     return Task.model_validate(values)
@@ -246,6 +252,9 @@ class _Repository:
         cursor = self._connection.cursor()
         cursor.row_factory = sqlite3.Row
         return cursor.execute(sql, parameters).fetchall()
+
+    def _tuples(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self._connection.execute(sql, parameters).fetchall()
 
     def _execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
         return self._connection.execute(sql, parameters)
@@ -262,7 +271,7 @@ class QuickTasks(_Repository):
     """TaskRepository's methods for add, edit and complete (same names, same behaviour)."""
 
     def get(self, task_id: int) -> Task:
-        rows = self._rows(f"{_SELECT_TASK} WHERE id = ?", (task_id,))
+        rows = self._tuples(f"{_SELECT_TASK} WHERE id = ?", (task_id,))
         if not rows:
             raise NotFound(f"no task {task_id}")
         return _task_from(
@@ -278,18 +287,18 @@ class QuickTasks(_Repository):
         deps = self._deps_of(None)
         zone = clock.local_zone()
         return [
-            _task_from(row, tags[row["id"]], deps[row["id"]], zone)
-            for row in self._rows(f"{_SELECT_TASK} ORDER BY id")
+            _task_from(row, tags[row[0]], deps[row[0]], zone)
+            for row in self._tuples(f"{_SELECT_TASK} ORDER BY id")
         ]
 
     def series(self, series_id: str) -> builtins.list[Task]:
         """The instances of one repeating series, in id order (the order they were made)."""
-        rows = self._rows(f"{_SELECT_TASK} WHERE series_id = ? ORDER BY id", (series_id,))
-        ids = [row["id"] for row in rows]
+        rows = self._tuples(f"{_SELECT_TASK} WHERE series_id = ? ORDER BY id", (series_id,))
+        ids = [row[0] for row in rows]
         tags = self._tags_of(ids)
         deps = self._deps_of(ids)
         zone = clock.local_zone()
-        return [_task_from(row, tags[row["id"]], deps[row["id"]], zone) for row in rows]
+        return [_task_from(row, tags[row[0]], deps[row[0]], zone) for row in rows]
 
     def add(self, new: NewTask) -> Task:
         """Store a new task; its dependencies must exist (NotFound otherwise)."""

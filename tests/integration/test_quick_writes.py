@@ -10,8 +10,10 @@ commands really skip SQLAlchemy, Alembic and numpy.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -239,3 +241,205 @@ def test_the_cold_write_commands_skip_sqlalchemy_alembic_and_numpy(
         )
     )
     assert not loaded & {"sqlalchemy", "alembic", "numpy", "textual", "pydantic_settings"}
+
+
+# --- the launcher's click-free write path (write_commands) ----------------------------------
+
+# Each command line in turn on two copies of one database: through the launcher's write
+# path and through click. `True`: the click-free path must read it; `False`: it must
+# leave it to click (and the launcher then runs the full command line).
+LAUNCHER_WRITES: list[tuple[tuple[str, ...], bool]] = [
+    (("add", "Draft", "chapter", "3"), True),
+    (("add", "Plan", "--tag", "a", "--tag", "b,c", "week", "--project", " P "), True),
+    (
+        (
+            "add",
+            "All",
+            "--importance",
+            "5",
+            "--demand",
+            "high",
+            "--estimate",
+            "1h30m",
+            "--due",
+            "fri",
+            "--not-before",
+            "tomorrow 9am",
+            "--window",
+            "morning",
+            "--notes",
+            "n\tx",
+            "--after",
+            "1",
+            "--at",
+            "2026-11-23 08:00",
+        ),
+        True,
+    ),
+    (("add", "--json", "Scripted"), True),
+    (("add", "Cleared", "--due", "", "--estimate", "", "--window", "none"), True),
+    (("add", "Unknown dependency", "--after", "99"), True),
+    (("add", ""), True),  # the empty title: the model refuses it
+    (("add", "x" * 201), True),
+    (("add", "Bad", "--due", "someday"), False),
+    (("add", "Bad", "--importance", "9"), False),
+    (("add", "Loud", "--demand", "HIGH"), False),
+    (("add", "Weekly", "--recur", "weekly", "--due", "fri"), False),
+    (("add", "--help"), False),
+    (("add",), False),
+    (("add", "Twice", "--project", "a", "--project", "b"), False),
+    (("add", "Eq", "--project=a"), False),
+    (("add", "Dash", "--project", "-a"), False),
+    (("edit", "2", "--project", "Q", "--due", ""), True),
+    (("edit", "2", "--title", "Renamed", "--json"), True),
+    (("edit", "2", "--title", ""), True),
+    (("edit", "3", "--after", "3"), True),  # a cycle
+    (("edit", "99", "--project", "x"), True),
+    (("edit", "2"), True),  # nothing to change: the command's usage error
+    (("edit", "2", "3", "--project", "x"), False),
+    (("edit", "#2", "--project", "x"), False),
+    (("done", "1"), True),
+    (("done", "1"), True),  # already done
+    (("done", "2", "--minutes", "25", "--at", "2 hours ago", "--json"), True),
+    (("done", "5", "--minutes", "99999"), False),
+    (("done", "0"), False),
+    (("done", "99"), True),
+    (("done", "4"), True),  # the repeating task: prints its next instance
+    (("energy", "3"), True),
+    (("energy", "4", "--note", "after lunch", "--at", "13:30", "--json"), True),
+    (("energy", "9"), False),
+    (("energy", "3", "--note"), False),
+]
+
+
+def _through(path_runs: Callable[[list[str]], int], argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", newline="\n", write_through=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdout", stdout)
+        patch.setattr(sys, "stderr", stderr)
+        code = path_runs(argv)
+    return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def test_the_click_free_writes_print_write_and_exit_as_click_does(
+    tmp_path: Path, frozen_now: dt.datetime
+) -> None:
+    from focusplan.cli import run
+    from focusplan.launcher import run_write
+
+    quick_db = fresh(tmp_path / "quick.sqlite3")
+    full_db = fresh(tmp_path / "full.sqlite3")
+    for db in (quick_db, full_db):
+        for title in ("first", "second", "third"):
+            Focusplan(db).ok("add", title)
+        Focusplan(db).ok("add", "weekly", "--recur", "weekly", "--due", "fri")
+    seen_by_click_free: list[tuple[str, ...]] = []
+
+    def launcher(argv: list[str]) -> int:
+        code = run_write(argv)
+        if code is None:
+            return run(argv)  # what the launcher runs next for a write command line
+        seen_by_click_free.append(tuple(argv[2:]))
+        return code
+
+    for args, click_free in LAUNCHER_WRITES:
+        before = {table: rows(quick_db, table) for table in ("tasks", "energy_logs")}
+        quick = _through(launcher, ["--db", str(quick_db), *args])
+        full = _through(run, ["--db", str(full_db), *args])
+        assert quick == full, args
+        assert (args in seen_by_click_free) == click_free, args
+        for table in ("tasks", "task_tags", "task_dependencies", "energy_logs", "choices"):
+            # A series' id is a random uuid on each side.
+            same = (rows(db, table, ignore=("series_id",)) for db in (quick_db, full_db))
+            assert next(same) == next(same), (args, table)
+        if quick[0] != 0:
+            assert quick[2].startswith("error: ") and quick[2].count("\n") == 1, args
+            assert {t: rows(quick_db, t) for t in before} == before, args
+
+
+def test_a_broken_pipe_exits_1_quietly_as_click_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from focusplan.launcher import run_write
+
+    db = fresh(tmp_path / "db.sqlite3")
+
+    class ClosedPipe(io.StringIO):
+        encoding = "utf-8"
+
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(sys, "stderr", err)
+    assert run_write(["--db", str(db), "add", "x"]) == 1
+    assert err.getvalue() == ""
+    assert len(rows(db, "tasks")) == 1  # written before the print, as through click
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("add", "x"), ("done", "1"), ("energy", "3"), ("edit", "1", "--project", "p")],
+)
+def test_a_cold_write_through_the_launcher_loads_no_click_and_no_metadata(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    db = tmp_path / "db.sqlite3"
+    Focusplan(db).ok("add", "first")
+    Focusplan(db).ok("add", "second")
+    loaded = modules_loaded_by(
+        "import sys\n"
+        f"sys.argv = ['focusplan', '--db', {str(db)!r}, *{command!r}]\n"
+        "from focusplan.launcher import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code"
+    )
+    heavy = {"click", "sqlalchemy", "alembic", "numpy", "textual", "pydantic_settings"}
+    assert not roots(loaded) & heavy
+    # pydantic's plugin loader (startup.py), the CLI's modules, the models of other commands
+    assert not loaded & {"importlib.metadata", "focusplan.cli", "focusplan.domain.ranking"}
+    assert not loaded & {"focusplan.domain.plans", "focusplan.domain.events"}
+
+
+def test_the_read_commands_load_nothing_of_the_write_path(tmp_path: Path) -> None:
+    db = fresh(tmp_path / "db.sqlite3")
+    loaded = modules_loaded_by(
+        "from focusplan.launcher import run_write\n"
+        f"assert run_write(['--db', {str(db)!r}, 'rank', '--json']) is None"
+    )
+    assert not loaded & {"focusplan.write_commands", "focusplan.option_values", "pydantic"}
+
+
+def test_the_click_free_path_reads_only_the_click_commands_own_options() -> None:
+    import click
+
+    from focusplan import write_commands as quick
+    from focusplan.cli import cli
+    from focusplan.cli.params import ID
+
+    bounds = {quick.LEVEL: (1, 5), quick.MINUTES: (0, 7 * 24 * 60)}
+    assert quick._LARGEST_ID == ID.LARGEST
+    for command, (argument_kind, options) in quick.COMMANDS.items():
+        params = {opt: param for param in cli.commands[command].params for opt in param.opts}
+        for option, (name, kind) in options.items():
+            param = params[option]
+            assert isinstance(param, click.Option), option
+            assert param.name == name, (command, option)
+            assert param.multiple == (option in quick._REPEATED), (command, option)
+            assert param.is_flag == (kind == quick.FLAG), (command, option)
+            if isinstance(param.type, click.Choice):
+                assert set(param.type.choices) == set(quick._CHOICES[option]), option
+            if kind in bounds:
+                assert isinstance(param.type, click.IntRange), option
+                assert (param.type.min, param.type.max) == bounds[kind], option
+        arguments = [p for p in cli.commands[command].params if isinstance(p, click.Argument)]
+        assert len(arguments) == 1, command
+        assert (arguments[0].nargs == -1) == (argument_kind is None), command
+        if argument_kind in bounds:
+            level = arguments[0].type
+            assert isinstance(level, click.IntRange)
+            assert (level.min, level.max) == bounds[argument_kind], command
+        if argument_kind == quick.TASK_ID:
+            assert arguments[0].type is ID, command

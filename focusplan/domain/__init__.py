@@ -3,13 +3,18 @@
 Nothing here knows about SQLAlchemy, Textual or click. The store returns these
 models, the numeric core reads them, the CLI and the TUI render them. Every
 time is timezone-aware: a naive time is a bug we refuse at the boundary.
+
+Tasks, energy logs, focus sessions and choices are defined here; the models of events,
+plans, the ranking and reminders in the submodules, each made on its first use
+(`from focusplan.domain import DayPlan` works as before): a cold write command makes
+only the classes it uses, each a millisecond or two of its start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -23,6 +28,43 @@ from pydantic import (
 )
 
 from focusplan.text import clean_line, clean_notes
+
+if TYPE_CHECKING:  # what __getattr__ below gives, for the type checker
+    from focusplan.domain.events import (
+        CalendarSource,
+        CalendarSourceFile,
+        ContextEvent,
+        ContextEventDraft,
+        DayContext,
+    )
+    from focusplan.domain.plans import DayPlan, PlanBlock
+    from focusplan.domain.ranking import EnergyEstimate, RankedTask, Ranking, Reason, WeightsVersion
+    from focusplan.domain.reminders import Reminder, ReminderKind, SentReminder
+
+# Where each model that is not defined here lives.
+_LAZY = {
+    **dict.fromkeys(
+        ("CalendarSource", "CalendarSourceFile", "ContextEvent", "ContextEventDraft", "DayContext"),
+        "events",
+    ),
+    **dict.fromkeys(("DayPlan", "PlanBlock"), "plans"),
+    **dict.fromkeys(
+        ("EnergyEstimate", "RankedTask", "Ranking", "Reason", "WeightsVersion"), "ranking"
+    ),
+    **dict.fromkeys(("Reminder", "ReminderKind", "SentReminder"), "reminders"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 Demand = Literal["low", "medium", "high"]
 TaskStatus = Literal["open", "done", "dropped"]
@@ -280,35 +322,6 @@ class EnergyLog(EnergyLogDraft):
     id: int
 
 
-class ContextEventDraft(DomainModel):
-    """A fixed event of the day, usually from a calendar."""
-
-    start: AwareDatetime
-    end: AwareDatetime
-    title: EventTitle = ""
-    uid: str | None = Field(default=None, max_length=500)
-    source: str = "manual"
-    all_day: bool = False
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ContextEventDraft:
-        # In UTC: Python compares two times of one zone by their wall clocks, and in the
-        # hour repeated when the clocks go back 02:10 (second time) is "before" 02:50.
-        if self.end.astimezone(dt.UTC) < self.start.astimezone(dt.UTC):
-            raise ValueError("an event cannot end before it starts")
-        return self
-
-
-class ContextEvent(ContextEventDraft):
-    id: int
-
-
-class DayContext(DomainModel):
-    date: dt.date
-    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
-    notes: Notes = ""
-
-
 class FocusSession(DomainModel):
     id: int
     task_id: int
@@ -338,141 +351,49 @@ class Choice(DomainModel):
     kind: ChoiceKind
 
 
-class WeightsVersion(DomainModel):
-    """A named, versioned set of model parameters. Version 1 is the defaults."""
-
-    version: int
-    params: Mapping[str, float]
-    created_at: AwareDatetime
-    reason: str = ""
-    active: bool = False
-
-
-class PlanBlock(DomainModel):
-    start: AwareDatetime
-    end: AwareDatetime
-    kind: BlockKind
-    task_id: int | None = None
-    title: str = ""
-    energy: float | None = None
-    reason: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> PlanBlock:
-        # In UTC, not by wall clock: see ContextEventDraft (the repeated hour of DST).
-        if self.end.astimezone(dt.UTC) <= self.start.astimezone(dt.UTC):
-            raise ValueError("a block must end after it starts")
-        if (self.kind == "focus") != (self.task_id is not None):
-            raise ValueError("a focus block names its task; other blocks do not")
-        return self
-
-    @property
-    def minutes(self) -> float:
-        return (self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)).total_seconds() / 60
-
-
-class DayPlan(DomainModel):
-    date: dt.date
-    blocks: tuple[PlanBlock, ...] = ()
-    notes: tuple[str, ...] = ()
-    created_at: AwareDatetime | None = None
-    # A fingerprint of what it was planned from (tasks, events, working day, weights):
-    # a stored plan whose inputs changed is planned again (services.planning).
-    inputs: str | None = None
-
-
-class Reason(DomainModel):
-    """One plain-word reason a task ranks where it does, and its amount in the logit.
-
-    `amount` is relative to the average eligible task (what every task shares cancels
-    in the softmax); `weights` are the weight names whose contributions it sums.
-    """
-
-    text: str
-    amount: float
-    weights: tuple[str, ...]
-
-
-class RankedTask(DomainModel):
-    id: int
-    title: str
-    rank: int
-    score: float
-    logit: float
-    contributions: Mapping[str, float] | None = None
-    # Reasons in plain words, largest |amount| first (explain only; at most a few).
-    why: tuple[Reason, ...] = ()
-
-    def reasons(
-        self, baseline: Mapping[str, float] | None, count: int = 3
-    ) -> list[tuple[str, float]]:
-        """The named terms that set this task apart from the average one, largest first."""
-        if not self.contributions:
-            return []
-        base = baseline or {}
-        relative = [
-            (name, value - base.get(name, 0.0)) for name, value in self.contributions.items()
-        ]
-        relative.sort(key=lambda item: -abs(item[1]))
-        return [item for item in relative[:count] if abs(item[1]) > 1e-9]
-
-
-class EnergyEstimate(DomainModel):
-    level: float
-    source: EnergySource
-    logged_at: AwareDatetime | None = None
-
-
-class Ranking(DomainModel):
-    at: AwareDatetime
-    energy: EnergyEstimate
-    items: tuple[RankedTask, ...]
-    # Mean contribution over every eligible task: the softmax ignores what all tasks
-    # share, so a task's reasons are its contributions above this baseline.
-    baseline: Mapping[str, float] | None = None
-    # Attention between the top tasks (row i attends to column j), for the why-panel.
-    attention_ids: tuple[int, ...] = ()
-    attention: tuple[tuple[float, ...], ...] = ()
-    # How many tasks were eligible, shown or not (`rank --limit 3` says "3 of 21").
-    eligible: int | None = None
-
-
-# --- external signals (issue 16) -------------------------------------------------------------
-
-ReminderKind = Literal["focus_end", "break_end", "block_start"]
-
-
-class Reminder(DomainModel):
-    """A moment worth a desktop notification; `key` names the moment, so it is sent once."""
-
-    key: str
-    kind: ReminderKind
-    due_at: AwareDatetime
-    title: str
-    body: str = ""
-
-
-class SentReminder(Reminder):
-    sent_at: AwareDatetime
-    channel: str = ""  # "dbus", "bell" or "" (recorded, not announced)
-
-
-class CalendarSourceFile(DomainModel):
-    """One file of a live calendar as last read: re-read only when mtime or size moved."""
-
-    name: str  # relative to the source's folder; "" for a single-file source
-    mtime_ns: int
-    size: int
-    read_at: AwareDatetime
-    events: int = 0
-
-
-class CalendarSource(DomainModel):
-    id: int
-    kind: Literal["ics"] = "ics"
-    path: str
-    added_at: AwareDatetime
-    checked_at: AwareDatetime | None = None
-    problem: str = ""
-    files: int = 0
-    events: int = 0
+__all__ = [  # noqa: RUF022 - the order of the module, then the submodules
+    "Demand",
+    "TaskStatus",
+    "Window",
+    "BlockKind",
+    "ChoiceKind",
+    "EnergySource",
+    "RecurFrom",
+    "DEMANDS",
+    "MAX_TITLE_LENGTH",
+    "MAX_NOTES_LENGTH",
+    "MAX_LABEL_LENGTH",
+    "MAX_ESTIMATE_MINUTES",
+    "Title",
+    "Label",
+    "Importance",
+    "EnergyLevel",
+    "EstimateMinutes",
+    "ActualMinutes",
+    "Notes",
+    "EventTitle",
+    "DomainModel",
+    "TaskFields",
+    "NewTask",
+    "Task",
+    "TaskPatch",
+    "EnergyLogDraft",
+    "EnergyLog",
+    "FocusSession",
+    "Choice",
+    "CalendarSource",
+    "CalendarSourceFile",
+    "ContextEvent",
+    "ContextEventDraft",
+    "DayContext",
+    "DayPlan",
+    "PlanBlock",
+    "EnergyEstimate",
+    "RankedTask",
+    "Ranking",
+    "Reason",
+    "WeightsVersion",
+    "Reminder",
+    "ReminderKind",
+    "SentReminder",
+]
