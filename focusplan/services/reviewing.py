@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from focusplan import clock
@@ -27,6 +28,7 @@ from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, ranking_context
 from focusplan.services.source import DataSource
 from focusplan.services.weights import accept_in
+from focusplan.store.review_snapshot import ReviewRead, ReviewWindow
 
 if TYPE_CHECKING:
     from focusplan.attention.features import RankInput
@@ -218,55 +220,104 @@ def review_week(
         raise InvalidInput(f"cannot review the week of {day.isoformat()}: out of range") from None
     # Nothing after `now` exists yet; the ages of the choices count from here.
     window_end = max(fit_start, min(end, now))
+    window = ReviewWindow(
+        sessions=(min(fit_start, now - STALE_LOOKBACK), max(end, now)),
+        choices=(fit_start, end),
+        energy_until=max(end, now),
+        events=(fit_start, end + MEETING_HORIZON),
+        days=tuple(start.date() + dt.timedelta(days=offset) for offset in range(7)),
+    )
+    span = _Span(day=day, zone=zone, now=now, start=start, fit_start=fit_start, end=window_end)
+    if not apply:
+        fast = _fast_read(source, window)
+        if fast is not None:
+            return _review(fast, span, policy, apply=False)
     # Only accepting writes: a plain review takes no write lock.
     with source.unit_of_work() if apply else source.read_only() as uow:
-        tasks = uow.tasks.list()
-        sessions = uow.sessions.between(min(fit_start, now - STALE_LOOKBACK), max(end, now))
-        stored = uow.choices.between(fit_start, end)
-        energy = uow.energy.list(until=max(end, now))
-        events = uow.events.between(fit_start, end + MEETING_HORIZON)
-        sleep = uow.days.sleep_hours()
-        plans = [
-            plan
-            for offset in range(7)
-            if (plan := uow.plans.get(start.date() + dt.timedelta(days=offset))) is not None
-        ]
-        current = uow.weights.active()
+        read = ReviewRead(
+            tasks=uow.tasks.list(),
+            sessions=uow.sessions.between(*window.sessions),
+            choices=uow.choices.between(*window.choices),
+            energy=uow.energy.list(until=window.energy_until),
+            events=uow.events.between(*window.events),
+            sleep=uow.days.sleep_hours(),
+            plans=[plan for day in window.days if (plan := uow.plans.get(day)) is not None],
+            weights=uow.weights.active(),
+        )
+        review = _review(read, span, policy, apply=apply)
+        if apply and review.suggestion is not None:
+            applied = accept_in(
+                uow, review.suggestion, based_on=read.weights.version, at=now
+            ).version
+            review = review.model_copy(update={"applied_version": applied})
+    return review
 
-        figures = week_figures(
-            day, zone=zone, now=now, tasks=tasks, sessions=sessions, plans=plans, energy=energy
-        )
-        window_choices = reconstruct_choices(
-            tasks, sessions, stored, fit_start, window_end, now=now
-        )
-        batch, kept = choice_batch(
-            tasks,
-            energy,
-            events,
-            window_choices,
-            sessions,
-            sleep,
-            max_candidates=REVIEW_MAX_CANDIDATES,
-        )
-        learning, suggestion = propose_reweighting(
-            batch,
-            [choice.at.astimezone(zone) for choice in kept],
-            current.params,
-            week_start=start.date(),
-            reference=window_end.astimezone(zone),
-            fit_from=fit_start.date(),
-            titles={task.id: task.title for task in tasks},
-            policy=policy or REVIEW_POLICY,
-            current_since=None if current.version == 1 else current.created_at.astimezone(zone),
-        )
-        applied = None
-        if apply and suggestion is not None:
-            applied = accept_in(uow, suggestion, based_on=current.version, at=now).version
+
+@dataclass(frozen=True)
+class _Span:
+    """The reviewed week and the window the learning reads (see `review_week`)."""
+
+    day: dt.date
+    zone: dt.tzinfo
+    now: dt.datetime
+    start: dt.datetime  # the week's Monday, local midnight
+    fit_start: dt.datetime
+    end: dt.datetime  # the end of the learning window: the week's end, or now if earlier
+
+
+def _fast_read(source: DataSource, window: ReviewWindow) -> ReviewRead | None:
+    """The stdlib read of a current SQLite file (None: the full store must read)."""
+    if source.path is None or not source.path.is_file():
+        return None
+    from focusplan.store.review_snapshot import SchemaBehind, read_review_inputs
+
+    try:
+        return read_review_inputs(source.path, window)
+    except SchemaBehind:
+        return None  # migrating needs the full store
+
+
+def _review(
+    read: ReviewRead, span: _Span, policy: ReweightPolicy | None, *, apply: bool
+) -> WeekReview:
+    zone, now, current = span.zone, span.now, read.weights
+    figures = week_figures(
+        span.day,
+        zone=zone,
+        now=now,
+        tasks=read.tasks,
+        sessions=read.sessions,
+        plans=read.plans,
+        energy=read.energy,
+    )
+    window_choices = reconstruct_choices(
+        read.tasks, read.sessions, read.choices, span.fit_start, span.end, now=now
+    )
+    batch, kept = choice_batch(
+        read.tasks,
+        read.energy,
+        read.events,
+        window_choices,
+        read.sessions,
+        read.sleep,
+        max_candidates=REVIEW_MAX_CANDIDATES,
+    )
+    learning, suggestion = propose_reweighting(
+        batch,
+        [choice.at.astimezone(zone) for choice in kept],
+        current.params,
+        week_start=span.start.date(),
+        reference=span.end.astimezone(zone),
+        fit_from=span.fit_start.date(),
+        titles={task.id: task.title for task in read.tasks},
+        policy=policy or REVIEW_POLICY,
+        current_since=None if current.version == 1 else current.created_at.astimezone(zone),
+    )
     return WeekReview(
         figures=figures,
         learning=learning,
         suggestion=suggestion,
         apply_requested=apply,
-        applied_version=applied,
+        applied_version=None,
         weights_version=current.version,
     )
