@@ -101,15 +101,17 @@ class _TaskIndex:
     """The few tasks each choice's context and tokens depend on, found without a scan.
 
     The ranking context needs the tasks completed that day and those of focus
-    sessions; the tokens need the candidates and, for `unblocks`, every task in a
-    dependency. Passing only those gives exactly the features of the full list.
+    sessions; the tokens need the candidates and, for `unblocks`, the tasks that
+    wait on them, directly or through others (what that feature counts). Passing
+    only those gives exactly the features of the full list.
     """
 
     def __init__(self, tasks: Sequence[Task], sessions: Sequence[FocusSession]) -> None:
         self.by_id = {task.id: task for task in tasks}
-        linked = {task.id for task in tasks if task.depends_on}
-        linked |= {dep for task in tasks for dep in task.depends_on if dep in self.by_id}
-        self.linked = [self.by_id[task_id] for task_id in sorted(linked)]
+        self.dependents: dict[int, list[int]] = {}
+        for task in tasks:
+            for dep in task.depends_on:
+                self.dependents.setdefault(dep, []).append(task.id)
         focused = {s.task_id for s in sessions if s.task_id in self.by_id}
         self.focused = [self.by_id[task_id] for task_id in sorted(focused)]
         done = [(task.completed_at, task) for task in tasks if task.completed_at is not None]
@@ -124,8 +126,16 @@ class _TaskIndex:
         return _unique([*self.done[first:last], *self.focused])
 
     def for_tokens(self, candidates: Sequence[int]) -> list[Task]:
-        chosen = [self.by_id[task_id] for task_id in candidates if task_id in self.by_id]
-        return _unique([*chosen, *self.linked])
+        # Every task that waits on a candidate, however far down: with a thousand tasks in
+        # dependencies, passing them all to every choice was most of the batch's work.
+        found = [task_id for task_id in candidates if task_id in self.by_id]
+        seen = set(found)
+        for task_id in found:  # grows while it runs: a walk over the dependents
+            for waiter in self.dependents.get(task_id, ()):
+                if waiter not in seen:
+                    seen.add(waiter)
+                    found.append(waiter)
+        return [self.by_id[task_id] for task_id in found]
 
 
 def _unique(tasks: Sequence[Task]) -> list[Task]:

@@ -41,6 +41,9 @@ from focusplan.tui.widgets.week_stats import WeekStats
 
 # The heatmap of a past week shows the ranking as that week ended.
 WEEK_END_MARGIN = dt.timedelta(minutes=1)
+# The heatmap's tasks are the ranking's first (`rank_tasks`' top_attention): only their
+# titles are shown, and explaining all 10,000 ranked tasks took longer than the review.
+HEATMAP_TASKS = 8
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewDat
             break
     start, end = week_bounds(day, clock.local_zone())
     ranked_at = min(end - WEEK_END_MARGIN, now)
-    ranking = rank_at(source, ranked_at, explain=True)
+    ranking = rank_at(source, ranked_at, explain=True, limit=HEATMAP_TASKS)
     return ReviewData(
         monday=start.date(),
         review=review,
