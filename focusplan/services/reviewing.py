@@ -83,18 +83,22 @@ def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]
     """
     if cap < 2:
         raise ValueError("a choice needs at least two candidates")
-    others = [task_id for task_id in choice.candidates if task_id != choice.task_id]
-    if len(others) <= cap - 1:
+    count = len(choice.candidates)
+    if count <= cap - 1:  # then so are the others
         return choice.candidates, 1.0
     import numpy as np
 
+    every = np.fromiter(choice.candidates, dtype=np.int64, count=count)
+    others = every[every != choice.task_id]
+    if others.size <= cap - 1:
+        return choice.candidates, 1.0
     salt = int(choice.at.timestamp()) & 0xFFFFFFFF
-    ids = np.array(others, dtype=np.uint64)
+    ids = others.astype(np.uint64)
     keys = (ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) * np.uint64(0xBF58476D1CE4E5B9)
     keys ^= keys >> np.uint64(31)
     picked = np.sort(ids[np.argpartition(keys, cap - 2)[: cap - 1]]).astype(np.int64)
     kept = sorted([choice.task_id, *picked.tolist()])
-    return tuple(kept), len(others) / (cap - 1)
+    return tuple(kept), others.size / (cap - 1)
 
 
 class _TaskIndex:
