@@ -76,7 +76,7 @@ class Eligibility:
             return tuple(self._ids[i] for i in rows)
         # One call in C, and the tuple shares the list's int objects (a choice among
         # 100,000 would otherwise hold 100,000 ints of its own): a loop here was seconds.
-        return operator.itemgetter(*rows)(self._ids)  # type: ignore[no-any-return]
+        return operator.itemgetter(*rows)(self._ids)
 
 
 def _work_start(task: Task) -> dt.datetime:
