@@ -1,6 +1,7 @@
 """How quickly the app paints and answers keys on a large database (10,000 tasks).
 
     .venv/bin/python bench/tui.py [--tasks 10000] [--presses 40] [--runs 3] [--db PATH]
+    .venv/bin/python bench/tui.py --db PATH --switches    # the screen switches alone
 
 Builds the demo (five weeks) plus generated tasks up to `--tasks` (`--db PATH` keeps
 the database there and uses it again on the next run: building 10,000 tasks takes
@@ -301,6 +302,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path, help="keep the database here (built if missing)")
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal paint")
+    parser.add_argument("--switches", action="store_true", help="measure the screen switches alone")
     args = parser.parse_args()
     os.environ.setdefault("FOCUSPLAN_NOW", FROZEN_NOW)
     os.environ.setdefault("FOCUSPLAN_TZ", "Europe/Paris")
@@ -318,6 +320,9 @@ def main() -> None:
             build_database(path, args.tasks)
             print(f"database: {args.tasks} tasks built in {time.perf_counter() - started:.1f} s")
         print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        if args.switches:
+            print_switches(path)
+            return
         print(f"cold import of focusplan.tui.app: {ms(import_time())}")
 
         if not args.no_tmux:
@@ -338,10 +343,14 @@ def main() -> None:
         print_keys("Today", asyncio.run(key_to_repaint(path, args.presses)))
         print_keys("Tasks", asyncio.run(key_to_repaint(path, args.presses, "tasks", ("j",))))
         print(f"load average: {os.getloadavg()[0]:.1f}")
-        print("screen switch (key → first frame of the screen · → its content drawn):")
-        for title, visit, shown, ready in asyncio.run(screen_switches(path)):
-            print(f"  {title:7} visit {visit}: {ms(shown)} · {ms(ready)}")
-        print(f"load average: {os.getloadavg()[0]:.1f}")
+        print_switches(path)
+
+
+def print_switches(path: Path) -> None:
+    print("screen switch (key → first frame of the screen · → its content drawn):")
+    for title, visit, shown, ready in asyncio.run(screen_switches(path)):
+        print(f"  {title:7} visit {visit}: {ms(shown)} · {ms(ready)}")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -266,69 +266,102 @@ def _arrays(theta: FloatArray) -> _Arrays:
     )
 
 
-def _times_m(X: FloatArray, positions: FloatArray) -> FloatArray:
-    # M is a handful of named entries: X M as that many column updates. Elementwise on
-    # purpose: small GEMMs with a long side make threaded BLAS stall on a busy machine.
-    XM = np.zeros_like(X)
-    for a, b, m in zip(_POSITION_ROWS, _POSITION_COLS, positions, strict=True):
-        XM[..., b] += m * X[..., a]
-    return XM
+@dataclass(frozen=True, slots=True)
+class _Design:
+    """The few columns of a batch's tokens that the model reads, gathered once.
+
+    A fit evaluates the same batch dozens of times; gathering these columns out of
+    the (C, n, d) tokens on every evaluation was most of the work. `residual`,
+    `value` and `queries` are flat (C·n rows) for single products over the batch.
+    """
+
+    C: int
+    n: int
+    mask: BoolArray  # (C, n)
+    chosen: IntArray  # (C,)
+    offsets: FloatArray  # (C, n) log multiplicity, -inf on padding
+    residual: FloatArray  # (C·n, len(_RESIDUAL_COLS))
+    residual_rows: FloatArray  # its transpose, contiguous
+    value: FloatArray  # (C·n, len(_VALUE_COLS))
+    keys: FloatArray  # (C, n, len(_KEY_COLS)) the key-side columns of M
+    queries: FloatArray  # (C·n, positions) the query-side column of each named position
+    query_rows: FloatArray  # its transpose times 1/√d, contiguous (for the Jacobian)
 
 
-def _dot_columns(X: FloatArray, cols: IntArray, weights: FloatArray) -> FloatArray:
-    out = np.zeros(X.shape[:-1])
-    for col, w in zip(cols, weights, strict=True):
-        out += w * X[..., col]
-    return out
+def _design(batch: ChoiceBatch) -> _Design:
+    X = batch.X
+    C, n = X.shape[0], X.shape[1]
+    residual = np.ascontiguousarray(X[:, :, _RESIDUAL_COLS].reshape(C * n, -1))
+    queries = np.ascontiguousarray(X[:, :, _POSITION_ROWS].reshape(C * n, -1))
+    return _Design(
+        C=C,
+        n=n,
+        mask=batch.mask,
+        chosen=batch.chosen,
+        offsets=batch.offsets(),
+        residual=residual,
+        residual_rows=np.ascontiguousarray(residual.T),
+        value=np.ascontiguousarray(X[:, :, _VALUE_COLS].reshape(C * n, -1)),
+        keys=np.ascontiguousarray(X[:, :, _KEY_COLS]),
+        queries=queries,
+        query_rows=np.ascontiguousarray(queries.T) * SCALE,
+    )
+
+
+# Each named position's column of M among the key columns, as a (positions × keys) 0/1
+# matrix: the named values on it make X M (on the key columns) one product.
+_POSITION_ONTO_KEY: Final = np.equal(
+    _POSITION_KEY[:, None], np.arange(_KEY_COLS.size)[None, :]
+).astype(np.float64)
+_POSITION_INDEX: Final = np.arange(_POSITION_KEY.size)
+# Where each entry's tied positions begin (positions are grouped by entry, in order).
+_ENTRY_STARTS: Final = np.flatnonzero(np.r_[True, np.diff(_POSITION_ENTRY) != 0])
 
 
 @dataclass(frozen=True, slots=True)
 class _Forward:
     logits: FloatArray  # (C, n), -inf on padding
-    offsets: FloatArray  # (C, n) log multiplicity, -inf on padding
     diag: FloatArray  # (C, n) x_i M x_iᵀ/√d
     A: FloatArray  # (C, n, n), zero on padded keys
     v: FloatArray  # (C, n)
     h: FloatArray  # (C, n)
 
 
-def _forward(batch: ChoiceBatch, params: _Arrays) -> _Forward:
-    X = batch.X
-    XM = _times_m(X, params.positions)
-    # One (C, n, n) buffer becomes B, then A in place: it is the only big array. M only
-    # has entries in the key columns, so the product needs no other column.
-    A = XM[:, :, _KEY_COLS] @ X[:, :, _KEY_COLS].transpose(0, 2, 1)
+def _forward(design: _Design, params: _Arrays) -> _Forward:
+    C, n = design.C, design.n
+    keys = design.keys
+    # X M on the key columns (M only has entries there) as one product.
+    XM = (design.queries @ (params.positions[:, None] * _POSITION_ONTO_KEY)).reshape(C, n, -1)
+    # One (C, n, n) buffer becomes B, then A in place: it is the only big array.
+    A = XM @ keys.transpose(0, 2, 1)
     A *= SCALE
-    offsets = batch.offsets()
-    A += offsets[:, None, :]
+    A += design.offsets[:, None, :]
     A -= A.max(axis=2, keepdims=True)
     np.exp(A, out=A)
     A /= A.sum(axis=2, keepdims=True)
-    diag = np.einsum("cid,cid->ci", XM[:, :, _KEY_COLS], X[:, :, _KEY_COLS]) * SCALE
-    v = _dot_columns(X, _VALUE_COLS, params.value)
+    diag = np.einsum("cik,cik->ci", XM, keys) * SCALE
+    v = (design.value @ params.value).reshape(C, n)
     h = (A @ v[:, :, None])[:, :, 0]
-    s = _dot_columns(X, _RESIDUAL_COLS, params.residual)
+    s = (design.residual @ params.residual).reshape(C, n)
     s += params.self_affinity * diag + params.attention_gain * h
-    return _Forward(
-        logits=np.where(batch.mask, s, -np.inf), offsets=offsets, diag=diag, A=A, v=v, h=h
-    )
+    return _Forward(logits=np.where(design.mask, s, -np.inf), diag=diag, A=A, v=v, h=h)
 
 
 def batch_logits(batch: ChoiceBatch, weights: Mapping[str, float]) -> FloatArray:
     """Logits of every candidate (C × n; -inf on padding), as `layer.forward` computes them."""
-    return _forward(batch, _arrays(vector_from_named(weights, strict=False))).logits
+    return _forward(_design(batch), _arrays(vector_from_named(weights, strict=False))).logits
 
 
-def _nll(batch: ChoiceBatch, params: _Arrays, fwd: _Forward) -> tuple[FloatArray, FloatArray]:
+def _nll(design: _Design, params: _Arrays, fwd: _Forward) -> tuple[FloatArray, FloatArray]:
     """Per-choice -log p(chosen) and the probabilities p (zero on padding).
 
     p_j ∝ m_j·exp(s_j/τ); the chosen token's m is 1, so its loss is that of the logit.
     """
-    z = fwd.logits / params.temperature + fwd.offsets
+    z = fwd.logits / params.temperature + design.offsets
     shift = z.max(axis=1, keepdims=True)
     log_norm = shift[:, 0] + np.log(np.exp(z - shift).sum(axis=1))
-    rows = np.arange(len(batch))
-    losses = log_norm - z[rows, batch.chosen]
+    rows = np.arange(design.C)
+    losses = log_norm - z[rows, design.chosen]
     p = np.exp(z - log_norm[:, None])
     return losses, p
 
@@ -341,79 +374,121 @@ class _Evaluation:
     fwd: _Forward
     p: FloatArray  # (C, n)
     omega: FloatArray  # (C,) choice weights
+    # ∂s_i/∂m for a named position at key column k, before the query factor x_ia/√d:
+    # λ·x_ik + g·((A (v∘X))_ik - h_i·(A X)_ik), on the key columns (C, n, keys).
+    key_term: FloatArray
 
 
-def _key_products(batch: ChoiceBatch, fwd: _Forward) -> tuple[FloatArray, FloatArray, FloatArray]:
-    # X, A X and A (v∘X) on the key-side columns of M: all the backward pass needs of A.
-    keys = batch.X[:, :, _KEY_COLS]
-    return keys, fwd.A @ keys, fwd.A @ (fwd.v[:, :, None] * keys)
-
-
-def _evaluate(batch: ChoiceBatch, theta: FloatArray, omega: FloatArray) -> _Evaluation:
+def _evaluate(design: _Design, theta: FloatArray, omega: FloatArray) -> _Evaluation:
     """Σ_c ω_c·(-log p_c(chosen)) and its gradient by reverse mode (see the module docstring)."""
     params = _arrays(theta)
-    fwd = _forward(batch, params)
-    losses, p = _nll(batch, params, fwd)
+    fwd = _forward(design, params)
+    losses, p = _nll(design, params, fwd)
+    C, n = design.C, design.n
     u = p.copy()
-    u[np.arange(len(batch)), batch.chosen] -= 1.0
+    u[np.arange(C), design.chosen] -= 1.0
     u *= (omega / params.temperature)[:, None]  # ω·∂L/∂s; zero on padding since p is zero there
-    X, A, h = batch.X, fwd.A, fwd.h
+    A, h, keys = fwd.A, fwd.h, design.keys
     g, lam = params.attention_gain, params.self_affinity
     grad = np.zeros(len(WEIGHT_NAMES))
     flat_u = u.reshape(-1)
-    grad[_RESIDUAL_SLOTS] = flat_u @ X[:, :, _RESIDUAL_COLS].reshape(flat_u.size, -1)
+    grad[_RESIDUAL_SLOTS] = flat_u @ design.residual
     grad[_INDEX["self_affinity"]] = float(np.sum(u * fwd.diag))
     grad[_INDEX["attention_gain"]] = float(np.sum(u * h))
     back = (u[:, None, :] @ A)[:, 0, :]  # Aᵀu
-    grad[_VALUE_SLOTS] = g * (back.reshape(-1) @ X[:, :, _VALUE_COLS].reshape(back.size, -1))
+    grad[_VALUE_SLOTS] = g * (back.reshape(-1) @ design.value)
     # ∂L/∂M_ab = Σ_i x_ia (∂L/∂B · X)_ib / √d, and with ∂L/∂B_ij = g u_i A_ij (v_j - h_i)
     # + λ u_i [i = j] the product needs no n × n array: (∂L/∂B · X)_i =
-    # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i, and only on the named key columns.
-    keys, attended, attended_v = _key_products(batch, fwd)
-    back_b = (g * u)[:, :, None] * (attended_v - h[:, :, None] * attended)
-    back_b += (lam * u)[:, :, None] * keys
-    per_position = np.einsum("cip,cip->p", X[:, :, _POSITION_ROWS], back_b[:, :, _POSITION_KEY])
+    # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i = u_i·key_term_i, on the key columns.
+    key_term = A @ (fwd.v[:, :, None] * keys)
+    key_term -= h[:, :, None] * (A @ keys)
+    key_term *= g
+    key_term += lam * keys
+    back_b = (u[:, :, None] * key_term).reshape(C * n, -1)
+    # Every (query position, key column) pair in one product; the named ones are kept.
+    per_position = (design.queries.T @ back_b)[_POSITION_INDEX, _POSITION_KEY]
     grad[_ENTRY_SLOTS] = SCALE * np.bincount(
         _POSITION_ENTRY, weights=per_position, minlength=_ENTRY_SLOTS.size
     )
     return _Evaluation(
-        nll=float(np.dot(omega, losses)), grad=grad, params=params, fwd=fwd, p=p, omega=omega
+        nll=float(np.dot(omega, losses)),
+        grad=grad,
+        params=params,
+        fwd=fwd,
+        p=p,
+        omega=omega,
+        key_term=key_term,
     )
 
 
-def _logit_jacobian(batch: ChoiceBatch, ev: _Evaluation) -> FloatArray:
-    """∂s_i/∂θ for every candidate (C × n × len(WEIGHT_NAMES)); zero τ column.
+# The Jacobian's rows, by group (residual, value, entries, λ, g; τ is never fitted), and
+# where each weight's row is in that order (-1: τ).
+_JACOBIAN_ROWS: Final = np.concatenate(
+    [
+        _RESIDUAL_SLOTS,
+        _VALUE_SLOTS,
+        _ENTRY_SLOTS,
+        [_INDEX["self_affinity"], _INDEX["attention_gain"]],
+    ]
+).astype(np.intp)
+_JACOBIAN_ROW: Final = np.full(len(WEIGHT_NAMES), -1, dtype=np.intp)
+_JACOBIAN_ROW[_JACOBIAN_ROWS] = np.arange(_JACOBIAN_ROWS.size)
+# An entry's first position fills its row; the further positions of a tied entry add to it.
+_TIED_POSITIONS: Final = np.setdiff1d(np.arange(_POSITION_ENTRY.size), _ENTRY_STARTS)
+
+
+def _logit_jacobian(design: _Design, ev: _Evaluation) -> FloatArray:
+    """∂s_i/∂θ for every candidate, transposed: one row per weight of `_JACOBIAN_ROWS`
+    (in that order), one column per token (C·n).
 
     Same derivative as `layer.logits_jacobian`: for an entry m at (a, b),
     ∂s_i/∂m = λ/√d·x_ia·x_ib + g/√d·x_ia·((A (v∘X))_ib - h_i·(A X)_ib).
+    Rows, so that every step below runs on contiguous memory.
     """
-    X, fwd, params = batch.X, ev.fwd, ev.params
-    g, lam = params.attention_gain, params.self_affinity
-    jac = np.zeros((*X.shape[:2], len(WEIGHT_NAMES)))
-    jac[:, :, _RESIDUAL_SLOTS] = X[:, :, _RESIDUAL_COLS]
-    jac[:, :, _VALUE_SLOTS] = g * (fwd.A @ X[:, :, _VALUE_COLS])
-    jac[:, :, _INDEX["self_affinity"]] = fwd.diag
-    jac[:, :, _INDEX["attention_gain"]] = fwd.h
-    keys, attended, attended_v = _key_products(batch, fwd)
-    key_term = lam * keys + g * (attended_v - fwd.h[:, :, None] * attended)
-    per_position = SCALE * X[:, :, _POSITION_ROWS] * key_term[:, :, _POSITION_KEY]
-    jac[:, :, _ENTRY_SLOTS] = per_position @ _POSITION_TO_ENTRY
+    fwd = ev.fwd
+    C, n = design.C, design.n
+    residual, value, entries = _RESIDUAL_SLOTS.size, _VALUE_SLOTS.size, _ENTRY_SLOTS.size
+    jac = np.empty((_JACOBIAN_ROWS.size, C * n))
+    jac[:residual] = design.residual_rows
+    attended_value = (fwd.A @ design.value.reshape(C, n, -1)).reshape(C * n, -1).T
+    np.multiply(attended_value, ev.params.attention_gain, out=jac[residual : residual + value])
+    first = residual + value
+    key_term = ev.key_term.reshape(C * n, -1).T
+    queries = design.query_rows  # already times 1/√d
+    np.multiply(
+        queries[_ENTRY_STARTS],
+        key_term[_POSITION_KEY[_ENTRY_STARTS]],
+        out=jac[first : first + entries],
+    )
+    for position in _TIED_POSITIONS:
+        jac[first + _POSITION_ENTRY[position]] += (
+            queries[position] * key_term[_POSITION_KEY[position]]
+        )
+    jac[first + entries] = fwd.diag.reshape(-1)
+    jac[first + entries + 1] = fwd.h.reshape(-1)
     return jac
 
 
-def _curvature(batch: ChoiceBatch, ev: _Evaluation, slots: IntArray) -> FloatArray:
+def _curvature(design: _Design, ev: _Evaluation, slots: IntArray) -> FloatArray:
     """Gauss–Newton curvature of Σ_c ω_c·(-log p_c): Σ_c ω_c J_cᵀ (diag p_c - p_c p_cᵀ) J_c / τ².
 
     Positive semi-definite, exact for the softmax part; it drops the second
     derivatives of the logits themselves (the bilinear and attention terms).
     """
-    jac = _logit_jacobian(batch, ev)[:, :, slots]
+    jac = _logit_jacobian(design, ev)
+    rows = _JACOBIAN_ROW[slots]
+    # Most fits take every weight but τ: the products on every row, then the slots,
+    # cost less than copying the Jacobian's rows out first.
+    every = rows.size * 2 > jac.shape[0]
+    if not every:
+        jac = jac[rows]
     p = ev.p
     root = np.sqrt(ev.omega)[:, None]
-    mean = (p[:, None, :] @ jac)[:, 0, :] * root
-    weighted = jac * (np.sqrt(p) * root)[:, :, None]
-    flat = weighted.reshape(-1, slots.size)
-    curvature = flat.T @ flat - mean.T @ mean
+    mean = np.einsum("kci,ci->kc", jac.reshape(jac.shape[0], design.C, design.n), p * root)
+    weighted = jac * np.sqrt(p * ev.omega[:, None]).reshape(-1)
+    curvature = weighted @ weighted.T - mean @ mean.T
+    if every:
+        curvature = curvature[np.ix_(rows, rows)]
     return curvature / ev.params.temperature**2
 
 
@@ -467,7 +542,7 @@ def objective(
     theta = vector_from_named(weights, strict=False)
     centre = vector_from_named(prior, strict=False)
     value, grad, _ = _objective_vector(
-        batch, theta, centre, _slots(names), _prior_weights(names), prior_strength, omega
+        _design(batch), theta, centre, _slots(names), _prior_weights(names), prior_strength, omega
     )
     return value, {name: float(x) for name, x in zip(names, grad, strict=True)}
 
@@ -480,7 +555,7 @@ def _slots(names: Sequence[str]) -> IntArray:
 
 
 def _objective_vector(
-    batch: ChoiceBatch,
+    design: _Design,
     theta: FloatArray,
     centre: FloatArray,
     slots: IntArray,
@@ -488,7 +563,7 @@ def _objective_vector(
     prior_strength: float,
     omega: FloatArray,
 ) -> tuple[float, FloatArray, _Evaluation]:
-    ev = _evaluate(batch, theta, omega)
+    ev = _evaluate(design, theta, omega)
     diff = theta[slots] - centre[slots]
     total = ev.nll + 0.5 * prior_strength * float(np.sum(precision * diff**2))
     gradient = ev.grad[slots] + prior_strength * precision * diff
@@ -534,12 +609,13 @@ def fit_weights(
     slots = _slots(names)
     precision = _prior_weights(names)
     count = float(omega.sum())
+    design = _design(batch)
     value, grad, ev = _objective_vector(
-        batch, theta, centre, slots, precision, prior_strength, omega
+        design, theta, centre, slots, precision, prior_strength, omega
     )
     first = value
     prior_curvature = np.diag(prior_strength * precision)
-    hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
+    hessian = (_curvature(design, ev, slots) + prior_curvature) / count
     damping = INITIAL_DAMPING
     accepted = 0
     for _ in range(budget):
@@ -548,7 +624,7 @@ def fit_weights(
         trial = theta.copy()
         trial[slots] += step
         trial_value, trial_grad, trial_ev = _objective_vector(
-            batch, trial, centre, slots, precision, prior_strength, omega
+            design, trial, centre, slots, precision, prior_strength, omega
         )
         if trial_value < value:
             improvement = value - trial_value
@@ -556,7 +632,7 @@ def fit_weights(
             accepted += 1
             if improvement < IMPROVEMENT_TOLERANCE * max(1.0, abs(value)):
                 break
-            hessian = (_curvature(batch, ev, slots) + prior_curvature) / count
+            hessian = (_curvature(design, ev, slots) + prior_curvature) / count
             damping = max(damping / 3.0, 1e-9)
         else:
             damping *= 4.0
@@ -601,7 +677,7 @@ def logit_scale(
     """
     omega = _choice_weights(batch, choice_weights)
     params = _arrays(vector_from_named(weights, strict=False))
-    s = np.where(batch.mask, _forward(batch, params).logits / params.temperature, 0.0)
+    s = np.where(batch.mask, _forward(_design(batch), params).logits / params.temperature, 0.0)
     offsets = batch.offsets()
     picked = s[np.arange(len(batch)), batch.chosen]
     low, high = bounds

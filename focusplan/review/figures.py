@@ -34,6 +34,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from focusplan.domain import DEMANDS, DayPlan, EnergyLog, FocusSession, Task
 from focusplan.review.models import (
@@ -242,8 +243,9 @@ def _rounded_desc(values: Mapping[str, float]) -> dict[str, float]:
 
 def overdue_tasks(tasks: Sequence[Task], now: dt.datetime) -> tuple[TaskNote, ...]:
     """Open tasks due before `now`, most overdue first."""
+    # Built, not validated (`_note`): a backlog can hold tens of thousands of them.
     notes = [
-        TaskNote(
+        _note(
             id=task.id,
             title=task.title,
             importance=task.importance,
@@ -256,6 +258,11 @@ def overdue_tasks(tasks: Sequence[Task], now: dt.datetime) -> tuple[TaskNote, ..
         if task.status == "open" and task.due is not None and task.due < now
     ]
     return tuple(sorted(notes, key=lambda note: (-note.days, note.id)))
+
+
+def _note(**values: Any) -> TaskNote:
+    # Every field given, each from a validated task: what validation would build.
+    return TaskNote.model_construct(**values)
 
 
 def _last_touched(task: Task, session_times: Sequence[dt.datetime]) -> dt.datetime:
@@ -279,7 +286,7 @@ def stale_tasks(
         last = _last_touched(task, touched.get(task.id, ()))
         if now - last >= STALE_AFTER:
             notes.append(
-                TaskNote(
+                _note(
                     id=task.id,
                     title=task.title,
                     importance=task.importance,

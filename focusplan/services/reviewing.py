@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from focusplan import clock
@@ -27,6 +28,7 @@ from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, ranking_context
 from focusplan.services.source import DataSource
 from focusplan.services.weights import accept_in
+from focusplan.store.review_snapshot import ReviewRead, ReviewWindow
 
 if TYPE_CHECKING:
     from focusplan.attention.features import RankInput
@@ -81,33 +83,39 @@ def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]
     """
     if cap < 2:
         raise ValueError("a choice needs at least two candidates")
-    others = [task_id for task_id in choice.candidates if task_id != choice.task_id]
-    if len(others) <= cap - 1:
+    count = len(choice.candidates)
+    if count <= cap - 1:  # then so are the others
         return choice.candidates, 1.0
     import numpy as np
 
+    every = np.fromiter(choice.candidates, dtype=np.int64, count=count)
+    others = every[every != choice.task_id]
+    if others.size <= cap - 1:
+        return choice.candidates, 1.0
     salt = int(choice.at.timestamp()) & 0xFFFFFFFF
-    ids = np.array(others, dtype=np.uint64)
+    ids = others.astype(np.uint64)
     keys = (ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) * np.uint64(0xBF58476D1CE4E5B9)
     keys ^= keys >> np.uint64(31)
     picked = np.sort(ids[np.argpartition(keys, cap - 2)[: cap - 1]]).astype(np.int64)
     kept = sorted([choice.task_id, *picked.tolist()])
-    return tuple(kept), len(others) / (cap - 1)
+    return tuple(kept), others.size / (cap - 1)
 
 
 class _TaskIndex:
     """The few tasks each choice's context and tokens depend on, found without a scan.
 
     The ranking context needs the tasks completed that day and those of focus
-    sessions; the tokens need the candidates and, for `unblocks`, every task in a
-    dependency. Passing only those gives exactly the features of the full list.
+    sessions; the tokens need the candidates and, for `unblocks`, the tasks that
+    wait on them, directly or through others (what that feature counts). Passing
+    only those gives exactly the features of the full list.
     """
 
     def __init__(self, tasks: Sequence[Task], sessions: Sequence[FocusSession]) -> None:
         self.by_id = {task.id: task for task in tasks}
-        linked = {task.id for task in tasks if task.depends_on}
-        linked |= {dep for task in tasks for dep in task.depends_on if dep in self.by_id}
-        self.linked = [self.by_id[task_id] for task_id in sorted(linked)]
+        self.dependents: dict[int, list[int]] = {}
+        for task in tasks:
+            for dep in task.depends_on:
+                self.dependents.setdefault(dep, []).append(task.id)
         focused = {s.task_id for s in sessions if s.task_id in self.by_id}
         self.focused = [self.by_id[task_id] for task_id in sorted(focused)]
         done = [(task.completed_at, task) for task in tasks if task.completed_at is not None]
@@ -122,8 +130,16 @@ class _TaskIndex:
         return _unique([*self.done[first:last], *self.focused])
 
     def for_tokens(self, candidates: Sequence[int]) -> list[Task]:
-        chosen = [self.by_id[task_id] for task_id in candidates if task_id in self.by_id]
-        return _unique([*chosen, *self.linked])
+        # Every task that waits on a candidate, however far down: with a thousand tasks in
+        # dependencies, passing them all to every choice was most of the batch's work.
+        found = [task_id for task_id in candidates if task_id in self.by_id]
+        seen = set(found)
+        for task_id in found:  # grows while it runs: a walk over the dependents
+            for waiter in self.dependents.get(task_id, ()):
+                if waiter not in seen:
+                    seen.add(waiter)
+                    found.append(waiter)
+        return [self.by_id[task_id] for task_id in found]
 
 
 def _unique(tasks: Sequence[Task]) -> list[Task]:
@@ -218,55 +234,104 @@ def review_week(
         raise InvalidInput(f"cannot review the week of {day.isoformat()}: out of range") from None
     # Nothing after `now` exists yet; the ages of the choices count from here.
     window_end = max(fit_start, min(end, now))
+    window = ReviewWindow(
+        sessions=(min(fit_start, now - STALE_LOOKBACK), max(end, now)),
+        choices=(fit_start, end),
+        energy_until=max(end, now),
+        events=(fit_start, end + MEETING_HORIZON),
+        days=tuple(start.date() + dt.timedelta(days=offset) for offset in range(7)),
+    )
+    span = _Span(day=day, zone=zone, now=now, start=start, fit_start=fit_start, end=window_end)
+    if not apply:
+        fast = _fast_read(source, window)
+        if fast is not None:
+            return _review(fast, span, policy, apply=False)
     # Only accepting writes: a plain review takes no write lock.
     with source.unit_of_work() if apply else source.read_only() as uow:
-        tasks = uow.tasks.list()
-        sessions = uow.sessions.between(min(fit_start, now - STALE_LOOKBACK), max(end, now))
-        stored = uow.choices.between(fit_start, end)
-        energy = uow.energy.list(until=max(end, now))
-        events = uow.events.between(fit_start, end + MEETING_HORIZON)
-        sleep = uow.days.sleep_hours()
-        plans = [
-            plan
-            for offset in range(7)
-            if (plan := uow.plans.get(start.date() + dt.timedelta(days=offset))) is not None
-        ]
-        current = uow.weights.active()
+        read = ReviewRead(
+            tasks=uow.tasks.list(),
+            sessions=uow.sessions.between(*window.sessions),
+            choices=uow.choices.between(*window.choices),
+            energy=uow.energy.list(until=window.energy_until),
+            events=uow.events.between(*window.events),
+            sleep=uow.days.sleep_hours(),
+            plans=[plan for day in window.days if (plan := uow.plans.get(day)) is not None],
+            weights=uow.weights.active(),
+        )
+        review = _review(read, span, policy, apply=apply)
+        if apply and review.suggestion is not None:
+            applied = accept_in(
+                uow, review.suggestion, based_on=read.weights.version, at=now
+            ).version
+            review = review.model_copy(update={"applied_version": applied})
+    return review
 
-        figures = week_figures(
-            day, zone=zone, now=now, tasks=tasks, sessions=sessions, plans=plans, energy=energy
-        )
-        window_choices = reconstruct_choices(
-            tasks, sessions, stored, fit_start, window_end, now=now
-        )
-        batch, kept = choice_batch(
-            tasks,
-            energy,
-            events,
-            window_choices,
-            sessions,
-            sleep,
-            max_candidates=REVIEW_MAX_CANDIDATES,
-        )
-        learning, suggestion = propose_reweighting(
-            batch,
-            [choice.at.astimezone(zone) for choice in kept],
-            current.params,
-            week_start=start.date(),
-            reference=window_end.astimezone(zone),
-            fit_from=fit_start.date(),
-            titles={task.id: task.title for task in tasks},
-            policy=policy or REVIEW_POLICY,
-            current_since=None if current.version == 1 else current.created_at.astimezone(zone),
-        )
-        applied = None
-        if apply and suggestion is not None:
-            applied = accept_in(uow, suggestion, based_on=current.version, at=now).version
+
+@dataclass(frozen=True)
+class _Span:
+    """The reviewed week and the window the learning reads (see `review_week`)."""
+
+    day: dt.date
+    zone: dt.tzinfo
+    now: dt.datetime
+    start: dt.datetime  # the week's Monday, local midnight
+    fit_start: dt.datetime
+    end: dt.datetime  # the end of the learning window: the week's end, or now if earlier
+
+
+def _fast_read(source: DataSource, window: ReviewWindow) -> ReviewRead | None:
+    """The stdlib read of a current SQLite file (None: the full store must read)."""
+    if source.path is None or not source.path.is_file():
+        return None
+    from focusplan.store.review_snapshot import SchemaBehind, read_review_inputs
+
+    try:
+        return read_review_inputs(source.path, window)
+    except SchemaBehind:
+        return None  # migrating needs the full store
+
+
+def _review(
+    read: ReviewRead, span: _Span, policy: ReweightPolicy | None, *, apply: bool
+) -> WeekReview:
+    zone, now, current = span.zone, span.now, read.weights
+    figures = week_figures(
+        span.day,
+        zone=zone,
+        now=now,
+        tasks=read.tasks,
+        sessions=read.sessions,
+        plans=read.plans,
+        energy=read.energy,
+    )
+    window_choices = reconstruct_choices(
+        read.tasks, read.sessions, read.choices, span.fit_start, span.end, now=now
+    )
+    batch, kept = choice_batch(
+        read.tasks,
+        read.energy,
+        read.events,
+        window_choices,
+        read.sessions,
+        read.sleep,
+        max_candidates=REVIEW_MAX_CANDIDATES,
+    )
+    learning, suggestion = propose_reweighting(
+        batch,
+        [choice.at.astimezone(zone) for choice in kept],
+        current.params,
+        week_start=span.start.date(),
+        reference=span.end.astimezone(zone),
+        fit_from=span.fit_start.date(),
+        titles={task.id: task.title for task in read.tasks},
+        policy=policy or REVIEW_POLICY,
+        current_since=None if current.version == 1 else current.created_at.astimezone(zone),
+    )
     return WeekReview(
         figures=figures,
         learning=learning,
         suggestion=suggestion,
         apply_requested=apply,
-        applied_version=applied,
+        applied_version=None,
         weights_version=current.version,
     )

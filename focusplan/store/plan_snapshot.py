@@ -24,7 +24,14 @@ from focusplan.store.snapshot import Snapshot, read_snapshot_rows
 from focusplan.store.timestamps import from_db_time
 from focusplan.text import stored_line as _shown
 
-__all__ = ["PlanRead", "SchemaBehind", "StoredDays", "read_plan_inputs", "read_stored_days"]
+__all__ = [
+    "PlanRead",
+    "SchemaBehind",
+    "StoredDays",
+    "read_plan_inputs",
+    "read_stored_days",
+    "stored_days_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,13 @@ def read_stored_days(path: Path, days: Sequence[dt.date]) -> StoredDays:
     repositories return them."""
     zone = clock.local_zone()
     return read_at_head(path, lambda connection: _read(connection, days, zone))
+
+
+def stored_days_rows(
+    connection: sqlite3.Connection, days: Sequence[dt.date], zone: dt.tzinfo
+) -> StoredDays:
+    """`read_stored_days` inside a transaction the caller holds (to read more beside it)."""
+    return _read(connection, days, zone)
 
 
 def _read(connection: sqlite3.Connection, days: Sequence[dt.date], zone: dt.tzinfo) -> StoredDays:

@@ -20,7 +20,7 @@ from focusplan.services.reviewing import review_week
 from focusplan.services.source import DataSource
 from focusplan.services.tasks import add_task, get_task
 from focusplan.tui.actions import accept_suggestion
-from focusplan.tui.screens.review import ReviewData, ReviewScreen, week_label
+from focusplan.tui.screens.review import STALE_ROWS, ReviewData, ReviewScreen, week_label
 from focusplan.tui.widgets.review_charts import bar_width, fold_projects
 from focusplan.tui.widgets.stale_list import StaleList, StaleRow
 from focusplan.tui.widgets.suggestion_panel import SuggestionPanel
@@ -255,6 +255,31 @@ async def test_after_keep_the_next_stale_task_has_focus(
         await pilot.press("enter")
         await settle(pilot)
         assert app.selected_task_id() == second
+
+
+async def test_a_long_stale_list_shows_its_stalest_and_counts_them_all(
+    demo_source: DataSource, frozen_now: dt.datetime
+) -> None:
+    stale_before = len(review_week(demo_source, frozen_now.date(), now=frozen_now).figures.stale)
+    # The first seeded is the stalest: it is shown, the newest is not.
+    extra = STALE_ROWS + 5
+    ids = [
+        seed_stale_task(demo_source, frozen_now - dt.timedelta(days=extra - k), f"Idea {k}")
+        for k in range(extra)
+    ]
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        screen = review_screen(app)
+        assert len(screen.query(StaleRow)) == STALE_ROWS
+        assert stale_row(screen, ids[0]) is not None
+        assert stale_row(screen, ids[-1]) is None
+        total = stale_before + extra
+        assert screen.query_one(StaleList).border_title == (
+            f"Stale tasks · the {STALE_ROWS} stalest of {total}"
+        )
 
 
 async def test_x_drops_the_stale_task_whose_row_has_focus(

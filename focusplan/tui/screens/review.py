@@ -41,6 +41,13 @@ from focusplan.tui.widgets.week_stats import WeekStats
 
 # The heatmap of a past week shows the ranking as that week ended.
 WEEK_END_MARGIN = dt.timedelta(minutes=1)
+# The heatmap's tasks are the ranking's first (`rank_tasks`' top_attention): only their
+# titles are shown, and explaining all 10,000 ranked tasks took longer than the review.
+HEATMAP_TASKS = 8
+# Rows of the stale list, the stalest first: each is three widgets, and a backlog of
+# 10,000 had 1,225 stale tasks, whose rows took the app 15 s to mount. The pane shows
+# fewer than 20 at once; dropping or keeping one brings the next up.
+STALE_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ def load_review(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewDat
             break
     start, end = week_bounds(day, clock.local_zone())
     ranked_at = min(end - WEEK_END_MARGIN, now)
-    ranking = rank_at(source, ranked_at, explain=True)
+    ranking = rank_at(source, ranked_at, explain=True, limit=HEATMAP_TASKS)
     return ReviewData(
         monday=start.date(),
         review=review,
@@ -318,8 +325,11 @@ class ReviewScreen(MainScreen):
             return
         stale = [note for note in data.review.figures.stale if note.id not in self._kept]
         panel = self.query_one(StaleList)
-        panel.show(stale, kept=len(self._kept))
-        panel.border_title = f"Stale tasks · {len(stale)}" if stale else "Stale tasks"
+        panel.show(stale[:STALE_ROWS], kept=len(self._kept))
+        if len(stale) > STALE_ROWS:
+            panel.border_title = f"Stale tasks · the {STALE_ROWS} stalest of {len(stale)}"
+        else:
+            panel.border_title = f"Stale tasks · {len(stale)}" if stale else "Stale tasks"
         panel.border_subtitle = "importance ≤ 2, untouched 3+ weeks" if stale else ""
 
     # --- weeks --------------------------------------------------------------------------
