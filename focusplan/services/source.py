@@ -34,6 +34,7 @@ def __getattr__(name: str) -> object:
         return Snapshot
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 _Result = TypeVar("_Result")
 
 
