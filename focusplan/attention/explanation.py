@@ -195,7 +195,9 @@ def _span(minutes: float) -> str:
     if hours < 36:
         return f"{hours:g} h"
     days = round(hours / 24)
-    return f"{days} days"
+    if days < 730:
+        return f"{days} days"
+    return f"{round(days / 365.25)} years"
 
 
 def _due_phrase(task: Task, at: dt.datetime) -> str:
@@ -206,9 +208,11 @@ def _due_phrase(task: Task, at: dt.datetime) -> str:
         return "due now"
     if minutes < 0:
         return f"overdue by {_span(minutes)}"
-    due = task.due.astimezone(at.tzinfo)
-    if minutes < 12 * 60:
+    if minutes < 12 * 60 or minutes > 48 * 60:
+        # Beyond two days only the span matters, and a due date near year 9999 cannot
+        # be moved into another zone without overflowing.
         return f"due in {_span(minutes)}"
+    due = task.due.astimezone(at.tzinfo)
     if due.date() == at.date():
         return f"due today {due:%H:%M}"
     if due.date() == at.date() + dt.timedelta(days=1):

@@ -108,6 +108,14 @@ def test_due_reasons_state_the_due_time() -> None:
     assert "due in 4 days" in texts(later, 3)
 
 
+def test_a_due_date_at_the_end_of_the_calendar_is_said_in_years() -> None:
+    # Moving 9999-12-31 20:00 UTC into a zone ahead of UTC overflows the calendar.
+    ahead = dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    last = dt.datetime(9999, 12, 31, 20, 0, tzinfo=dt.UTC)
+    result = ranking([task(1, due=last), task(2, due=ahead + 3 * HOUR), task(3)], at=ahead)
+    assert texts(result, 1)[0] == "due in 7973 years"
+
+
 def test_the_quick_task_due_within_the_hour_leads_and_says_why() -> None:
     result = ranking(mixed_tasks())
     top = result.items[0]
