@@ -10,10 +10,41 @@ import datetime as dt
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
-from focusplan.domain import Task
+__all__ = ["Scan", "TaskTimes", "Timed", "eligible_tasks", "require_aware", "scan"]
 
-__all__ = ["Scan", "eligible_tasks", "require_aware", "scan"]
+
+class Timed(Protocol):
+    """What eligibility reads of a task: a `Task`, or `TaskTimes` where a full model costs too
+    much (`done` judges every task of the database for its choice's candidates)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def completed_at(self) -> dt.datetime | None: ...
+    @property
+    def dropped_at(self) -> dt.datetime | None: ...
+    @property
+    def not_before(self) -> dt.datetime | None: ...
+    @property
+    def depends_on(self) -> Sequence[int]: ...
+
+
+T = TypeVar("T", bound=Timed)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTimes:
+    id: int
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+    dropped_at: dt.datetime | None
+    not_before: dt.datetime | None
+    depends_on: Sequence[int]
+
 
 _get_id = operator.attrgetter("id")
 
@@ -24,13 +55,13 @@ def require_aware(value: dt.datetime, name: str) -> None:
 
 
 @dataclass(slots=True)
-class Scan:
-    eligible: list[Task]
+class Scan(Generic[T]):
+    eligible: list[T]
     open_ids: set[int]
-    waiting: list[Task]  # open tasks with dependencies (eligible or blocked)
+    waiting: list[T]  # open tasks with dependencies (eligible or blocked)
 
 
-def scan(tasks: Sequence[Task], at: dt.datetime) -> Scan:
+def scan(tasks: Sequence[T], at: dt.datetime) -> Scan[T]:
     # One pass over every task: eligibility needs the whole list (dependencies),
     # the unblocks feature needs the open tasks that wait on something.
     require_aware(at, "at")
@@ -58,7 +89,7 @@ def scan(tasks: Sequence[Task], at: dt.datetime) -> Scan:
     return Scan(eligible, open_ids, waiting)
 
 
-def eligible_tasks(tasks: Sequence[Task], at: dt.datetime) -> list[Task]:
+def eligible_tasks(tasks: Sequence[T], at: dt.datetime) -> list[T]:
     """Tasks that are tokens at `at`, in input order.
 
     Eligible means open at `at` by what was known then (`Task.open_at`), with

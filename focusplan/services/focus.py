@@ -42,7 +42,7 @@ def start_focus(source: DataSource, task_id: int, at: dt.datetime) -> FocusStart
                 f"a focus session on task {current.task_id} is already running; stop it first"
             )
         session = uow.sessions.start(task_id, at)
-        choice = _choice_for(uow.tasks.list(), task_id, at, "focus")
+        choice = _choice_for(uow, task_id, at, "focus")
         if choice is not None:
             uow.choices.add(choice)
     step = UndoStep(

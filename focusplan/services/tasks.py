@@ -89,9 +89,7 @@ def complete_in(
     if stopped is None:
         # A session's start already recorded the choice of this task.
         spent = minutes if minutes is not None else before.estimate_minutes
-        choice = _choice_for(
-            uow.tasks.list(), task_id, at - dt.timedelta(minutes=spent), "completion"
-        )
+        choice = _choice_for(uow, task_id, at - dt.timedelta(minutes=spent), "completion")
         if choice is not None:
             uow.choices.add(choice)
     step = UndoStep(
@@ -172,14 +170,10 @@ def undo(source: DataSource, step: UndoStep) -> None:
             uow.weights.activate(step.activate_weights)
 
 
-def _choice_for(
-    tasks: list[Task], task_id: int, at: dt.datetime, kind: ChoiceKind
-) -> Choice | None:
+def _choice_for(uow: WriteUnit, task_id: int, at: dt.datetime, kind: ChoiceKind) -> Choice | None:
     """The choice of `task_id` among the tasks eligible at `at`, if it was one of them."""
-    from focusplan.attention.eligibility import eligible_tasks
-
     # The chosen task was being worked on, so judge eligibility as if still open then.
-    candidates = [t.id for t in eligible_tasks(tasks, at)]
+    candidates = uow.tasks.eligible_ids(at)
     if task_id not in candidates:
         return None
     return Choice(at=at, task_id=task_id, candidates=tuple(candidates), kind=kind)

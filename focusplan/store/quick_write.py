@@ -291,6 +291,30 @@ class QuickTasks(_Repository):
             for row in self._tuples(f"{_SELECT_TASK} ORDER BY id")
         ]
 
+    def eligible_ids(self, at: dt.datetime) -> builtins.list[int]:
+        """Ids of the tasks eligible at `at` (`attention.eligibility`), in id order.
+
+        Reads only the columns eligibility looks at: `done` asks this of every task of the
+        database, and a full model per task was most of its time at 5,000 tasks."""
+        from focusplan.attention.eligibility import TaskTimes, eligible_tasks
+
+        deps = self._deps_of(None)
+        utc = dt.UTC
+        times = [
+            TaskTimes(
+                task_id,
+                from_db_time(str(created), utc),
+                None if completed is None else from_db_time(str(completed), utc),
+                None if dropped is None else from_db_time(str(dropped), utc),
+                None if not_before is None else from_db_time(str(not_before), utc),
+                deps[task_id],
+            )
+            for task_id, created, completed, dropped, not_before in self._tuples(
+                "SELECT id, created_at, completed_at, dropped_at, not_before FROM tasks ORDER BY id"
+            )
+        ]
+        return [task.id for task in eligible_tasks(times, at)]
+
     def series(self, series_id: str) -> builtins.list[Task]:
         """The instances of one repeating series, in id order (the order they were made)."""
         rows = self._tuples(f"{_SELECT_TASK} WHERE series_id = ? ORDER BY id", (series_id,))

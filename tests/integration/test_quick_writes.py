@@ -443,3 +443,42 @@ def test_the_click_free_path_reads_only_the_click_commands_own_options() -> None
             assert (level.min, level.max) == bounds[argument_kind], command
         if argument_kind == quick.TASK_ID:
             assert arguments[0].type is ID, command
+
+
+def test_the_quick_eligible_ids_are_the_full_stores(
+    tmp_path: Path, make_task: Callable[..., NewTask], frozen_now: dt.datetime
+) -> None:
+    # `done` records its choice among these ids, read from the columns eligibility needs.
+    path = fresh(tmp_path / "db.sqlite3")
+    source = DataSource(str(path))
+    made = {}
+    for title, fields in {
+        "plain": {},
+        "later": {"created_at": T0 + 5 * HOUR},
+        "not yet": {"not_before": T0 + 3 * HOUR},
+        "prerequisite": {},
+        "dropped": {},
+    }.items():
+        made[title], _ = add_task(source, make_task(title, **fields))
+    made["blocked"], _ = add_task(
+        source, make_task("blocked", depends_on=(made["prerequisite"].id,))
+    )
+    complete_task(source, made["prerequisite"].id, T0 + 2 * HOUR)
+    from focusplan.services.tasks import drop_task
+
+    drop_task(source, made["dropped"].id, T0 + 4 * HOUR)
+    moments = [T0 - HOUR, T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR, T0 + 6 * HOUR]
+    with DataSource(str(path)).write_unit_of_work() as quick:
+        assert isinstance(quick, QuickUnitOfWork)
+        quick_ids = [quick.tasks.eligible_ids(at) for at in moments]
+    source.database  # noqa: B018 - from now on the full store answers
+    with source.write_unit_of_work() as full:
+        assert not isinstance(full, QuickUnitOfWork)
+        assert [full.tasks.eligible_ids(at) for at in moments] == quick_ids
+    ids = {title: task.id for title, task in made.items()}
+    at_one = set(quick_ids[2])  # T0 + 1 h: the prerequisite still open, "not yet" not yet
+    assert ids["plain"] in at_one and ids["prerequisite"] in at_one and ids["dropped"] in at_one
+    assert not at_one & {ids["later"], ids["not yet"], ids["blocked"]}
+    late = set(quick_ids[5])
+    assert ids["blocked"] in late and ids["later"] in late and ids["not yet"] in late
+    assert ids["dropped"] not in late and ids["prerequisite"] not in late

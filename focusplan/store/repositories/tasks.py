@@ -111,6 +111,12 @@ class TaskRepository:
         deps = self._deps_of(None)
         return [_task_from(record, tags[record.id], deps[record.id]) for record in records]
 
+    def eligible_ids(self, at: dt.datetime) -> builtins.list[int]:
+        """Ids of the tasks eligible at `at` (`attention.eligibility`), in id order."""
+        from focusplan.attention.eligibility import eligible_tasks
+
+        return [task.id for task in eligible_tasks(self.list(), at)]
+
     def series(self, series_id: str) -> builtins.list[Task]:
         """The instances of one repeating series, in id order (the order they were made)."""
         ids = builtins.list(
