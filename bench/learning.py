@@ -679,7 +679,10 @@ def simulate(
 ) -> PersonRun:
     person = PEOPLE[person_index]
     rng = random.Random(seed * 1009 + person_index)
-    source = DataSource(str(Path(folder) / f"person{person_index}.sqlite3"))
+    database = Path(folder) / f"person{person_index}.sqlite3"
+    for stale in (database, *(Path(f"{database}{end}") for end in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)  # a life kept before would be lived on, not anew
+    source = DataSource(str(database))
     began = time.perf_counter()
     run = PersonRun(person.name)
     before = FIRST_MONDAY - dt.timedelta(days=3)
