@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -135,9 +135,18 @@ def dialogs() -> list[Place]:
     ]
 
 
+SCREEN_SHEETS = ("plan.tcss", "review.tcss", "week.tcss")
+
+
 class FocusplanApp(App[None]):
-    # Absolute, so subclasses defined elsewhere (tests, bench) find it too.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    # Absolute, so subclasses defined elsewhere (tests, bench) find it too. Every screen's
+    # sheet is read here, at start: a sheet first read when its screen opens makes Textual
+    # parse every sheet again and restyle the whole app, a quarter of a second on the first
+    # visit of Plan or Week.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"),
+        *(Path(__file__).with_name("screens") / name for name in SCREEN_SHEETS),
+    ]
     TITLE = "focusplan"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         entry.mode: entry.factory() for entry in SCREENS

@@ -71,7 +71,6 @@ class PlanScreen(MainScreen):
     MODE = "plan"
     SUB_TITLE = "Plan"
     AUTO_FOCUS = "#timeline"
-    CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # One footer entry for the pair, like the energy dialog's 1–5.
         NamedBinding(

@@ -59,7 +59,6 @@ class ExportRequest:
 class ExportPlanScreen(ModalScreen[ExportRequest | None]):
     """Asks a format and a file; dismisses with an `ExportRequest`, or None on Esc."""
 
-    CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-path"
 
@@ -152,7 +151,6 @@ class ExportPlanScreen(ModalScreen[ExportRequest | None]):
 class GoToDateScreen(ModalScreen[dt.date | None]):
     """A small input for a day, read like the CLI's `--date` (2026-12-01, fri, +3d …)."""
 
-    CSS_PATH = "plan.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#goto-date"
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -113,7 +112,6 @@ def suggestion_key(monday: dt.date, suggestion: Suggestion) -> tuple[object, ...
 class ReviewScreen(MainScreen):
     MODE = "review"
     SUB_TITLE = "Review"
-    CSS_PATH = Path(__file__).with_name("review.tcss")
     # The suggestion's scroll area, not its buttons: Enter right after `5` must not accept.
     AUTO_FOCUS = "#suggestion-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -50,7 +50,6 @@ class WeekScreen(MainScreen):
     MODE = "week"
     SUB_TITLE = "Week"
     AUTO_FOCUS = "#week-grid"
-    CSS_PATH = Path(__file__).with_name("week.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         NamedBinding(
             "[",
