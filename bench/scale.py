@@ -258,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "plan" in parts:
             database, _ = imported(runner, PLAN_SIZE, 1, measure=False)
             plan(runner, database, args.runs)
-            plan(runner, chain_database(runner), args.runs, " in one chain")
+            plan(runner, chain_database(runner), args.runs, " chained")
         if len(imports) > 1 or len(ranks) > 1:
             print("growth (linear: time and RSS grow at most like the task count)")
             growth("import", imports)
