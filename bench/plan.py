@@ -278,7 +278,10 @@ def run_cli(args: argparse.Namespace) -> None:
         for name, items in exports.items():
             source = Path(folder) / "tasks.json"
             source.write_text(json.dumps(items))
+            # A database of its own per export: importing the chain into the mixed one's
+            # file would plan 20,000 tasks.
             imported = Path(folder) / "imported.sqlite3"
+            imported.unlink(missing_ok=True)
             subprocess.run(
                 [*command, "--db", str(imported), "import", str(source)],
                 check=True,
