@@ -200,7 +200,7 @@ def run_import(args: argparse.Namespace) -> None:
     )
 
 
-def _chain_export(count: int, now: dt.datetime) -> list[dict[str, object]]:
+def chain_export(count: int, now: dt.datetime) -> list[dict[str, object]]:
     """`task import` items: `count` pending tasks, each depending on the one before."""
     import uuid as uuidlib
 
@@ -226,10 +226,11 @@ def _chain_export(count: int, now: dt.datetime) -> list[dict[str, object]]:
 def run_cli(args: argparse.Namespace) -> None:
     """`focusplan plan` as a person runs it (whole process) on 10,000 open tasks.
 
-    Three databases: a realistic mix (`compare_taskwarrior.make_tasks`), and a
+    Two databases: a realistic mix (`compare_taskwarrior.make_tasks`), and a
     10,000-long dependency chain. For each, the first `plan` of the day (plans and
     stores) and a second one (the stored plan is current: it is only read). Each run
     starts from a copy of the freshly imported database, so every first `plan` plans.
+    Figures: median wall and CPU seconds, and the largest peak RSS of the runs.
     """
     import json
     import os
@@ -238,8 +239,6 @@ def run_cli(args: argparse.Namespace) -> None:
     import tempfile
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import resource
-
     from compare_taskwarrior import make_tasks
 
     now = dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
@@ -250,22 +249,39 @@ def run_cli(args: argparse.Namespace) -> None:
         # Another checkout (say `git archive <commit>`), for a before/after on one machine.
         env["PYTHONPATH"] = str(Path(args.source).resolve())
 
-    def cpu() -> float:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return usage.ru_utime + usage.ru_stime
+    def timed(argv: list[str]) -> tuple[float, float, float]:
+        """Wall seconds, CPU seconds and peak RSS (MB) of one child: `os.wait4` reports
+        that child alone (RUSAGE_CHILDREN would keep the largest child's peak)."""
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            argv, env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(argv)} failed")
+        # ru_maxrss is in kilobytes on Linux.
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
     exports = {
         "10,000 mixed": make_tasks(10_000, now.astimezone(dt.UTC)),
-        "10,000 chain": _chain_export(10_000, now.astimezone(dt.UTC)),
+        "10,000 chain": chain_export(10_000, now.astimezone(dt.UTC)),
     }
     print(f"focusplan plan, whole process, median of {args.cli_runs} runs (target 1 s)")
-    print("wall seconds, and CPU seconds of the process (on a busy machine, the fairer figure)")
-    print(f"{'database':>14} {'first plan s':>13} {'cpu':>6} {'stored plan s':>14} {'cpu':>6}")
+    print("wall seconds, CPU seconds of the process (on a busy machine, the fairer figure)")
+    print("and its peak RSS")
+    print(
+        f"{'database':>14} {'first plan s':>13} {'cpu':>6} {'MB':>5}"
+        f" {'stored plan s':>14} {'cpu':>6} {'MB':>5}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for name, items in exports.items():
             source = Path(folder) / "tasks.json"
             source.write_text(json.dumps(items))
+            # A database of its own per export: importing the chain into the mixed one's
+            # file would plan 20,000 tasks.
             imported = Path(folder) / "imported.sqlite3"
+            imported.unlink(missing_ok=True)
             subprocess.run(
                 [*command, "--db", str(imported), "import", str(source)],
                 check=True,
@@ -273,23 +289,24 @@ def run_cli(args: argparse.Namespace) -> None:
                 env=env,
                 cwd=folder,  # `python -m` puts the working folder first on sys.path
             )
-            first: list[float] = []
-            again: list[float] = []
-            first_cpu: list[float] = []
-            again_cpu: list[float] = []
+            first: list[tuple[float, float, float]] = []
+            again: list[tuple[float, float, float]] = []
             for run in range(args.cli_runs):
                 db = Path(folder) / f"plan-{run}.sqlite3"
                 shutil.copy(imported, db)
                 argv = [*command, "--db", str(db), "plan"]
-                for times, cpus in ((first, first_cpu), (again, again_cpu)):
-                    started, started_cpu = time.perf_counter(), cpu()
-                    subprocess.run(argv, check=True, capture_output=True, env=env, cwd=folder)
-                    times.append(time.perf_counter() - started)
-                    cpus.append(cpu() - started_cpu)
+                first.append(timed(argv))  # plans and stores
+                again.append(timed(argv))  # the stored plan is current: only read
             print(
-                f"{name:>14} {statistics.median(first):>13.2f} {statistics.median(first_cpu):>6.2f}"
-                f" {statistics.median(again):>14.2f} {statistics.median(again_cpu):>6.2f}"
+                f"{name:>14} {_median(first, 0):>13.2f} {_median(first, 1):>6.2f}"
+                f" {max(run[2] for run in first):>5.0f}"
+                f" {_median(again, 0):>14.2f} {_median(again, 1):>6.2f}"
+                f" {max(run[2] for run in again):>5.0f}"
             )
+
+
+def _median(runs: Sequence[tuple[float, ...]], index: int) -> float:
+    return statistics.median(run[index] for run in runs)
 
 
 PARTS: dict[str, Callable[[argparse.Namespace], None]] = {

@@ -17,7 +17,8 @@ Parts (`--part`, repeatable; default all):
 - `ics`: `focusplan import --format ics` of a calendar of 50,000 events (one-off, spread
   over the default import range) into a new database.
 - `plan`: `focusplan plan` at 10,000 tasks: the first plan of the day (plans and
-  stores; each run on a fresh copy of the imported database), then the stored one.
+  stores; each run on a fresh copy of the imported database), then the stored one;
+  the same for 10,000 tasks in one dependency chain (each waits on the one before).
 - At the end, for two or more sizes: how time and peak RSS grow from the smallest size
   to the largest (per task: linear growth keeps the ratio of RSS per task near 1 or
   below, since the interpreter's own ~60 MB is shared).
@@ -25,8 +26,8 @@ Parts (`--part`, repeatable; default all):
 Each figure is the median of `--runs` runs (peak RSS: the largest); the peak RSS of
 one process comes from `os.wait4`, which reports that child alone. Targets (issue 13):
 rank ≤ 1.5 s within 400 MB and import ≤ 10 s at 100,000; the 50,000-event calendar
-≤ 15 s; plan at 10,000 ≤ 1 s. On a shared machine, quote the load average printed
-beside each part.
+≤ 15 s; plan at 10,000 ≤ 1 s, in a chain too. On a shared machine, quote the load
+average printed beside each part.
 """
 
 from __future__ import annotations
@@ -191,15 +192,27 @@ def ics(runner: Runner, runs: int) -> Run:
     return summary(f"import a {EVENTS:,}-event .ics", results, target_text("ics"))
 
 
-def plan(runner: Runner, database: Path, runs: int) -> None:
+def chain_database(runner: Runner) -> Path:
+    """`PLAN_SIZE` pending tasks, each depending on the one before (imported once)."""
+    from plan import chain_export
+
+    database = runner.folder / f"chain-{PLAN_SIZE}.sqlite3"
+    if not database.exists():
+        export = runner.folder / f"chain-{PLAN_SIZE}.json"
+        export.write_text(json.dumps(chain_export(PLAN_SIZE, NOW)))
+        runner.run("--db", str(database), "import", "--format", "taskwarrior", str(export))
+    return database
+
+
+def plan(runner: Runner, database: Path, runs: int, name: str = "") -> None:
     first, stored = [], []
     for run in range(runs):
         copy = runner.folder / f"plan-{run}.sqlite3"
         shutil.copy(database, copy)
         first.append(runner.run("--db", str(copy), "plan"))
         stored.append(runner.run("--db", str(copy), "plan"))
-    summary(f"plan, first of the day, {PLAN_SIZE:,}", first, target_text("plan"))
-    summary(f"plan, stored plan, {PLAN_SIZE:,}", stored, target_text("plan"))
+    summary(f"plan, first of the day, {PLAN_SIZE:,}{name}", first, target_text("plan"))
+    summary(f"plan, stored plan, {PLAN_SIZE:,}{name}", stored, target_text("plan"))
 
 
 def growth(name: str, figures: dict[int, Run]) -> None:
@@ -245,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "plan" in parts:
             database, _ = imported(runner, PLAN_SIZE, 1, measure=False)
             plan(runner, database, args.runs)
+            plan(runner, chain_database(runner), args.runs, " chained")
         if len(imports) > 1 or len(ranks) > 1:
             print("growth (linear: time and RSS grow at most like the task count)")
             growth("import", imports)

@@ -66,8 +66,10 @@ __all__ = [
     "build_tokens",
     "context_vector",
     "deadline_pressure",
+    "dependents_counts",
     "eligible_tasks",
     "project_signature",
+    "tokens_of",
 ]
 
 N_FEATURES: Final[int] = len(FEATURE_NAMES)
@@ -571,12 +573,29 @@ def build_tokens(
         if scan.waiting
         else {}
     )
+    return tokens_of(chosen, ctx, unblocks)
+
+
+def tokens_of(chosen: Sequence[Task], ctx: RankInput, unblocks: Mapping[int, int]) -> Tokens:
+    """The tokens of `chosen` (distinct ids), their `unblocks` feature read from `unblocks`
+    (id → open tasks waiting on it; absent: none): the end of `build_tokens`, for a caller
+    that keeps the eligible tasks and their counts across many moments (the day planner,
+    whose world barely changes from one slot to the next)."""
     ids, X = _task_matrix(chosen, ctx, unblocks)
     # Ascending ids make every result independent of the input order, bit for bit.
     if ids.size > 1 and np.any(ids[1:] < ids[:-1]):
         order = np.argsort(ids, kind="stable")
         ids, X = ids[order], X[order]
     return Tokens(ids=ids, X=X)
+
+
+def dependents_counts(
+    waiting: list[Task], open_ids: set[int], wanted: Iterable[int]
+) -> dict[int, int]:
+    """For each wanted id, how many open tasks wait on it directly or transitively (ids
+    nothing waits on are left out); `waiting` and `open_ids` as `eligibility.scan` finds
+    them. The count of one id does not depend on which others are wanted."""
+    return _dependents_counts(waiting, open_ids, wanted)
 
 
 def _seconds(micros: IntArray) -> FloatArray:

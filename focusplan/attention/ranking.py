@@ -42,6 +42,7 @@ __all__ = [
     "eligible_tasks",
     "rank_columns",
     "rank_tasks",
+    "rank_tokens",
 ]
 
 
@@ -101,6 +102,21 @@ def rank_columns(
         raise ValueError("top_attention must be >= 0")
     params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
     return _rank_tokens(build_column_tokens(columns, ctx), ctx, params, explain, top_attention)
+
+
+def rank_tokens(
+    tokens: Tokens,
+    ctx: RankInput,
+    weights: Mapping[str, float] | LayerParams,
+    explain: bool = False,
+    top_attention: int = 8,
+) -> RankResult:
+    """`rank_tasks` on tokens the caller built (`features.tokens_of`): the same result
+    for the same tokens."""
+    if top_attention < 0:
+        raise ValueError("top_attention must be >= 0")
+    params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
+    return _rank_tokens(tokens, ctx, params, explain, top_attention)
 
 
 def _rank_tokens(

@@ -9,8 +9,9 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 
+from focusplan.attention.features import tokens_of
 from focusplan.attention.layer import params_from_named
-from focusplan.attention.ranking import RankInput, rank_tasks
+from focusplan.attention.ranking import RankInput, rank_tokens
 from focusplan.domain import ContextEvent, EnergyLog, PlanBlock, Task
 from focusplan.planner.day_decisions import NARROW_ABOVE
 from focusplan.planner.day_notes import DayNotes
@@ -208,8 +209,14 @@ class DayBuilder(DayNotes):
             in_progress=frozenset(self.in_progress),
             day_start=self.clock.at(0),
         )
-        result = rank_tasks(
-            list(self.world.values()), context, self.params, explain=True, top_attention=0
+        # What `rank_tasks(list(self.world.values()), ...)` ranks, kept across the slots.
+        eligible, unblocks = self.tokens.tokens(self.world, context.at)
+        result = rank_tokens(
+            tokens_of(eligible, context, unblocks),
+            context,
+            self.params,
+            explain=True,
+            top_attention=0,
         )
         ids = [int(task_id) for task_id in result.ids if int(task_id) in self.remaining]
         position = {int(task_id): pos for pos, task_id in enumerate(result.ids)}

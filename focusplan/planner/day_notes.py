@@ -77,13 +77,14 @@ class DayNotes(DayDecisions):
         planned = {b.task_id for b in self.blocks if b.kind == "focus"}
         planned.update(b.task_id for b in self.history if b.kind == "focus")
         rank_of = {task_id: pos for pos, task_id in enumerate(self.last_ranking)}
+        day_end = self.clock.at(self.day_end)  # once, not once per task of ten thousand
         missing = [
             task
             for task in itertools.chain(self.world.values(), self.set_aside.values())
             if task.importance >= IMPORTANT
             and task.id not in planned
             and task.id not in self.due_exact
-            and task.created_at <= self.clock.at(self.day_end)
+            and task.created_at <= day_end
         ]
         if not missing or self.plan_start >= self.day_end:
             return []  # a day that is over has no room to explain

@@ -9,6 +9,7 @@ from typing import Final
 
 from focusplan.attention.layer import LayerParams
 from focusplan.domain import PlanBlock, Task
+from focusplan.planner.day_tokens import DayTokens
 from focusplan.planner.window_minutes import Interval, MinuteClock
 from focusplan.planner.working_day import WorkingDay
 
@@ -58,6 +59,7 @@ class DayState:
     overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
     set_aside: dict[int, Task] = field(default_factory=dict)  # see `_narrow`
     narrowed: bool = False
+    tokens: DayTokens = field(default_factory=DayTokens)  # the ranking's, slot after slot
     # "today" in the plan's words, or "on Tuesday" for a day planned ahead of time.
     day_word: str = "today"
 

@@ -32,6 +32,8 @@ from focusplan.services.source import DataSource
 if TYPE_CHECKING:
     from focusplan.planner import WorkingDay
     from focusplan.store import UnitOfWork
+    from focusplan.store.plan_snapshot import PlanRead
+    from focusplan.store.quick_plans import PlanUnitOfWork
 
 # Raise when the planner reads its inputs differently, so plans made by the old
 # rules are planned again once.
@@ -307,6 +309,10 @@ def _fast_inputs(
         read = read_plan_inputs(source.path, days, sessions_since=now)
     except SchemaBehind:
         return None  # migrating needs the full store
+    return _inputs_from(read, now=now)
+
+
+def _inputs_from(read: PlanRead, *, now: dt.datetime) -> _Inputs:
     snap = read.snapshot
     return _Inputs(
         tasks=snap.tasks,
@@ -393,17 +399,10 @@ def _plans(
         )
         if walked is not None:
             return walked[0], first
-    with source.unit_of_work() as uow:
-        if first is not None:
-            # Take the write lock (the unit of work begins with its first statement), then
-            # ask whether anybody wrote since the first read: usually not, and ten thousand
-            # tasks need not be read twice.
-            uow.weights.active()
-        if first is not None and _still_current(source, first):
-            inputs = first
-        else:
+    with source.plan_unit_of_work() as uow:
+        inputs = _locked_inputs(source, uow, first, read_days, now=now, zone=zone)
+        if inputs is not first:
             fingerprints = {}
-            inputs = _read_inputs(source, read_days, now=now, zone=zone, writing=uow)
         walked = _walk(
             inputs,
             days,
@@ -419,6 +418,35 @@ def _plans(
         for plan in new:
             plans[plan.date] = uow.plans.save(plan)
     return plans, inputs
+
+
+def _locked_inputs(
+    source: DataSource,
+    uow: UnitOfWork | PlanUnitOfWork,
+    first: _Inputs | None,
+    days: Sequence[dt.date],
+    *,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+) -> _Inputs:
+    """The inputs of `days` as `uow`, which holds the write lock, sees them: `first` (the
+    read made without the lock) when nobody wrote since, else read again. Usually nobody
+    did, and ten thousand tasks need not be read twice."""
+    from focusplan.store.quick_plans import PlanUnitOfWork
+
+    if isinstance(uow, PlanUnitOfWork):
+        # It took the write lock on entering (BEGIN IMMEDIATE) and reads on its own
+        # connection, inside that transaction.
+        if first is not None and first.counter == uow.change_counter():
+            return first
+        return _inputs_from(uow.plan_inputs(days, sessions_since=now), now=now)
+    if first is not None:
+        # Take the write lock (the unit of work begins with its first statement), then
+        # ask whether anybody wrote since the first read.
+        uow.weights.active()
+        if _still_current(source, first):
+            return first
+    return _read_inputs(source, days, now=now, zone=zone, writing=uow)
 
 
 def _walk(

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from focusplan.store import Database, UnitOfWork
     from focusplan.store.column_snapshot import RankSnapshot
     from focusplan.store.postgres import ChangeListener
+    from focusplan.store.quick_plans import PlanUnitOfWork
     from focusplan.store.quick_write import QuickUnitOfWork
     from focusplan.store.snapshot import Snapshot
 
@@ -94,6 +95,17 @@ class DataSource:
             from focusplan.store.quick_write import open_quick
 
             quick = open_quick(self.path)
+            if quick is not None:
+                return quick
+        return self.unit_of_work()
+
+    def plan_unit_of_work(self) -> UnitOfWork | PlanUnitOfWork:
+        """A unit of work that stores day plans: without SQLAlchemy where
+        `write_unit_of_work` goes without it (`store.quick_plans`), else `unit_of_work()`."""
+        if self.path is not None and "database" not in self.__dict__ and "?" not in self.location:
+            from focusplan.store.quick_plans import open_plan_unit_of_work
+
+            quick = open_plan_unit_of_work(self.path)
             if quick is not None:
                 return quick
         return self.unit_of_work()

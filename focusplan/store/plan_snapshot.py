@@ -28,9 +28,12 @@ __all__ = [
     "PlanRead",
     "SchemaBehind",
     "StoredDays",
+    "plan_inputs_rows",
+    "read_counter",
     "read_plan_inputs",
     "read_stored_days",
     "stored_days_rows",
+    "stored_plan",
 ]
 
 
@@ -58,23 +61,30 @@ def read_plan_inputs(
 ) -> PlanRead:
     """The snapshot (`read_snapshot`), the stored plans and sleep of `days` and the change
     counter, in one read-only transaction."""
+    return read_at_head(path, lambda connection: plan_inputs_rows(connection, days, sessions_since))
+
+
+def plan_inputs_rows(
+    connection: sqlite3.Connection,
+    days: Sequence[dt.date],
+    sessions_since: dt.datetime | None = None,
+) -> PlanRead:
+    """`read_plan_inputs` inside a transaction the caller holds (`quick_plans` reads them
+    under its write lock)."""
     zone = clock.local_zone()
-
-    def read(connection: sqlite3.Connection) -> PlanRead:
-        snapshot = read_snapshot_rows(connection, zone, sessions_since)
-        stored = _read(connection, days, zone)
-        return PlanRead(snapshot=snapshot, stored=stored, counter=_counter(connection))
-
-    return read_at_head(path, read)
+    snapshot = read_snapshot_rows(connection, zone, sessions_since)
+    stored = _read(connection, days, zone)
+    return PlanRead(snapshot=snapshot, stored=stored, counter=read_counter(connection))
 
 
 def read_change_counter(path: Path) -> int:
     """The change counter alone (a reader holding the write lock asks whether a read it
     made before taking the lock still stands)."""
-    return read_at_head(path, _counter)
+    return read_at_head(path, read_counter)
 
 
-def _counter(connection: sqlite3.Connection) -> int:
+def read_counter(connection: sqlite3.Connection) -> int:
+    """The change counter inside a transaction the caller holds."""
     (value,) = connection.execute(READ_COUNTER).fetchone()
     return int(value)
 
@@ -98,15 +108,20 @@ def _read(connection: sqlite3.Connection, days: Sequence[dt.date], zone: dt.tzin
     sleep: dict[dt.date, float | None] = {}
     for day in dict.fromkeys(days):
         key = day.isoformat()
-        row = connection.execute(
-            "SELECT id, created_at, notes, inputs FROM plans WHERE date = ?", (key,)
-        ).fetchone()
-        plans[day] = None if row is None else _plan(connection, day, row, zone)
+        plans[day] = stored_plan(connection, day, zone)
         night = connection.execute(
             "SELECT sleep_hours FROM day_context WHERE date = ?", (key,)
         ).fetchone()
         sleep[day] = None if night is None or night[0] is None else float(night[0])
     return StoredDays(plans=plans, sleep=sleep)
+
+
+def stored_plan(connection: sqlite3.Connection, day: dt.date, zone: dt.tzinfo) -> DayPlan | None:
+    """The stored plan of `day` (None: none), as `PlanRepository.get` returns it."""
+    row = connection.execute(
+        "SELECT id, created_at, notes, inputs FROM plans WHERE date = ?", (day.isoformat(),)
+    ).fetchone()
+    return None if row is None else _plan(connection, day, row, zone)
 
 
 def _plan(
