@@ -297,7 +297,7 @@ def _design(batch: ChoiceBatch) -> _Design:
     if made is None:
         made = _make_design(batch)
         object.__setattr__(batch, "_prepared", made)
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 def _make_design(batch: ChoiceBatch) -> _Design:
@@ -634,7 +634,7 @@ def _objective_gradient(
     """∇J over `slots` at the θ of `ev` (see `_objective_vector`)."""
     diff = theta[slots] - centre[slots]
     gradient = ev.grad[slots] + prior_strength * precision * diff
-    return gradient / float(ev.omega.sum())  # type: ignore[no-any-return]
+    return gradient / float(ev.omega.sum())
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from focusplan.domain import Choice, ChoiceKind, FocusSession, Task
@@ -48,6 +49,8 @@ class Eligibility:
             [_micros(t.not_before, -_NEVER) for t in ordered], dtype=np.int64
         )
         position = {task.id: i for i, task in enumerate(ordered)}
+        self._position = position
+        self._id_array = np.array(self._ids, dtype=np.int64)
         pairs = [
             (i, position[dep])
             for i, task in enumerate(ordered)
@@ -57,17 +60,21 @@ class Eligibility:
         self._waiter = np.array([i for i, _ in pairs], dtype=np.intp)
         self._prerequisite = np.array([d for _, d in pairs], dtype=np.intp)
 
-    def rows(self, at: dt.datetime) -> npt.NDArray[np.intp]:
-        """Positions (ascending task id) of the tasks eligible at `at`."""
-        import numpy as np
-
+    def eligible(self, at: dt.datetime) -> npt.NDArray[np.bool_]:
+        """Per position (ascending task id), whether that task is eligible at `at`."""
         moment = _micros(at, 0)
         open_now = (self._created <= moment) & (self._closed > moment)
         eligible = open_now & (self._not_before <= moment)
         if self._waiter.size:
             blocking = open_now[self._prerequisite]
             eligible[self._waiter[blocking]] = False
-        return np.flatnonzero(eligible)
+        return eligible
+
+    def rows(self, at: dt.datetime) -> npt.NDArray[np.intp]:
+        """Positions (ascending task id) of the tasks eligible at `at`."""
+        import numpy as np
+
+        return np.flatnonzero(self.eligible(at))
 
     def ids(self, at: dt.datetime) -> tuple[int, ...]:
         """Ids of the tasks eligible at `at`, ascending."""
@@ -77,6 +84,40 @@ class Eligibility:
         # One call in C, and the tuple shares the list's int objects (a choice among
         # 100,000 would otherwise hold 100,000 ints of its own): a loop here was seconds.
         return operator.itemgetter(*rows)(self._ids)
+
+    def candidates_of(self, task_id: int, at: dt.datetime) -> npt.NDArray[np.int64] | None:
+        """The ids eligible at `at` (ascending, an array) when `task_id` is among them and
+        they are at least two, else None: `ids` and the test on it, without a tuple of
+        every open task per choice (at 100,000 tasks, most of rebuilding the choices)."""
+        position = self._position.get(task_id)
+        if position is None:
+            return None
+        eligible = self.eligible(at)
+        if not eligible[position]:
+            return None
+        found = self._id_array[eligible]
+        return found if found.size >= 2 else None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RebuiltChoice:
+    """A `Choice` as `rebuild_choices` finds it: its candidates an array of ascending ids,
+    so that a choice among a backlog of 100,000 holds no tuple of 100,000 ints."""
+
+    at: dt.datetime
+    task_id: int
+    kind: ChoiceKind
+    candidates: npt.NDArray[np.int64]
+
+    def choice(self) -> Choice:
+        # Built, not validated: the values are valid by construction, and checking
+        # every candidate id of a backlog of 100,000 took longer than finding them.
+        return Choice.model_construct(
+            at=self.at,
+            task_id=self.task_id,
+            candidates=tuple(self.candidates.tolist()),
+            kind=self.kind,
+        )
 
 
 def _work_start(task: Task) -> dt.datetime:
@@ -121,22 +162,36 @@ def reconstruct_choices(
     then, `eligible_tasks`); choices with fewer than two candidates say nothing
     and are left out. Sorted by time.
     """
+    return [
+        rebuilt.choice()
+        for rebuilt in rebuild_choices(tasks, sessions, stored, start, end, now=now)
+    ]
+
+
+def rebuild_choices(
+    tasks: Sequence[Task],
+    sessions: Sequence[FocusSession],
+    stored: Sequence[Choice],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    now: dt.datetime,
+) -> list[RebuiltChoice]:
+    """`reconstruct_choices`, each choice's candidates an array (`RebuiltChoice`)."""
+    import numpy as np
+
     eligibility = Eligibility(tasks)
     by_id = {task.id: task for task in tasks}
     spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for session in sessions:
         spans[session.task_id].append((session.start, session.end or now))
 
-    found: list[Choice] = []
+    found: list[RebuiltChoice] = []
 
     def add(task_id: int, at: dt.datetime, kind: ChoiceKind) -> None:
-        candidates = eligibility.ids(at)
-        if task_id in candidates and len(candidates) >= 2:
-            # Built, not validated: the values are valid by construction, and checking
-            # every candidate id of a backlog of 100,000 took longer than finding them.
-            found.append(
-                Choice.model_construct(at=at, task_id=task_id, candidates=candidates, kind=kind)
-            )
+        candidates = eligibility.candidates_of(task_id, at)
+        if candidates is not None:
+            found.append(RebuiltChoice(at=at, task_id=task_id, kind=kind, candidates=candidates))
 
     for session in sessions:
         if start <= session.start < end and session.task_id in by_id:
@@ -165,8 +220,8 @@ def reconstruct_choices(
             add(task.id, earliest, "completion")
 
     rebuilt: dict[int, list[dt.datetime]] = defaultdict(list)
-    for choice in found:
-        rebuilt[choice.task_id].append(choice.at)
+    for made in found:
+        rebuilt[made.task_id].append(made.at)
     for choice in stored:
         if choice.task_id not in by_id or not start <= choice.at < end:
             continue
@@ -177,8 +232,15 @@ def reconstruct_choices(
             own.append(work[choice.task_id])
         if _covered(own, choice.at):
             continue
-        candidates = tuple(sorted(c for c in choice.candidates if c in by_id))
+        candidates = sorted(c for c in choice.candidates if c in by_id)
         if choice.task_id in candidates and len(candidates) >= 2:
-            found.append(choice.model_copy(update={"candidates": candidates}))
+            found.append(
+                RebuiltChoice(
+                    at=choice.at,
+                    task_id=choice.task_id,
+                    kind=choice.kind,
+                    candidates=np.array(candidates, dtype=np.int64),
+                )
+            )
             rebuilt[choice.task_id].append(choice.at)
     return sorted(found, key=lambda choice: (choice.at, choice.task_id))

@@ -19,10 +19,10 @@ from focusplan.review import (
     ReweightPolicy,
     WeekReview,
     propose_reweighting,
-    reconstruct_choices,
     week_bounds,
     week_figures,
 )
+from focusplan.review.choices import RebuiltChoice, rebuild_choices
 from focusplan.review.reweighting import FIT_WEEKS, REVIEW_POLICY
 from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, ranking_context
@@ -31,6 +31,9 @@ from focusplan.services.weights import accept_in
 from focusplan.store.review_snapshot import ReviewRead, ReviewWindow
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from focusplan.attention.features import RankInput
     from focusplan.attention.learning import ChoiceBatch
 
@@ -74,7 +77,9 @@ def choice_context(
     return context
 
 
-def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]:
+def sample_candidates(
+    choice: Choice | RebuiltChoice, cap: int
+) -> tuple[tuple[int, ...], float]:
     """At most `cap` of a choice's candidates, the chosen one always among them, and how
     many candidates each other one kept stands for (1.0 when nothing was left out).
 
@@ -85,13 +90,14 @@ def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]
         raise ValueError("a choice needs at least two candidates")
     count = len(choice.candidates)
     if count <= cap - 1:  # then so are the others
-        return choice.candidates, 1.0
+        return _id_tuple(choice.candidates), 1.0
     import numpy as np
 
-    every = np.fromiter(choice.candidates, dtype=np.int64, count=count)
+    # A rebuilt choice's candidates are already an array (no tuple of every open task).
+    every = np.asarray(choice.candidates, dtype=np.int64)
     others = every[every != choice.task_id]
     if others.size <= cap - 1:
-        return choice.candidates, 1.0
+        return _id_tuple(choice.candidates), 1.0
     salt = int(choice.at.timestamp()) & 0xFFFFFFFF
     ids = others.astype(np.uint64)
     keys = (ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) * np.uint64(0xBF58476D1CE4E5B9)
@@ -99,6 +105,10 @@ def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]
     picked = np.sort(ids[np.argpartition(keys, cap - 2)[: cap - 1]]).astype(np.int64)
     kept = sorted([choice.task_id, *picked.tolist()])
     return tuple(kept), others.size / (cap - 1)
+
+
+def _id_tuple(candidates: Sequence[int] | npt.NDArray[np.int64]) -> tuple[int, ...]:
+    return candidates if isinstance(candidates, tuple) else tuple(map(int, candidates))
 
 
 class _TaskIndex:
@@ -150,12 +160,12 @@ def choice_batch(
     tasks: Sequence[Task],
     energy: Sequence[EnergyLog],
     events: Sequence[ContextEvent],
-    choices: Sequence[Choice],
+    choices: Sequence[Choice] | Sequence[RebuiltChoice],
     sessions: Sequence[FocusSession] = (),
     sleep: Mapping[dt.date, float] | None = None,
     *,
     max_candidates: int | None = None,
-) -> tuple[ChoiceBatch, list[Choice]]:
+) -> tuple[ChoiceBatch, list[Choice | RebuiltChoice]]:
     """Token matrices of the choices (the features the ranking saw then) as one batch.
 
     Pass the focus `sessions` around the choices: the ranking's in-progress and
@@ -164,7 +174,8 @@ def choice_batch(
     of the others (`sample_candidates`), each weighted for those left out
     (`ChoiceBatch.weight`); the work and memory are then bounded per choice.
     Returns the batch and the choices it holds (one whose chosen task is no longer
-    among its candidates' tokens is left out).
+    among its candidates' tokens is left out). The choices may be `RebuiltChoice`s
+    (candidates as an array): the same batch, without a tuple of every open task.
     """
     from focusplan.attention.features import build_tokens
     from focusplan.attention.learning import pack_choices
@@ -174,10 +185,10 @@ def choice_batch(
     index = _TaskIndex(tasks, sessions)
     items = []
     weights: list[list[float] | None] = []
-    kept = []
+    kept: list[Choice | RebuiltChoice] = []
     for choice in choices:
         candidates, share = (
-            (choice.candidates, 1.0)
+            (_id_tuple(choice.candidates), 1.0)
             if max_candidates is None
             else sample_candidates(choice, max_candidates)
         )
@@ -304,7 +315,7 @@ def _review(
         plans=read.plans,
         energy=read.energy,
     )
-    window_choices = reconstruct_choices(
+    window_choices = rebuild_choices(
         read.tasks, read.sessions, read.choices, span.fit_start, span.end, now=now
     )
     batch, kept = choice_batch(
