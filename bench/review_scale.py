@@ -150,9 +150,12 @@ def run_review(path: Path, runs: int) -> tuple[float, float, float, dict[str, ob
 
 
 def measure(open_tasks: int, weeks: int, runs: int, folder: str) -> None:
-    path = Path(folder) / f"review-{open_tasks}.sqlite3"
+    path = Path(folder) / f"review-{open_tasks}-{weeks}w.sqlite3"
     began = time.perf_counter()
-    build_database(path, open_tasks, weeks)
+    # A kept database is reused as it is (`--keep`): building it again would add its
+    # tasks a second time.
+    if not path.exists():
+        build_database(path, open_tasks, weeks)
     built = time.perf_counter() - began
     seconds, cpu, peak_mb, report = run_review(path, runs)
     learning = report.get("learning") or {}
@@ -173,7 +176,9 @@ def main() -> int:
     parser.add_argument("--weeks", type=int, default=8, help="weeks of history before the review")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--huge", action="store_true", help="also 100,000 open tasks")
-    parser.add_argument("--keep", metavar="DIR", help="build the databases in DIR and keep them")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build the databases in DIR and keep them (reused if there)"
+    )
     args = parser.parse_args()
     sizes = [args.open] + ([100_000] if args.huge else [])
     if args.keep:

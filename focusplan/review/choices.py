@@ -40,13 +40,22 @@ class Eligibility:
 
         ordered = sorted(tasks, key=lambda task: task.id)
         self._ids = [task.id for task in ordered]
-        self._created = np.array([_micros(t.created_at, 0) for t in ordered], dtype=np.int64)
+        # `_micros` inlined for the common cases (no time, one time): these run for every
+        # task of the backlog, and the calls were most of the work.
+        epoch, unit = _EPOCH, _MICROSECOND
+        self._created = np.array([(t.created_at - epoch) // unit for t in ordered], dtype=np.int64)
         self._closed = np.array(
-            [min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER)) for t in ordered],
+            [
+                _NEVER
+                if t.completed_at is None and t.dropped_at is None
+                else min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER))
+                for t in ordered
+            ],
             dtype=np.int64,
         )
         self._not_before = np.array(
-            [_micros(t.not_before, -_NEVER) for t in ordered], dtype=np.int64
+            [-_NEVER if t.not_before is None else (t.not_before - epoch) // unit for t in ordered],
+            dtype=np.int64,
         )
         position = {task.id: i for i, task in enumerate(ordered)}
         self._position = position
