@@ -11,6 +11,7 @@ Same text, byte for byte (tests/unit/test_indented_json.py checks it against `js
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ __all__ = ["indented_json"]
 
 _INDENT = 2
 _SCALARS = (str, int, float, bool, type(None))
+_PLAIN_TYPES = frozenset(_SCALARS)
 
 
 def indented_json(value: object) -> str:
@@ -43,10 +45,17 @@ def _pad(depth: int) -> str:
 
 def _flat(container: Any) -> bool:
     values = container.values() if isinstance(container, dict) else container
-    return all(isinstance(item, _SCALARS) for item in values)
+    # The types of every value, collected in C (a generator was most of the work).
+    return set(map(type, values)) <= _PLAIN_TYPES or all(
+        isinstance(item, _SCALARS) for item in values
+    )
 
 
 def _flat_dicts(items: list[Any] | tuple[Any, ...]) -> bool:
+    if set(map(type, items)) == {dict} and all(items):
+        values = itertools.chain.from_iterable(map(dict.values, items))
+        if set(map(type, values)) <= _PLAIN_TYPES:
+            return True
     return all(isinstance(item, dict) and item and _flat(item) for item in items)
 
 

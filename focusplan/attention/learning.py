@@ -56,6 +56,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -801,9 +802,16 @@ def _tie_counts(
 def _reciprocal(above: IntArray, tied: IntArray) -> FloatArray:
     """1/rank of each chosen task, averaged over the ways its ties could fall."""
     reciprocal = np.empty(above.size)
-    for i, (a, b) in enumerate(zip(above, tied, strict=True)):
-        reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
+    for i, (a, b) in enumerate(zip(above.tolist(), tied.tolist(), strict=True)):
+        reciprocal[i] = _mean_reciprocal(a, b)
     return reciprocal
+
+
+@lru_cache(maxsize=4096)
+def _mean_reciprocal(above: int, tied: int) -> float:
+    # With multiplicities a tie can stand for thousands of ranks, and the review scores
+    # the same choices under a dozen weightings: the same sums again and again.
+    return sum(1.0 / r for r in range(above + 1, above + tied + 1)) / tied
 
 
 def reciprocal_ranks(

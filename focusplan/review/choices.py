@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,12 +19,40 @@ if TYPE_CHECKING:
 # Two records of one task closer than this are one decision (clock skew, rounding, typing).
 SAME_CHOICE = dt.timedelta(minutes=5)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_NEVER = 2**62  # microseconds: later than any stored time
+NEVER = _NEVER = 2**62  # microseconds: later than any stored time
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def _micros(at: dt.datetime | None, missing: int) -> int:
     return missing if at is None else (at - _EPOCH) // _MICROSECOND
+
+
+def task_micros(
+    tasks: Sequence[Task],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Created, closed (completed or dropped, the earlier) and `not_before` of each task,
+    in integer microseconds since 1970 (UTC); no close is later than any time, no
+    `not_before` earlier."""
+    import numpy as np
+
+    # `_micros` inlined for the common cases (no time, one time): these run for every
+    # task of the backlog, and the calls were most of the work.
+    epoch, unit = _EPOCH, _MICROSECOND
+    created = np.array([(t.created_at - epoch) // unit for t in tasks], dtype=np.int64)
+    closed = np.array(
+        [
+            _NEVER
+            if t.completed_at is None and t.dropped_at is None
+            else min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER))
+            for t in tasks
+        ],
+        dtype=np.int64,
+    )
+    not_before = np.array(
+        [-_NEVER if t.not_before is None else (t.not_before - epoch) // unit for t in tasks],
+        dtype=np.int64,
+    )
+    return created, closed, not_before
 
 
 class Eligibility:
@@ -39,35 +67,68 @@ class Eligibility:
         import numpy as np
 
         ordered = sorted(tasks, key=lambda task: task.id)
-        self._ids = [task.id for task in ordered]
-        # `_micros` inlined for the common cases (no time, one time): these run for every
-        # task of the backlog, and the calls were most of the work.
-        epoch, unit = _EPOCH, _MICROSECOND
-        self._created = np.array([(t.created_at - epoch) // unit for t in ordered], dtype=np.int64)
-        self._closed = np.array(
-            [
-                _NEVER
-                if t.completed_at is None and t.dropped_at is None
-                else min(_micros(t.completed_at, _NEVER), _micros(t.dropped_at, _NEVER))
-                for t in ordered
-            ],
-            dtype=np.int64,
-        )
-        self._not_before = np.array(
-            [-_NEVER if t.not_before is None else (t.not_before - epoch) // unit for t in ordered],
-            dtype=np.int64,
-        )
+        times = task_micros(ordered)
         position = {task.id: i for i, task in enumerate(ordered)}
-        self._position = position
-        self._id_array = np.array(self._ids, dtype=np.int64)
         pairs = [
             (i, position[dep])
             for i, task in enumerate(ordered)
             for dep in task.depends_on
             if dep in position
         ]
-        self._waiter = np.array([i for i, _ in pairs], dtype=np.intp)
-        self._prerequisite = np.array([d for _, d in pairs], dtype=np.intp)
+        self._setup(
+            np.array([task.id for task in ordered], dtype=np.int64),
+            *times,
+            np.array([i for i, _ in pairs], dtype=np.intp),
+            np.array([d for _, d in pairs], dtype=np.intp),
+        )
+
+    @classmethod
+    def of_columns(
+        cls,
+        ids: npt.NDArray[np.int64],
+        created: npt.NDArray[np.int64],
+        closed: npt.NDArray[np.int64],
+        not_before: npt.NDArray[np.int64],
+        dependencies: Sequence[tuple[int, int]],
+    ) -> Eligibility:
+        """The same from columns in ascending id order (`task_micros`'s microseconds) and
+        the (task, prerequisite) pairs: a backlog read without a model per task."""
+        import numpy as np
+
+        position = dict(zip(ids.tolist(), range(ids.size), strict=True))
+        pairs = [
+            (position[task], position[dep])
+            for task, dep in dependencies
+            if task in position and dep in position
+        ]
+        made = cls.__new__(cls)
+        made._setup(
+            ids,
+            created,
+            closed,
+            not_before,
+            np.array([i for i, _ in pairs], dtype=np.intp),
+            np.array([d for _, d in pairs], dtype=np.intp),
+        )
+        return made
+
+    def _setup(
+        self,
+        ids: npt.NDArray[np.int64],
+        created: npt.NDArray[np.int64],
+        closed: npt.NDArray[np.int64],
+        not_before: npt.NDArray[np.int64],
+        waiter: npt.NDArray[np.intp],
+        prerequisite: npt.NDArray[np.intp],
+    ) -> None:
+        self._id_array = ids
+        self._ids = ids.tolist()
+        self._position = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        self._created = created
+        self._closed = closed
+        self._not_before = not_before
+        self._waiter = waiter
+        self._prerequisite = prerequisite
 
     def eligible(self, at: dt.datetime) -> npt.NDArray[np.bool_]:
         """Per position (ascending task id), whether that task is eligible at `at`."""
@@ -185,12 +246,20 @@ def rebuild_choices(
     end: dt.datetime,
     *,
     now: dt.datetime,
+    eligibility: Eligibility | None = None,
+    known: Collection[int] | None = None,
 ) -> list[RebuiltChoice]:
-    """`reconstruct_choices`, each choice's candidates an array (`RebuiltChoice`)."""
+    """`reconstruct_choices`, each choice's candidates an array (`RebuiltChoice`).
+
+    A backlog read as columns passes `eligibility` over every task, `known` (every
+    task id) and as `tasks` only those it has models of, which must include every
+    task ever completed: the others (open, never closed) are not looked at one by one.
+    """
     import numpy as np
 
-    eligibility = Eligibility(tasks)
+    eligibility = eligibility if eligibility is not None else Eligibility(tasks)
     by_id = {task.id: task for task in tasks}
+    exists = known if known is not None else by_id
     spans: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     for session in sessions:
         spans[session.task_id].append((session.start, session.end or now))
@@ -203,7 +272,7 @@ def rebuild_choices(
             found.append(RebuiltChoice(at=at, task_id=task_id, kind=kind, candidates=candidates))
 
     for session in sessions:
-        if start <= session.start < end and session.task_id in by_id:
+        if start <= session.start < end and session.task_id in exists:
             add(session.task_id, session.start, "focus")
     work: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     for task in tasks:
@@ -232,7 +301,7 @@ def rebuild_choices(
     for made in found:
         rebuilt[made.task_id].append(made.at)
     for choice in stored:
-        if choice.task_id not in by_id or not start <= choice.at < end:
+        if choice.task_id not in exists or not start <= choice.at < end:
             continue
         if any(abs(choice.at - at) <= SAME_CHOICE for at in rebuilt[choice.task_id]):
             continue
@@ -241,7 +310,7 @@ def rebuild_choices(
             own.append(work[choice.task_id])
         if _covered(own, choice.at):
             continue
-        candidates = sorted(c for c in choice.candidates if c in by_id)
+        candidates = sorted(c for c in choice.candidates if c in exists)
         if choice.task_id in candidates and len(candidates) >= 2:
             found.append(
                 RebuiltChoice(
