@@ -9,8 +9,9 @@ residue is left), then every control character that is left.
 
 from __future__ import annotations
 
-import json
 import re
+
+from focusplan.indented_json import indented_json
 
 # C0/C1 controls (terminal escapes), DEL, and lone surrogates (which cannot be encoded as UTF-8
 # and would fail at insert). Tab/newline/CR are handled per field below.
@@ -74,7 +75,8 @@ _UNESCAPED_CONTROLS = re.compile("[\x7f-\x9f]")
 
 def json_text(value: object) -> str:
     """The contract's JSON of `value` (indented, UTF-8), with nothing that drives a terminal."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    # `json.dumps(value, ensure_ascii=False, indent=2)`'s text, written by the C encoder.
+    text = indented_json(value)
     return _UNESCAPED_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

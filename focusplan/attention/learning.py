@@ -55,7 +55,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -146,6 +147,10 @@ class ChoiceBatch:
     chosen: IntArray  # (C,)
     # How many candidates each token stands for (C, n); None: every one stands for itself.
     weight: FloatArray | None = None
+    # The batch's `_Design`, made on first use: the review fits one batch under several
+    # settings, and gathering its columns again for each fit was a tenth of the fits' work.
+    # (A batch's arrays are never changed once it is made.)
+    _prepared: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return int(self.chosen.size)
@@ -286,13 +291,23 @@ class _Design:
     keys: FloatArray  # (C, n, len(_KEY_COLS)) the key-side columns of M
     queries: FloatArray  # (C·n, positions) the query-side column of each named position
     query_rows: FloatArray  # its transpose times 1/√d, contiguous (for the Jacobian)
+    entry_queries: FloatArray  # the rows of `query_rows` that start each entry
 
 
 def _design(batch: ChoiceBatch) -> _Design:
+    made = getattr(batch, "_prepared", None)  # None also in a batch unpickled from before
+    if made is None:
+        made = _make_design(batch)
+        object.__setattr__(batch, "_prepared", made)
+    return made
+
+
+def _make_design(batch: ChoiceBatch) -> _Design:
     X = batch.X
     C, n = X.shape[0], X.shape[1]
     residual = np.ascontiguousarray(X[:, :, _RESIDUAL_COLS].reshape(C * n, -1))
     queries = np.ascontiguousarray(X[:, :, _POSITION_ROWS].reshape(C * n, -1))
+    query_rows = np.ascontiguousarray(queries.T) * SCALE
     return _Design(
         C=C,
         n=n,
@@ -304,7 +319,8 @@ def _design(batch: ChoiceBatch) -> _Design:
         value=np.ascontiguousarray(X[:, :, _VALUE_COLS].reshape(C * n, -1)),
         keys=np.ascontiguousarray(X[:, :, _KEY_COLS]),
         queries=queries,
-        query_rows=np.ascontiguousarray(queries.T) * SCALE,
+        query_rows=query_rows,
+        entry_queries=query_rows[_ENTRY_STARTS],
     )
 
 
@@ -366,59 +382,87 @@ def _nll(design: _Design, params: _Arrays, fwd: _Forward) -> tuple[FloatArray, F
     return losses, p
 
 
-@dataclass(frozen=True, slots=True)
 class _Evaluation:
-    nll: float  # Σ_c -log p_c(chosen)
-    grad: FloatArray  # its gradient, `WEIGHT_NAMES` order (τ entry zero)
-    params: _Arrays
-    fwd: _Forward
-    p: FloatArray  # (C, n)
-    omega: FloatArray  # (C,) choice weights
-    # ∂s_i/∂m for a named position at key column k, before the query factor x_ia/√d:
-    # λ·x_ik + g·((A (v∘X))_ik - h_i·(A X)_ik), on the key columns (C, n, keys).
-    key_term: FloatArray
+    """Σ_c ω_c·(-log p_c(chosen)) at one θ; its gradient is worked out when first asked for.
+
+    A fit refuses about a third of its trials, and a refused trial needs only the value:
+    the gradient (half an evaluation's work) is then never computed. Computed later, it
+    is the same arithmetic on the same arrays, so the same numbers.
+    """
+
+    __slots__ = ("_grad", "_key_term", "design", "fwd", "nll", "omega", "p", "params")
+
+    def __init__(
+        self,
+        design: _Design,
+        params: _Arrays,
+        fwd: _Forward,
+        p: FloatArray,
+        omega: FloatArray,
+        nll: float,
+    ) -> None:
+        self.design = design
+        self.params = params
+        self.fwd = fwd
+        self.p = p  # (C, n)
+        self.omega = omega  # (C,) choice weights
+        self.nll = nll  # Σ_c -log p_c(chosen)
+        self._grad: FloatArray | None = None
+        self._key_term: FloatArray | None = None
+
+    @property
+    def key_term(self) -> FloatArray:
+        """∂s_i/∂m for a named position at key column k, before the query factor x_ia/√d:
+        λ·x_ik + g·((A (v∘X))_ik - h_i·(A X)_ik), on the key columns (C, n, keys)."""
+        if self._key_term is None:
+            fwd, keys = self.fwd, self.design.keys
+            key_term = fwd.A @ (fwd.v[:, :, None] * keys)
+            key_term -= fwd.h[:, :, None] * (fwd.A @ keys)
+            key_term *= self.params.attention_gain
+            key_term += self.params.self_affinity * keys
+            self._key_term = key_term
+        return self._key_term
+
+    @property
+    def grad(self) -> FloatArray:
+        """The gradient of `nll`, `WEIGHT_NAMES` order (τ entry zero), by reverse mode."""
+        if self._grad is None:
+            self._grad = self._gradient()
+        return self._grad
+
+    def _gradient(self) -> FloatArray:
+        design, params, fwd, p, omega = self.design, self.params, self.fwd, self.p, self.omega
+        C, n = design.C, design.n
+        u = p.copy()
+        u[np.arange(C), design.chosen] -= 1.0
+        u *= (omega / params.temperature)[:, None]  # ω·∂L/∂s; zero on padding (p is zero)
+        A, h = fwd.A, fwd.h
+        g = params.attention_gain
+        grad = np.zeros(len(WEIGHT_NAMES))
+        flat_u = u.reshape(-1)
+        grad[_RESIDUAL_SLOTS] = flat_u @ design.residual
+        grad[_INDEX["self_affinity"]] = float(np.sum(u * fwd.diag))
+        grad[_INDEX["attention_gain"]] = float(np.sum(u * h))
+        back = (u[:, None, :] @ A)[:, 0, :]  # Aᵀu
+        grad[_VALUE_SLOTS] = g * (back.reshape(-1) @ design.value)
+        # ∂L/∂M_ab = Σ_i x_ia (∂L/∂B · X)_ib / √d, and with ∂L/∂B_ij = g u_i A_ij (v_j - h_i)
+        # + λ u_i [i = j] the product needs no n × n array: (∂L/∂B · X)_i =
+        # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i = u_i·key_term_i, on the key columns.
+        back_b = (u[:, :, None] * self.key_term).reshape(C * n, -1)
+        # Every (query position, key column) pair in one product; the named ones are kept.
+        per_position = (design.queries.T @ back_b)[_POSITION_INDEX, _POSITION_KEY]
+        grad[_ENTRY_SLOTS] = SCALE * np.bincount(
+            _POSITION_ENTRY, weights=per_position, minlength=_ENTRY_SLOTS.size
+        )
+        return grad
 
 
 def _evaluate(design: _Design, theta: FloatArray, omega: FloatArray) -> _Evaluation:
-    """Σ_c ω_c·(-log p_c(chosen)) and its gradient by reverse mode (see the module docstring)."""
+    """Σ_c ω_c·(-log p_c(chosen)), and its gradient on demand (see the module docstring)."""
     params = _arrays(theta)
     fwd = _forward(design, params)
     losses, p = _nll(design, params, fwd)
-    C, n = design.C, design.n
-    u = p.copy()
-    u[np.arange(C), design.chosen] -= 1.0
-    u *= (omega / params.temperature)[:, None]  # ω·∂L/∂s; zero on padding since p is zero there
-    A, h, keys = fwd.A, fwd.h, design.keys
-    g, lam = params.attention_gain, params.self_affinity
-    grad = np.zeros(len(WEIGHT_NAMES))
-    flat_u = u.reshape(-1)
-    grad[_RESIDUAL_SLOTS] = flat_u @ design.residual
-    grad[_INDEX["self_affinity"]] = float(np.sum(u * fwd.diag))
-    grad[_INDEX["attention_gain"]] = float(np.sum(u * h))
-    back = (u[:, None, :] @ A)[:, 0, :]  # Aᵀu
-    grad[_VALUE_SLOTS] = g * (back.reshape(-1) @ design.value)
-    # ∂L/∂M_ab = Σ_i x_ia (∂L/∂B · X)_ib / √d, and with ∂L/∂B_ij = g u_i A_ij (v_j - h_i)
-    # + λ u_i [i = j] the product needs no n × n array: (∂L/∂B · X)_i =
-    # g u_i ((A (v∘X))_i - h_i (A X)_i) + λ u_i x_i = u_i·key_term_i, on the key columns.
-    key_term = A @ (fwd.v[:, :, None] * keys)
-    key_term -= h[:, :, None] * (A @ keys)
-    key_term *= g
-    key_term += lam * keys
-    back_b = (u[:, :, None] * key_term).reshape(C * n, -1)
-    # Every (query position, key column) pair in one product; the named ones are kept.
-    per_position = (design.queries.T @ back_b)[_POSITION_INDEX, _POSITION_KEY]
-    grad[_ENTRY_SLOTS] = SCALE * np.bincount(
-        _POSITION_ENTRY, weights=per_position, minlength=_ENTRY_SLOTS.size
-    )
-    return _Evaluation(
-        nll=float(np.dot(omega, losses)),
-        grad=grad,
-        params=params,
-        fwd=fwd,
-        p=p,
-        omega=omega,
-        key_term=key_term,
-    )
+    return _Evaluation(design, params, fwd, p, omega, float(np.dot(omega, losses)))
 
 
 # The Jacobian's rows, by group (residual, value, entries, λ, g; τ is never fitted), and
@@ -453,10 +497,11 @@ def _logit_jacobian(design: _Design, ev: _Evaluation) -> FloatArray:
     attended_value = (fwd.A @ design.value.reshape(C, n, -1)).reshape(C * n, -1).T
     np.multiply(attended_value, ev.params.attention_gain, out=jac[residual : residual + value])
     first = residual + value
-    key_term = ev.key_term.reshape(C * n, -1).T
+    # Transposed once into rows: gathering rows out of the strided view cost more.
+    key_term = np.ascontiguousarray(ev.key_term.reshape(C * n, -1).T)
     queries = design.query_rows  # already times 1/√d
     np.multiply(
-        queries[_ENTRY_STARTS],
+        design.entry_queries,
         key_term[_POSITION_KEY[_ENTRY_STARTS]],
         out=jac[first : first + entries],
     )
@@ -485,7 +530,9 @@ def _curvature(design: _Design, ev: _Evaluation, slots: IntArray) -> FloatArray:
     p = ev.p
     root = np.sqrt(ev.omega)[:, None]
     mean = np.einsum("kci,ci->kc", jac.reshape(jac.shape[0], design.C, design.n), p * root)
-    weighted = jac * np.sqrt(p * ev.omega[:, None]).reshape(-1)
+    # In place: `jac` is this call's own array, and a new one of its size per step was
+    # a tenth of the curvature's time.
+    weighted = np.multiply(jac, np.sqrt(p * ev.omega[:, None]).reshape(-1), out=jac)
     curvature = weighted @ weighted.T - mean @ mean.T
     if every:
         curvature = curvature[np.ix_(rows, rows)]
@@ -563,12 +610,38 @@ def _objective_vector(
     prior_strength: float,
     omega: FloatArray,
 ) -> tuple[float, FloatArray, _Evaluation]:
+    value, ev = _objective_value(design, theta, centre, slots, precision, prior_strength, omega)
+    return value, _objective_gradient(ev, theta, centre, slots, precision, prior_strength), ev
+
+
+def _objective_value(
+    design: _Design,
+    theta: FloatArray,
+    centre: FloatArray,
+    slots: IntArray,
+    precision: FloatArray,
+    prior_strength: float,
+    omega: FloatArray,
+) -> tuple[float, _Evaluation]:
+    """J at θ (see `_objective_vector`), the gradient left for when it is needed."""
     ev = _evaluate(design, theta, omega)
     diff = theta[slots] - centre[slots]
     total = ev.nll + 0.5 * prior_strength * float(np.sum(precision * diff**2))
+    return total / float(omega.sum()), ev
+
+
+def _objective_gradient(
+    ev: _Evaluation,
+    theta: FloatArray,
+    centre: FloatArray,
+    slots: IntArray,
+    precision: FloatArray,
+    prior_strength: float,
+) -> FloatArray:
+    """∇J over `slots` at the θ of `ev` (see `_objective_vector`)."""
+    diff = theta[slots] - centre[slots]
     gradient = ev.grad[slots] + prior_strength * precision * diff
-    mass = float(omega.sum())
-    return total / mass, gradient / mass, ev
+    return gradient / float(ev.omega.sum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -623,15 +696,17 @@ def fit_weights(
         step = np.linalg.solve(hessian + damping * np.diag(scale), -grad)
         trial = theta.copy()
         trial[slots] += step
-        trial_value, trial_grad, trial_ev = _objective_vector(
+        # The value first: a refused trial needs no gradient, nor does the last step.
+        trial_value, trial_ev = _objective_value(
             design, trial, centre, slots, precision, prior_strength, omega
         )
         if trial_value < value:
             improvement = value - trial_value
-            theta, value, grad, ev = trial, trial_value, trial_grad, trial_ev
+            theta, value, ev = trial, trial_value, trial_ev
             accepted += 1
             if improvement < IMPROVEMENT_TOLERANCE * max(1.0, abs(value)):
                 break
+            grad = _objective_gradient(ev, theta, centre, slots, precision, prior_strength)
             hessian = (_curvature(design, ev, slots) + prior_curvature) / count
             damping = max(damping / 3.0, 1e-9)
         else:
@@ -733,9 +808,16 @@ def _tie_counts(
 def _reciprocal(above: IntArray, tied: IntArray) -> FloatArray:
     """1/rank of each chosen task, averaged over the ways its ties could fall."""
     reciprocal = np.empty(above.size)
-    for i, (a, b) in enumerate(zip(above, tied, strict=True)):
-        reciprocal[i] = sum(1.0 / r for r in range(a + 1, a + b + 1)) / b
+    for i, (a, b) in enumerate(zip(above.tolist(), tied.tolist(), strict=True)):
+        reciprocal[i] = _mean_reciprocal(a, b)
     return reciprocal
+
+
+@lru_cache(maxsize=4096)
+def _mean_reciprocal(above: int, tied: int) -> float:
+    # With multiplicities a tie can stand for thousands of ranks, and the review scores
+    # the same choices under a dozen weightings: the same sums again and again.
+    return sum(1.0 / r for r in range(above + 1, above + tied + 1)) / tied
 
 
 def reciprocal_ranks(

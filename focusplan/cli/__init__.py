@@ -546,10 +546,14 @@ def review(
     now = _now()
     report = review_week(_source(ctx), week_of or now.date(), now=now, apply=apply_suggestion)
     if as_json:
+        from focusplan.bulk import collector_paused
         from focusplan.cli.render import echo_json
         from focusplan.cli.review_render import review_json
 
-        echo_json(review_json(report))
+        # Tens of thousands of overdue and stale tasks at 100,000 open: no cyclic
+        # collection scanning them all while their JSON is built.
+        with collector_paused():
+            echo_json(review_json(report))
     else:
         from focusplan.cli.render import echo_text
         from focusplan.cli.review_render import review_text

@@ -384,8 +384,9 @@ def propose_reweighting(
             f"only {len(tested)} choices to test a change on"
             f" (at least {policy.min_heldout_choices} needed)"
         ), None
+    prepared = _prepare_folds(batch, times, folds, base)
     judged = [
-        (_validate(batch, times, folds, base, reference, policy, setting, current_since), setting)
+        (_judge(prepared, base, reference, policy, setting, current_since), setting)
         for setting in fit_settings(policy)
     ]
     # The best-predicting procedure; on a tie the longer memory and the stronger prior,
@@ -435,10 +436,62 @@ def propose_reweighting(
     ), suggestion
 
 
+@dataclass(frozen=True, slots=True)
+class _PreparedFold:
+    """What every fit setting's judgement of one fold shares, computed once: its fit and
+    test choices (a batch each, so the fits reuse the fit batch's columns), the ages of
+    the fit choices, and the current weights' reciprocal ranks on the test choices."""
+
+    fold: Fold
+    fit: ChoiceBatch
+    ages: list[float]
+    test: ChoiceBatch
+    kept: Any  # reciprocal ranks under the current weights, per test choice
+
+
+def _prepare_folds(
+    batch: ChoiceBatch,
+    times: Sequence[dt.datetime],
+    folds: Sequence[Fold],
+    base: Mapping[str, float],
+) -> list[_PreparedFold]:
+    from focusplan.attention import learning
+
+    prepared = []
+    for fold in folds:
+        test = _subset(batch, fold.test)
+        kept = learning.reciprocal_ranks(
+            learning.batch_logits(test, base), test.mask, test.chosen, test.weight
+        )
+        prepared.append(
+            _PreparedFold(
+                fold=fold,
+                fit=_subset(batch, fold.fit),
+                ages=_ages(times, fold.fit, fold.origin),
+                test=test,
+                kept=kept,
+            )
+        )
+    return prepared
+
+
 def _validate(
     batch: ChoiceBatch,
     times: Sequence[dt.datetime],
     folds: Sequence[Fold],
+    base: Mapping[str, float],
+    reference: dt.datetime,
+    policy: ReweightPolicy,
+    setting: FitSetting | None = None,
+    current_since: dt.datetime | None = None,
+) -> tuple[Metrics, float]:
+    """`_judge` of one setting on `folds` (the review prepares the folds once for all)."""
+    prepared = _prepare_folds(batch, times, folds, base)
+    return _judge(prepared, base, reference, policy, setting, current_since)
+
+
+def _judge(
+    prepared: Sequence[_PreparedFold],
     base: Mapping[str, float],
     reference: dt.datetime,
     policy: ReweightPolicy,
@@ -462,34 +515,26 @@ def _validate(
     gains, weights = [], []
     # Blocks the current weights may have been fitted on flatter them: when later blocks
     # exist, only those compare the refit with the current weights.
-    unseen = [current_since is None or fold.origin >= current_since for fold in folds]
-    for fold, fair in zip(folds, unseen, strict=True):
-        fitted, _ = _fit_settled(
-            _subset(batch, fold.fit),
-            _ages(times, fold.fit, fold.origin),
-            base,
-            policy,
-            setting,
-        )
-        test = _subset(batch, fold.test)
+    unseen = [current_since is None or part.fold.origin >= current_since for part in prepared]
+    for part, fair in zip(prepared, unseen, strict=True):
+        fitted, _ = _fit_settled(part.fit, part.ages, base, policy, setting)
+        test = part.test
         logits = learning.batch_logits(test, fitted)
         scores.append(logits)
         masks.append(test.mask)
         chosen.append(test.chosen)
         multiplicity.append(test.weight)
         after = learning.reciprocal_ranks(logits, test.mask, test.chosen, test.weight)
-        kept = learning.reciprocal_ranks(
-            learning.batch_logits(test, base), test.mask, test.chosen, test.weight
-        )
-        gains.append(after - kept)
-        age = (reference - fold.origin).total_seconds() / _DAY_SECONDS
+        gains.append(after - part.kept)
+        age = (reference - part.fold.origin).total_seconds() / _DAY_SECONDS
         decay = float(learning.decay_weights([age], policy.half_life_days)[0])
         weights.append(np.full(len(test), decay if fair or not any(unseen) else 0.0))
+    weighted = prepared[0].test.weight is not None
     pooled = learning.quality_of_scores(
         np.concatenate(scores),
         np.concatenate(masks),
         np.concatenate(chosen),
-        None if batch.weight is None else np.concatenate(multiplicity),
+        np.concatenate(multiplicity) if weighted else None,
     )
     return _metrics(pooled), float(
         np.average(np.concatenate(gains), weights=np.concatenate(weights))

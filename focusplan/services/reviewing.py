@@ -9,28 +9,34 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from focusplan import clock
+from focusplan.bulk import collector_paused
 from focusplan.domain import Choice, ContextEvent, EnergyLog, FocusSession, Task
 from focusplan.review import (
     ReweightPolicy,
+    TaskNote,
     WeekReview,
     propose_reweighting,
-    reconstruct_choices,
     week_bounds,
     week_figures,
 )
+from focusplan.review.choices import Eligibility, RebuiltChoice, rebuild_choices
 from focusplan.review.reweighting import FIT_WEEKS, REVIEW_POLICY
 from focusplan.services.errors import InvalidInput
 from focusplan.services.ranking import MEETING_HORIZON, ranking_context
 from focusplan.services.source import DataSource
 from focusplan.services.weights import accept_in
-from focusplan.store.review_snapshot import ReviewRead, ReviewWindow
+from focusplan.store.review_snapshot import ReviewColumns, ReviewRead, ReviewWindow
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from focusplan.attention.features import RankInput
     from focusplan.attention.learning import ChoiceBatch
 
@@ -74,7 +80,7 @@ def choice_context(
     return context
 
 
-def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]:
+def sample_candidates(choice: Choice | RebuiltChoice, cap: int) -> tuple[tuple[int, ...], float]:
     """At most `cap` of a choice's candidates, the chosen one always among them, and how
     many candidates each other one kept stands for (1.0 when nothing was left out).
 
@@ -85,20 +91,40 @@ def sample_candidates(choice: Choice, cap: int) -> tuple[tuple[int, ...], float]
         raise ValueError("a choice needs at least two candidates")
     count = len(choice.candidates)
     if count <= cap - 1:  # then so are the others
-        return choice.candidates, 1.0
+        return _id_tuple(choice.candidates), 1.0
     import numpy as np
 
-    every = np.fromiter(choice.candidates, dtype=np.int64, count=count)
+    # A rebuilt choice's candidates are already an array (no tuple of every open task).
+    every = np.asarray(choice.candidates, dtype=np.int64)
     others = every[every != choice.task_id]
     if others.size <= cap - 1:
-        return choice.candidates, 1.0
+        return _id_tuple(choice.candidates), 1.0
     salt = int(choice.at.timestamp()) & 0xFFFFFFFF
-    ids = others.astype(np.uint64)
-    keys = (ids * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)) * np.uint64(0xBF58476D1CE4E5B9)
+    # The same bits as `astype(np.uint64)`, without a copy; the hash in place (at 100,000
+    # candidates each new array of the expression was a pass over memory).
+    ids = others.view(np.uint64)
+    keys = ids * np.uint64(0x9E3779B97F4A7C15)
+    keys += np.uint64(salt)
+    keys *= np.uint64(0xBF58476D1CE4E5B9)
     keys ^= keys >> np.uint64(31)
     picked = np.sort(ids[np.argpartition(keys, cap - 2)[: cap - 1]]).astype(np.int64)
     kept = sorted([choice.task_id, *picked.tolist()])
     return tuple(kept), others.size / (cap - 1)
+
+
+def _id_tuple(candidates: Sequence[int] | npt.NDArray[np.int64]) -> tuple[int, ...]:
+    return candidates if isinstance(candidates, tuple) else tuple(map(int, candidates))
+
+
+@dataclass(frozen=True)
+class _Backlog:
+    """The tasks a review did not read as models (a backlog read as columns): every task
+    id, every (task, prerequisite) pair in task id and position order, and the models of
+    any tasks by id."""
+
+    known: Collection[int]
+    dependencies: Sequence[tuple[int, int]]
+    models: Callable[[Collection[int]], dict[int, Task]]
 
 
 class _TaskIndex:
@@ -107,15 +133,29 @@ class _TaskIndex:
     The ranking context needs the tasks completed that day and those of focus
     sessions; the tokens need the candidates and, for `unblocks`, the tasks that
     wait on them, directly or through others (what that feature counts). Passing
-    only those gives exactly the features of the full list.
+    only those gives exactly the features of the full list. With a `backlog`,
+    `tasks` are only some of the tasks (all those completed and focused on) and
+    the others' models are read once, for the choices that need them (`prefetch`).
     """
 
-    def __init__(self, tasks: Sequence[Task], sessions: Sequence[FocusSession]) -> None:
+    def __init__(
+        self,
+        tasks: Sequence[Task],
+        sessions: Sequence[FocusSession],
+        backlog: _Backlog | None = None,
+    ) -> None:
         self.by_id = {task.id: task for task in tasks}
         self.dependents: dict[int, list[int]] = {}
-        for task in tasks:
-            for dep in task.depends_on:
-                self.dependents.setdefault(dep, []).append(task.id)
+        self.known: Collection[int] = self.by_id
+        self._models = None if backlog is None else backlog.models
+        if backlog is None:
+            for task in tasks:
+                for dep in task.depends_on:
+                    self.dependents.setdefault(dep, []).append(task.id)
+        else:
+            self.known = backlog.known
+            for task_id, dep in backlog.dependencies:
+                self.dependents.setdefault(dep, []).append(task_id)
         focused = {s.task_id for s in sessions if s.task_id in self.by_id}
         self.focused = [self.by_id[task_id] for task_id in sorted(focused)]
         done = [(task.completed_at, task) for task in tasks if task.completed_at is not None]
@@ -129,17 +169,26 @@ class _TaskIndex:
         last = bisect.bisect_left(self.done_at, at)
         return _unique([*self.done[first:last], *self.focused])
 
-    def for_tokens(self, candidates: Sequence[int]) -> list[Task]:
+    def token_ids(self, candidates: Sequence[int]) -> list[int]:
         # Every task that waits on a candidate, however far down: with a thousand tasks in
         # dependencies, passing them all to every choice was most of the batch's work.
-        found = [task_id for task_id in candidates if task_id in self.by_id]
+        found = [task_id for task_id in candidates if task_id in self.known]
         seen = set(found)
         for task_id in found:  # grows while it runs: a walk over the dependents
             for waiter in self.dependents.get(task_id, ()):
                 if waiter not in seen:
                     seen.add(waiter)
                     found.append(waiter)
-        return [self.by_id[task_id] for task_id in found]
+        return found
+
+    def prefetch(self, ids: Collection[int]) -> None:
+        """Read the models of `ids` not yet held (one read for every choice's tokens)."""
+        missing = [task_id for task_id in ids if task_id not in self.by_id]
+        if missing and self._models is not None:
+            self.by_id.update(self._models(missing))
+
+    def tasks(self, ids: Sequence[int]) -> list[Task]:
+        return [self.by_id[task_id] for task_id in ids]
 
 
 def _unique(tasks: Sequence[Task]) -> list[Task]:
@@ -150,12 +199,12 @@ def choice_batch(
     tasks: Sequence[Task],
     energy: Sequence[EnergyLog],
     events: Sequence[ContextEvent],
-    choices: Sequence[Choice],
+    choices: Sequence[Choice] | Sequence[RebuiltChoice],
     sessions: Sequence[FocusSession] = (),
     sleep: Mapping[dt.date, float] | None = None,
     *,
     max_candidates: int | None = None,
-) -> tuple[ChoiceBatch, list[Choice]]:
+) -> tuple[ChoiceBatch, list[Choice | RebuiltChoice]]:
     """Token matrices of the choices (the features the ranking saw then) as one batch.
 
     Pass the focus `sessions` around the choices: the ranking's in-progress and
@@ -164,23 +213,51 @@ def choice_batch(
     of the others (`sample_candidates`), each weighted for those left out
     (`ChoiceBatch.weight`); the work and memory are then bounded per choice.
     Returns the batch and the choices it holds (one whose chosen task is no longer
-    among its candidates' tokens is left out).
+    among its candidates' tokens is left out). The choices may be `RebuiltChoice`s
+    (candidates as an array): the same batch, without a tuple of every open task.
     """
+    batch, kept, _ = _choice_batch(
+        _TaskIndex(tasks, sessions),
+        energy,
+        events,
+        choices,
+        sessions,
+        sleep,
+        max_candidates=max_candidates,
+    )
+    return batch, kept
+
+
+def _choice_batch(
+    index: _TaskIndex,
+    energy: Sequence[EnergyLog],
+    events: Sequence[ContextEvent],
+    choices: Sequence[Choice] | Sequence[RebuiltChoice],
+    sessions: Sequence[FocusSession],
+    sleep: Mapping[dt.date, float] | None,
+    *,
+    max_candidates: int | None,
+) -> tuple[ChoiceBatch, list[Choice | RebuiltChoice], _TaskIndex]:
     from focusplan.attention.features import build_tokens
     from focusplan.attention.learning import pack_choices
 
     ordered = sorted(energy, key=lambda log: log.at)
     times = [log.at for log in ordered]
-    index = _TaskIndex(tasks, sessions)
+    # First every choice's candidates and the tasks its tokens need, so that the models
+    # of those not held are read at once; then the tokens.
+    every: list[Choice | RebuiltChoice] = list(choices)
+    sampled = [
+        (_id_tuple(choice.candidates), 1.0)
+        if max_candidates is None
+        else sample_candidates(choice, max_candidates)
+        for choice in every
+    ]
+    needed = [index.token_ids(candidates) for candidates, _ in sampled]
+    index.prefetch({task_id for ids in needed for task_id in ids})
     items = []
     weights: list[list[float] | None] = []
-    kept = []
-    for choice in choices:
-        candidates, share = (
-            (choice.candidates, 1.0)
-            if max_candidates is None
-            else sample_candidates(choice, max_candidates)
-        )
+    kept: list[Choice | RebuiltChoice] = []
+    for choice, (candidates, share), ids in zip(every, sampled, needed, strict=True):
         ctx = choice_context(
             choice.at,
             ordered,
@@ -190,7 +267,7 @@ def choice_batch(
             sessions=sessions,
             sleep=sleep,
         )
-        tokens = build_tokens(index.for_tokens(candidates), ctx, candidates=candidates)
+        tokens = build_tokens(index.tasks(ids), ctx, candidates=candidates)
         rows = [int(i) for i in tokens.ids]
         if choice.task_id not in rows or len(rows) < 2:
             continue
@@ -201,8 +278,8 @@ def choice_batch(
         )
         kept.append(choice)
     if all(weight is None for weight in weights):
-        return pack_choices(items), kept
-    return pack_choices(items, weights=weights), kept
+        return pack_choices(items), kept, index
+    return pack_choices(items, weights=weights), kept, index
 
 
 def review_week(
@@ -244,8 +321,9 @@ def review_week(
     span = _Span(day=day, zone=zone, now=now, start=start, fit_start=fit_start, end=window_end)
     if not apply:
         fast = _fast_read(source, window)
-        if fast is not None:
-            return _review(fast, span, policy, apply=False)
+        found = None if fast is None else fast.review(span, policy)
+        if found is not None:
+            return found
     # Only accepting writes: a plain review takes no write lock.
     with source.unit_of_work() if apply else source.read_only() as uow:
         read = ReviewRead(
@@ -279,22 +357,101 @@ class _Span:
     end: dt.datetime  # the end of the learning window: the week's end, or now if earlier
 
 
-def _fast_read(source: DataSource, window: ReviewWindow) -> ReviewRead | None:
+@dataclass(frozen=True)
+class _StdlibRead:
+    """The read of a current SQLite file with the stdlib (`store.review_snapshot`)."""
+
+    path: Path
+    window: ReviewWindow
+
+    def review(self, span: _Span, policy: ReweightPolicy | None) -> WeekReview | None:
+        """The review on this read: the plain open tasks as columns (at 100,000 open tasks
+        a model each cost more than the rest of the review), or every task as a model
+        where a stored time needs it. None: the schema is behind (the full store must
+        read, and migrate)."""
+        from focusplan.store.review_snapshot import (
+            SchemaBehind,
+            read_review_columns,
+            read_review_inputs,
+        )
+
+        try:
+            found = read_review_columns(
+                self.path,
+                self.window,
+                lambda read, columns: _review(read, span, policy, apply=False, columns=columns),
+            )
+            if found is not None:
+                return found
+            read = read_review_inputs(self.path, self.window)
+        except SchemaBehind:
+            return None
+        return _review(read, span, policy, apply=False)
+
+
+def _fast_read(source: DataSource, window: ReviewWindow) -> _StdlibRead | None:
     """The stdlib read of a current SQLite file (None: the full store must read)."""
     if source.path is None or not source.path.is_file():
         return None
-    from focusplan.store.review_snapshot import SchemaBehind, read_review_inputs
-
-    try:
-        return read_review_inputs(source.path, window)
-    except SchemaBehind:
-        return None  # migrating needs the full store
+    return _StdlibRead(source.path, window)
 
 
 def _review(
-    read: ReviewRead, span: _Span, policy: ReweightPolicy | None, *, apply: bool
+    read: ReviewRead,
+    span: _Span,
+    policy: ReweightPolicy | None,
+    *,
+    apply: bool,
+    columns: ReviewColumns | None = None,
+) -> WeekReview:
+    # Nothing here makes a cycle that must be freed at once, and with 100,000 tasks in
+    # memory every collection scans them all: the figures alone spent a third of their
+    # time in the collector (see `bulk.collector_paused`).
+    with collector_paused():
+        return _reviewed(read, span, policy, apply=apply, columns=columns)
+
+
+def _backlog(
+    read: ReviewRead, columns: ReviewColumns, now: dt.datetime
+) -> tuple[Eligibility, _Backlog, tuple[tuple[TaskNote, ...], tuple[TaskNote, ...]]]:
+    """What the review reads of the tasks it holds as columns: every task's eligibility,
+    the lookups of `_TaskIndex`, and the open tasks' overdue and stale notes."""
+    import numpy as np
+
+    from focusplan.review.choices import NEVER, task_micros
+    from focusplan.review.open_tasks import open_task_notes
+
+    open_tasks = columns.open_tasks
+    created, closed, not_before = task_micros(read.tasks)
+    ids = np.concatenate(
+        [np.array([task.id for task in read.tasks], dtype=np.int64), open_tasks.ids]
+    )
+    order = np.argsort(ids, kind="stable")
+    eligibility = Eligibility.of_columns(
+        ids[order],
+        np.concatenate([created, open_tasks.created.utc])[order],
+        np.concatenate([closed, np.full(open_tasks.ids.size, NEVER, dtype=np.int64)])[order],
+        np.concatenate([not_before, open_tasks.not_before.utc])[order],
+        columns.dependencies,
+    )
+    backlog = _Backlog(
+        known=set(ids.tolist()), dependencies=columns.dependencies, models=columns.models
+    )
+    return eligibility, backlog, open_task_notes(open_tasks, now)
+
+
+def _reviewed(
+    read: ReviewRead,
+    span: _Span,
+    policy: ReweightPolicy | None,
+    *,
+    apply: bool,
+    columns: ReviewColumns | None,
 ) -> WeekReview:
     zone, now, current = span.zone, span.now, read.weights
+    eligibility, backlog, notes = None, None, None
+    if columns is not None:
+        eligibility, backlog, notes = _backlog(read, columns, now)
     figures = week_figures(
         span.day,
         zone=zone,
@@ -303,12 +460,20 @@ def _review(
         sessions=read.sessions,
         plans=read.plans,
         energy=read.energy,
+        more_notes=notes or ((), ()),
     )
-    window_choices = reconstruct_choices(
-        read.tasks, read.sessions, read.choices, span.fit_start, span.end, now=now
-    )
-    batch, kept = choice_batch(
+    window_choices = rebuild_choices(
         read.tasks,
+        read.sessions,
+        read.choices,
+        span.fit_start,
+        span.end,
+        now=now,
+        eligibility=eligibility,
+        known=None if backlog is None else backlog.known,
+    )
+    batch, kept, index = _choice_batch(
+        _TaskIndex(read.tasks, read.sessions, backlog),
         read.energy,
         read.events,
         window_choices,
@@ -323,7 +488,8 @@ def _review(
         week_start=span.start.date(),
         reference=span.end.astimezone(zone),
         fit_from=span.fit_start.date(),
-        titles={task.id: task.title for task in read.tasks},
+        # Every task's title, or with a backlog those of every task the choices hold.
+        titles={task.id: task.title for task in index.by_id.values()},
         policy=policy or REVIEW_POLICY,
         current_since=None if current.version == 1 else current.created_at.astimezone(zone),
     )

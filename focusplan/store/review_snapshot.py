@@ -14,10 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
 
 from focusplan import clock
+from focusplan.bulk import collector_paused
 from focusplan.domain import (
     Choice,
     ContextEvent,
@@ -27,13 +32,25 @@ from focusplan.domain import (
     Task,
     WeightsVersion,
 )
+from focusplan.review.open_tasks import OpenTasks
+from focusplan.store.column_snapshot import _models, _NotColumnar, _times
 from focusplan.store.errors import SchemaBehind
 from focusplan.store.plan_snapshot import stored_days_rows
 from focusplan.store.schema_version import read_at_head
-from focusplan.store.snapshot import read_snapshot_rows
+from focusplan.store.snapshot import _read_rest, _sqlite_rows, read_snapshot_rows
 from focusplan.store.timestamps import from_db_time, to_db_time
+from focusplan.text import stored_line as _line
 
-__all__ = ["ReviewRead", "ReviewWindow", "SchemaBehind", "read_review_inputs"]
+__all__ = [
+    "ReviewColumns",
+    "ReviewRead",
+    "ReviewWindow",
+    "SchemaBehind",
+    "read_review_columns",
+    "read_review_inputs",
+]
+
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -111,3 +128,109 @@ def _choices(
         )
         for at, task_id, candidates, kind in rows
     ]
+
+
+# --- the same read with the plain open tasks as columns -----------------------------------
+
+# The tasks read as models: every one that was ever closed, that belongs to a series, or
+# that has a focus session in the window (the figures and the choices look at each of
+# them); the rest are open and only eligible, overdue or stale: columns.
+_MODELLED = (
+    "(completed_at IS NOT NULL OR dropped_at IS NOT NULL OR series_id IS NOT NULL"
+    " OR status != 'open' OR id IN (SELECT value FROM json_each(?)))"
+)
+_MODEL_IDS_SQL = f"SELECT id FROM tasks WHERE {_MODELLED} ORDER BY id"
+_OPEN_SQL = (
+    "SELECT id, title, importance, project, created_at, updated_at, due, not_before"
+    f" FROM tasks WHERE NOT {_MODELLED} ORDER BY id"
+)
+_DEPENDENCIES_SQL = (
+    "SELECT task_id, depends_on_id FROM task_dependencies ORDER BY task_id, position"
+)
+
+
+@dataclass(frozen=True)
+class ReviewColumns:
+    """Beside a `ReviewRead` whose `tasks` are only the modelled ones (see `_MODELLED`):
+    the other tasks as columns, every dependency, and the models of any tasks by id
+    (read in the same transaction, so only while `read_review_columns`'s `use` runs)."""
+
+    open_tasks: OpenTasks
+    dependencies: list[tuple[int, int]]  # (task, prerequisite), by task id and position
+    models: Callable[[Collection[int]], dict[int, Task]]
+
+
+def read_review_columns(
+    path: Path, window: ReviewWindow, use: Callable[[ReviewRead, ReviewColumns], _Result]
+) -> _Result | None:
+    """`use(read, columns)` inside one read transaction of the database at the head
+    revision: `read` as `read_review_inputs` reads it but with only the modelled tasks.
+    None (and `use` not called) when a stored time lies where only the models can
+    hold it (the ends of the calendar): read with `read_review_inputs` then."""
+    zone = clock.local_zone()
+    with collector_paused():
+        return read_at_head(path, lambda connection: _read_columns(connection, window, zone, use))
+
+
+def _read_columns(
+    connection: sqlite3.Connection,
+    window: ReviewWindow,
+    zone: dt.tzinfo,
+    use: Callable[[ReviewRead, ReviewColumns], _Result],
+) -> _Result | None:
+    sessions_from, sessions_to = window.sessions
+    rest = _read_rest(_sqlite_rows(connection), zone, sessions_from, [])
+    sessions = [s for s in rest.sessions if _overlaps(s.start, s.end, sessions_from, sessions_to)]
+    focused = json.dumps(sorted({session.task_id for session in sessions}))
+    try:
+        open_tasks = _open_tasks(connection.execute(_OPEN_SQL, (focused,)).fetchall(), zone)
+    except _NotColumnar:
+        return None
+    modelled = [row[0] for row in connection.execute(_MODEL_IDS_SQL, (focused,))]
+    tasks = sorted(_models(connection, zone, modelled).values(), key=lambda task: task.id)
+    stored = stored_days_rows(connection, window.days, zone)
+    events_from, events_to = window.events
+    read = ReviewRead(
+        tasks=tasks,
+        sessions=sessions,
+        choices=_choices(connection, *window.choices, zone),
+        energy=[log for log in rest.energy if log.at <= window.energy_until],
+        events=[e for e in rest.events if _overlaps(e.start, e.end, events_from, events_to)],
+        sleep=rest.sleep,
+        plans=[plan for day in window.days if (plan := stored.plans.get(day)) is not None],
+        weights=rest.weights,
+    )
+    columns = ReviewColumns(
+        open_tasks=open_tasks,
+        dependencies=[(task, dep) for task, dep in connection.execute(_DEPENDENCIES_SQL)],
+        models=lambda ids: _models(connection, zone, ids),
+    )
+    return use(read, columns)
+
+
+def _open_tasks(rows: list[Any], zone: dt.tzinfo) -> OpenTasks:
+    fields: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 8
+    ids, titles, importance, projects, created, updated, due, not_before = fields
+    # Cleaned as `store.snapshot` cleans them; few distinct projects, each cleaned once.
+    project_of: dict[str | None, str | None] = {None: None, "": None}
+    for project in set(projects):
+        if project not in project_of:
+            project_of[project] = _line(project) or None
+    not_before_times = _times(not_before, zone)
+    # No `not_before` is earlier than any moment (`review.choices.Eligibility`).
+    not_before_times.utc[~not_before_times.present] = -(2**62)
+    return OpenTasks(
+        zone=zone,
+        ids=np.array(ids, dtype=np.int64),
+        titles=[title if title.isprintable() else _line(title) for title in titles],
+        importance=np.array(importance, dtype=np.int64),
+        projects=[project_of[project] for project in projects],
+        created=_times(created, zone),
+        created_text=created,
+        updated=_times(updated, zone),
+        updated_text=updated,
+        due=_times(due, zone),
+        due_text=due,
+        not_before=not_before_times,
+        moment=lambda text: from_db_time(text, zone),
+    )
