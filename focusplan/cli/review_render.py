@@ -16,6 +16,16 @@ from focusplan.review.words import (
     weight_in_words,
 )
 
+# Rows of the overdue and stale lists a person reads; a backlog of 100,000 had 75,000
+# overdue tasks, a list nobody reads to the end. The JSON keeps every one.
+TEXT_ROWS = 20
+
+
+def _more(count: int) -> list[str]:
+    if count <= TEXT_ROWS:
+        return []
+    return [f"  … and {count - TEXT_ROWS} more (review --json lists every one)"]
+
 
 def _metrics_json(metrics: Metrics | None) -> dict[str, Any] | None:
     if metrics is None:
@@ -185,7 +195,8 @@ def review_text(report: WeekReview) -> str:
         lines += [f"    {p:<18} {a.median:.2f} ({a.count})" for p, a in accuracy.by_project.items()]
     if figures.overdue:
         lines += ["", "Overdue:"]
-        lines += [f"  #{n.id} {n.title} (by {_days(n.days)})" for n in figures.overdue]
+        lines += [f"  #{n.id} {n.title} (by {_days(n.days)})" for n in figures.overdue[:TEXT_ROWS]]
+        lines += _more(len(figures.overdue))
     if figures.repeating:
         lines += ["", "Repeating tasks:"]
         lines += [
@@ -195,7 +206,10 @@ def review_text(report: WeekReview) -> str:
         ]
     if figures.stale:
         lines += ["", "Stale, consider dropping (importance ≤ 2, untouched 3+ weeks):"]
-        lines += [f"  #{n.id} {n.title} (untouched {_days(n.days)})" for n in figures.stale]
+        lines += [
+            f"  #{n.id} {n.title} (untouched {_days(n.days)})" for n in figures.stale[:TEXT_ROWS]
+        ]
+        lines += _more(len(figures.stale))
     learning = report.learning
     lines += [
         "",

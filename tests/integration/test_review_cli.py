@@ -174,3 +174,18 @@ def test_the_service_refuses_a_week_it_cannot_bound(
 
     with pytest.raises(InvalidInput, match="out of range"):
         review_week(DataSource(str(db_path)), day, now=frozen_now)
+
+
+def test_the_text_lists_twenty_overdue_tasks_and_the_json_every_one(
+    db_path: Path, db_location: str, frozen_now: dt.datetime
+) -> None:
+    fp = Focusplan(db_location)
+    for k in range(23):
+        fp.ok("add", f"late {k}", "--due", "2026-11-17", "--at", "2026-11-10")
+    text = fp.ok("review", "--week-of", REVIEWED).out
+    overdue = text.split("Overdue:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(overdue) == 21
+    assert overdue[-1] == "  … and 3 more (review --json lists every one)"
+    report = fp.ok("review", "--week-of", REVIEWED, "--json").json()
+    assert len(report["overdue"]) == 23
+    assert {note["title"] for note in report["overdue"]} == {f"late {k}" for k in range(23)}
