@@ -164,7 +164,23 @@ def _event(
 ) -> ContextEventDraft:
     """The event of one occurrence: the library's copy of the component, or a one-off
     component with the `span` read directly (`ics_one_off`)."""
-    where = f"{ctx.fmt} {_describe(component)}"
+    try:
+        return _event_at(component, recurring, ranges, ctx, span, "")
+    except ImportFormatError:
+        # Read again to name the event: describing every event costs more than reading it.
+        return _event_at(
+            component, recurring, ranges, ctx, span, f"{ctx.fmt} {_describe(component)}"
+        )
+
+
+def _event_at(
+    component: Any,
+    recurring: set[str],
+    ranges: _Ranges,
+    ctx: ReadContext,
+    span: Span | None,
+    where: str,
+) -> ContextEventDraft:
     if span is not None:
         raw_start, raw_end = span
     else:
@@ -415,7 +431,7 @@ def _series_class() -> type:
     from recurring_ical_events import SelectComponents, Series
     from recurring_ical_events.adapters.event import EventAdapter
 
-    class GroupedEvents(SelectComponents):  # type: ignore[misc]
+    class GroupedEvents(SelectComponents):
         def __init__(self, groups: list[list[Any]]) -> None:
             self._groups = groups
 

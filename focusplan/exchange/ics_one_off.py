@@ -17,6 +17,7 @@ helpers, so the occurrence, its start and its end are exactly what it would retu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 _RECURRENCE = ("RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID")
@@ -24,6 +25,30 @@ _NO_SHIFT = dt.timedelta(0)
 _PYTZ_MARGIN = dt.timedelta(hours=1)
 
 Span = tuple[dt.date, dt.date]
+
+
+@functools.cache
+def _library() -> tuple[Any, ...]:
+    """The library's event adapter and time helpers, imported once a calendar is read."""
+    from recurring_ical_events.adapters.event import EventAdapter
+    from recurring_ical_events.util import (
+        convert_to_date,
+        convert_to_datetime,
+        is_pytz,
+        is_pytz_dt,
+        normalize_pytz,
+        time_span_contains_event,
+    )
+
+    return (
+        EventAdapter,
+        convert_to_date,
+        convert_to_datetime,
+        is_pytz,
+        is_pytz_dt,
+        normalize_pytz,
+        time_span_contains_event,
+    )
 
 
 class NotOneOff(Exception):
@@ -41,16 +66,15 @@ def one_off_span(component: Any, span_start: dt.datetime, span_stop: dt.datetime
     Raises NotOneOff when the event must be read by the library (see the module doc);
     the caller has checked `is_plain` and that no other event shares its UID.
     """
-    from recurring_ical_events.adapters.event import EventAdapter
-    from recurring_ical_events.util import (
+    (
+        EventAdapter,
         convert_to_date,
         convert_to_datetime,
         is_pytz,
         is_pytz_dt,
         normalize_pytz,
-        time_span_contains_event,
-    )
-
+        contains,
+    ) = _library()
     sequence = component.get("SEQUENCE")
     if sequence is not None and (not isinstance(sequence, int) or isinstance(sequence, bool)):
         raise NotOneOff
@@ -65,7 +89,11 @@ def one_off_span(component: Any, span_start: dt.datetime, span_stop: dt.datetime
     timed = isinstance(start, dt.datetime)
     if timed != isinstance(end, dt.datetime):
         raise NotOneOff
-    if timed and (start.tzinfo is None) != (end.tzinfo is None):  # type: ignore[union-attr]
+    if (
+        isinstance(start, dt.datetime)
+        and isinstance(end, dt.datetime)
+        and (start.tzinfo is None) != (end.tzinfo is None)
+    ):
         raise NotOneOff
     try:
         # RecurrenceRules: the zone of the series is the first zone among its times.
@@ -88,13 +116,13 @@ def one_off_span(component: Any, span_start: dt.datetime, span_stop: dt.datetime
         if not low <= first <= high:
             return None
         if is_pytz_dt(first):
-            first = first.tzinfo.localize(first.replace(tzinfo=None))  # type: ignore[union-attr]
+            first = first.tzinfo.localize(first.replace(tzinfo=None))
         occurrence_start = normalize_pytz(first + _NO_SHIFT)
         occurrence_end = normalize_pytz(occurrence_start + duration)
         if not timed:  # convert_to_original_type: two dates stay dates
             occurrence_start = convert_to_date(occurrence_start)
             occurrence_end = convert_to_date(occurrence_end)
-        if not time_span_contains_event(span_start, span_stop, occurrence_start, occurrence_end):
+        if not contains(span_start, span_stop, occurrence_start, occurrence_end):
             return None
     except Exception as exc:
         raise NotOneOff from exc
