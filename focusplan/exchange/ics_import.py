@@ -38,6 +38,7 @@ from focusplan.domain import ContextEventDraft
 
 from .bundle import ImportBundle, ImportFormatError
 from .fields import ReadContext, build, check_range, clean_line, fail, short_title, show
+from .ics_lines import content_lines
 from .ics_one_off import NotOneOff, Span, is_plain, one_off_span
 
 MAX_OCCURRENCES_PER_SERIES = 50_000
@@ -263,7 +264,7 @@ def _parse_ics(text: str, ctx: ReadContext) -> ImportBundle:
     if not text.strip():
         return ImportBundle(format=ctx.fmt)
     try:
-        calendars = icalendar.Calendar.from_ical(_mend_rules(text), multiple=True)
+        calendars = icalendar.Calendar.from_ical(content_lines(_mend_rules(text)), multiple=True)
     except Exception as exc:
         # icalendar's parser raises ValueError for most junk, but AttributeError and others
         # for some (a repeated TZID line): for our contract all of them mean "not a calendar".
