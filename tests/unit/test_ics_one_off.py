@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from icalendar.timezone import tzp
 
 from focusplan.exchange import ImportFormatError, ics_import, parse_import
 
@@ -44,6 +45,14 @@ EXTRAS = [
     "RECURRENCE-ID:{start}",
     "RECURRENCE-ID;RANGE=THISANDFUTURE:{start}",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _forget_guessed_zones() -> Iterator[None]:
+    # icalendar remembers the zones it guessed and warns only once: later tests must see
+    # the warning (a note of the import) as if no calendar had been read before them.
+    yield
+    tzp.use_default()
 
 
 @contextmanager
