@@ -34,7 +34,7 @@ def _line_class() -> type:
             if colon > 0:
                 name = self[:colon]
                 if _NOT_PLAIN.search(name) is None:
-                    if not self.strict:  # type: ignore[attr-defined]
+                    if not self.strict and (" " in name or "\t" in name):  # type: ignore[attr-defined]
                         name = _BLANKS.sub("", name.strip())
                     try:
                         validate_token(name)

@@ -82,6 +82,9 @@ NAMES = [
     "BAD NAME",
     "",
     "RRULE",
+    "SUMMARY\x0b",
+    "\u00a0UID",
+    "DT\tEND",
 ]
 PARAMS = ["", "", ";TZID=Europe/Paris", ";VALUE=DATE", ';X-P="a:b"', ";", ";X=\\;", " ;TZID = UTC"]
 VALUES = [
