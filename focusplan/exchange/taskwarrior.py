@@ -114,6 +114,21 @@ def _optional_time(
     return _tw_time(value, ctx, where, name)
 
 
+# In the order they are read (the first bad one is the one reported).
+_TIMES = ("entry", "modified", "end", "scheduled", "wait", "due")
+
+
+def _times(item: dict[str, Any], ctx: ReadContext, where: str) -> dict[str, dt.datetime | None]:
+    """The task's times by name (None when unset): only those it has are read, most are
+    unset and a call each costs more than the check."""
+    times: dict[str, dt.datetime | None] = dict.fromkeys(_TIMES)
+    for name in _TIMES:
+        value = item.get(name)
+        if value is not None and value != "":
+            times[name] = _tw_time(value, ctx, where, name)
+    return times
+
+
 def estimate_minutes(value: object, where: str) -> int | None:
     """Minutes from a duration UDA (PT1H30M) or a number of minutes; None when unset or zero."""
     if value is None or value == "":
@@ -284,22 +299,14 @@ def _task(item: dict[str, Any], number: int, ctx: ReadContext, where: str) -> Im
     if not isinstance(priority, str) or priority.strip().upper() not in _IMPORTANCE:
         fail(where, f"unknown priority {show(priority)} (expected H, M or L)")
 
-    entry = _optional_time(item, "entry", ctx, where)
-    modified = _optional_time(item, "modified", ctx, where)
-    end = _optional_time(item, "end", ctx, where)
-    starts = [
-        moment
-        for moment in (
-            _optional_time(item, "scheduled", ctx, where),
-            _optional_time(item, "wait", ctx, where),
-        )
-        if moment is not None
-    ]
+    times = _times(item, ctx, where)
+    entry, modified, end = times["entry"], times["modified"], times["end"]
+    starts = [moment for moment in (times["scheduled"], times["wait"]) if moment is not None]
     fields: dict[str, Any] = {
         "title": title,
         "notes": notes,
         "importance": _IMPORTANCE[priority.strip().upper()],
-        "due": _optional_time(item, "due", ctx, where),
+        "due": times["due"],
         "not_before": max(starts) if starts else None,
         "tags": tag_list(item.get("tags"), where),
         "status": status,

@@ -166,13 +166,29 @@ def _store_tasks(
         if task_id not in by_id:
             continue
         wanted = item.resolved(ids)
-        if by_id[task_id].model_dump(include=_NEW_TASK_FIELDS) == wanted.model_dump():
+        if _instants(by_id[task_id].model_dump(include=_NEW_TASK_FIELDS)) == _instants(
+            wanted.model_dump()
+        ):
             counts.unchanged += 1
         else:
             replaced.append(_as_task(wanted, task_id, now))
     uow.tasks.replace_many(replaced)
     counts.updated += len(replaced)
     return ids
+
+
+def _instants(values: dict[str, object]) -> dict[str, object]:
+    """Field values to compare a stored record with an imported one: times as UTC instants.
+
+    Python compares two times of different zones as instants, except in the hour the
+    clocks go back, where they are never equal (PEP 495): a task created then would be
+    "updated" by every import of the same file. Two times of one zone compare by the
+    wall clock, so the two 02:30s of that night would be equal: an event moved by that
+    hour would not be."""
+    return {
+        name: value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else value
+        for name, value in values.items()
+    }
 
 
 def _match(
@@ -244,12 +260,10 @@ def _store_events(
             new_by_uid[uid] = event
             counts.added["events"] += 1
             continue
-        if (
-            ContextEventDraft.model_validate(
-                before.model_dump(include=set(ContextEventDraft.model_fields))
-            )
-            == event
-        ):
+        stored_draft = ContextEventDraft.model_validate(
+            before.model_dump(include=set(ContextEventDraft.model_fields))
+        )
+        if _instants(stored_draft.model_dump()) == _instants(event.model_dump()):
             counts.unchanged += 1
             continue
         uow.events.upsert(event)

@@ -9,6 +9,7 @@ ranking relies on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any, ClassVar
 
@@ -56,6 +57,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         return None if value is None else from_db_time(str(value), clock.local_zone())
+
+    def compare_values(self, x: Any, y: Any) -> bool:
+        # The ORM writes a column only when its value changed. Two times of one zone
+        # compare by their wall clocks: in the hour the clocks go back, 02:30 (summer)
+        # "equals" 02:30 (winter), and moving a time by that hour was never written.
+        aware = isinstance(x, dt.datetime) and isinstance(y, dt.datetime)
+        if aware and x.tzinfo is not None and y.tzinfo is not None:
+            with contextlib.suppress(OverflowError):  # the ends of the calendar: as before
+                return bool(x.astimezone(dt.UTC) == y.astimezone(dt.UTC))
+        return bool(x == y)
 
 
 class Base(DeclarativeBase):
