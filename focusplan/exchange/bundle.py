@@ -23,10 +23,13 @@ from focusplan.domain import (
     WeightsVersion,
 )
 
-# Refused before reading a byte further: a planner's own data is kilobytes to a few megabytes.
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-# Items of one kind per file. 50 MB of one-character todo.txt lines would otherwise be
-# 25 million tasks and minutes of work before the store even starts.
+# Refused before reading a byte further. A planner's own data is kilobytes to a few
+# megabytes, but `export json` of a 100,000-task backlog is ~71 MB, and a backup must
+# restore: the cap leaves room for three times that, and still bounds the memory a file
+# can take (a few GB at the cap).
+MAX_IMPORT_BYTES = 256 * 1024 * 1024
+# Items of one kind per file. 256 MB of one-character todo.txt lines would otherwise be
+# 128 million tasks and minutes of work before the store even starts.
 MAX_ITEMS = 200_000
 
 

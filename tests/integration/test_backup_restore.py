@@ -4,6 +4,7 @@ database gives back every table, and the same `review --json`, `weights history`
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -230,3 +231,34 @@ def test_a_backup_into_a_database_with_its_own_tasks_renumbers_and_stays_idempot
     once = dump(target, keep_ids=True)
     fp.ok("import", str(backup))
     assert dump(target, keep_ids=True) == once
+
+
+def test_a_backup_of_a_hundred_thousand_tasks_is_within_the_import_limit(
+    tmp_path: Path, frozen_now: dt.datetime
+) -> None:
+    # A backup that cannot be imported again is no backup: judged from tasks with every
+    # field a Taskwarrior user fills, the size of 100,000 is estimated from 300.
+    from focusplan.exchange import MAX_IMPORT_BYTES
+
+    tasks = [
+        {
+            "uuid": f"00000000-0000-4000-8000-{k:012d}",
+            "description": f"Review the quarterly supplier contract draft number {k}",
+            "status": "pending",
+            "entry": "20261101T090000Z",
+            "due": "20261215T170000Z",
+            "scheduled": "20261201T080000Z",
+            "project": "operations.contracts",
+            "tags": ["admin", "review", "legal"],
+            "priority": "H",
+            **({"depends": f"00000000-0000-4000-8000-{k - 1:012d}"} if k else {}),
+        }
+        for k in range(300)
+    ]
+    export = tmp_path / "tasks.json"
+    export.write_text(json.dumps(tasks))
+    fp = Focusplan(tmp_path / "db.sqlite3")
+    fp.ok("import", str(export), "--format", "taskwarrior")
+    backup = tmp_path / "backup.json"
+    fp.ok("export", "json", "-o", str(backup))
+    assert backup.stat().st_size / 300 * 100_000 * 1.5 < MAX_IMPORT_BYTES

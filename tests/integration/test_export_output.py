@@ -120,7 +120,7 @@ def test_a_huge_sparse_file_is_refused_by_its_size_without_reading_it(
     monkeypatch.setattr("focusplan.services.exchange._read_capped", no_reading)
     outcome = fp("import", str(huge))
     assert outcome.code == 2
-    assert "is 1,074 MB; imports are limited to 50 MB" in outcome.err
+    assert "is 1,074 MB; imports are limited to 256 MB" in outcome.err
 
 
 def test_a_stream_is_read_only_up_to_the_limit(

@@ -165,7 +165,7 @@ def test_utf16_with_bom_is_read() -> None:
 
 
 def test_oversized_file_is_refused_before_reading() -> None:
-    with pytest.raises(ImportFormatError, match="limited to 50 MB"):
+    with pytest.raises(ImportFormatError, match="limited to 256 MB"):
         parse_import(b" " * (MAX_IMPORT_BYTES + 1), "todotxt", now=NOW, zone=PARIS)
 
 
