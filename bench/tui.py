@@ -12,7 +12,10 @@ the database there and uses it again on the next run: building 10,000 tasks take
   polled every 10 ms), with the CPU the process had used by then; median of `--runs`.
 - first paint with Pilot: from entering `run_test` (app constructed, nothing loaded)
   to the Today table holding the ranking and the screen refreshed once more;
-- key → repaint: from sending `j` or `down` on Today (and `j` on Tasks) to the last
+- key → repaint in a real terminal: `j` on Today sent with `tmux send-keys`, to the pane
+  first showing the change and to the pane settling (`capture-pane` polled back to back;
+  one poll's cost, printed, is the resolution);
+- key → repaint with Pilot: from sending `j` or `down` on Today (and `j` on Tasks) to the last
   frame the screen painted for it (cursor moved, why-panel and heatmap redrawn); p95
   and median, the Pilot round trip (until the app is idle again), and the CPU per press.
 - screen switch: from sending `1` … `6` to the first frame of that screen (its
@@ -153,6 +156,61 @@ def tmux_first_paint(path: Path, runs: int) -> list[tuple[float, float]]:
     finally:
         subprocess.run([*server, "kill-server"], check=False)
     return results
+
+
+def tmux_keys(path: Path, presses: int) -> tuple[list[float], list[float], float]:
+    """In a real terminal: per `j` on Today, key sent → the pane first shows the change, and
+    → the pane has settled (unchanged for three polls, their time left out); and the
+    median cost of one poll (`capture-pane`), the resolution of both."""
+    program = Path(sys.executable).with_name("focusplan")
+    server = ["tmux", "-L", f"focusplan-keys-{os.getpid()}"]
+    names = ("FOCUSPLAN_NOW", "FOCUSPLAN_TZ", "PYTHONPATH")
+    env = [f"-e{name}={os.environ[name]}" for name in names if name in os.environ]
+    env.append(f"-eFOCUSPLAN_CONFIG={path.with_name('no-config.toml')}")
+    size = ["-x", "120", "-y", "36"]
+
+    def capture() -> str:
+        return subprocess.run(
+            [*server, "capture-pane", "-p", "-e", "-t", "keys"], capture_output=True, text=True
+        ).stdout
+
+    first: list[float] = []
+    settled: list[float] = []
+    polls: list[float] = []
+    command = f"exec {program} --db {path}"
+    subprocess.run([*server, "new-session", "-d", "-s", "keys", *size, *env, command], check=True)
+    try:
+        began = time.perf_counter()
+        while "Why #" not in capture():  # the why panel names the highlighted task
+            if time.perf_counter() - began > 60:
+                raise RuntimeError("the app did not paint Today within 60 s")
+            time.sleep(0.05)
+        time.sleep(3.0)  # the board's completion and the store's warm-up
+        for _ in range(presses):
+            before = capture()
+            start = time.perf_counter()
+            subprocess.run([*server, "send-keys", "-t", "keys", "j"], check=True)
+            changed_at = None
+            last, last_at, same = before, start, 0
+            while same < 3:
+                poll_start = time.perf_counter()
+                screen = capture()
+                now = time.perf_counter()
+                polls.append(now - poll_start)
+                if changed_at is None and screen != before:
+                    changed_at = now
+                if changed_at is not None and screen == last:
+                    same += 1
+                else:
+                    same, last, last_at = 0, screen, now
+                if now - start > 5:
+                    break
+            first.append((changed_at or time.perf_counter()) - start)
+            settled.append(last_at - start)
+            time.sleep(0.1)
+    finally:
+        subprocess.run([*server, "kill-server"], check=False)
+    return first, settled, statistics.median(polls)
 
 
 async def key_to_repaint(
@@ -334,6 +392,12 @@ def main() -> None:
                 f"{ms(statistics.median(cpus))}   target ≤ 1500 ms"
             )
             print(f"load average: {os.getloadavg()[0]:.1f}")
+            first, settled, poll = tmux_keys(path, args.presses)
+            print(
+                f"Today key 'j' in tmux → pane changed: p95 {ms(p95(first))}, median "
+                f"{ms(statistics.median(first))}; → settled: p95 {ms(p95(settled))}, median "
+                f"{ms(statistics.median(settled))} (one poll {ms(poll)})   target p95 ≤ 33 ms"
+            )
         paints = [asyncio.run(first_paint(path)) for _ in range(args.runs)]
         walls, cpus = [w for w, _ in paints], [c for _, c in paints]
         print(
