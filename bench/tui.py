@@ -100,6 +100,17 @@ async def first_paint(path: Path) -> tuple[float, float]:
         return time.perf_counter() - start, time.process_time() - cpu
 
 
+def _tmux_parts(path: Path, label: str) -> tuple[Path, list[str], list[str], list[str]]:
+    """The app's program, a tmux server of its own, the environment to pass and 120×36."""
+    program = Path(sys.executable).with_name("focusplan")
+    server = ["tmux", "-L", f"focusplan-{label}-{os.getpid()}"]
+    # PYTHONPATH too, so `PYTHONPATH=../other-checkout` measures that checkout's app.
+    names = ("FOCUSPLAN_NOW", "FOCUSPLAN_TZ", "PYTHONPATH")
+    env = [f"-e{name}={os.environ[name]}" for name in names if name in os.environ]
+    env.append(f"-eFOCUSPLAN_CONFIG={path.with_name('no-config.toml')}")
+    return program, server, env, ["-x", "120", "-y", "36"]
+
+
 def tmux_first_paint(path: Path, runs: int) -> list[tuple[float, float]]:
     """Per run: (launch → the top task's title on screen, CPU seconds the app used by then).
 
@@ -112,13 +123,7 @@ def tmux_first_paint(path: Path, runs: int) -> list[tuple[float, float]]:
     top = rank_at(DataSource(str(path)), clock.now(), limit=1).items[0].title
     # The table truncates long titles; a prefix is enough to see the row drawn.
     wanted = top[:18]
-    program = Path(sys.executable).with_name("focusplan")
-    server = ["tmux", "-L", f"focusplan-bench-{os.getpid()}"]
-    # PYTHONPATH too, so `PYTHONPATH=../other-checkout` measures that checkout's app.
-    names = ("FOCUSPLAN_NOW", "FOCUSPLAN_TZ", "PYTHONPATH")
-    env = [f"-e{name}={os.environ[name]}" for name in names if name in os.environ]
-    env.append(f"-eFOCUSPLAN_CONFIG={path.with_name('no-config.toml')}")
-    size = ["-x", "120", "-y", "36"]
+    program, server, env, size = _tmux_parts(path, "bench")
     tick = os.sysconf("SC_CLK_TCK")
     results: list[tuple[float, float]] = []
     subprocess.run([*server, "new-session", "-d", "-s", "idle", *size], check=True)
@@ -162,12 +167,7 @@ def tmux_keys(path: Path, presses: int) -> tuple[list[float], list[float], float
     """In a real terminal: per `j` on Today, key sent → the pane first shows the change, and
     → the pane has settled (unchanged for three polls, their time left out); and the
     median cost of one poll (`capture-pane`), the resolution of both."""
-    program = Path(sys.executable).with_name("focusplan")
-    server = ["tmux", "-L", f"focusplan-keys-{os.getpid()}"]
-    names = ("FOCUSPLAN_NOW", "FOCUSPLAN_TZ", "PYTHONPATH")
-    env = [f"-e{name}={os.environ[name]}" for name in names if name in os.environ]
-    env.append(f"-eFOCUSPLAN_CONFIG={path.with_name('no-config.toml')}")
-    size = ["-x", "120", "-y", "36"]
+    program, server, env, size = _tmux_parts(path, "keys")
 
     def capture() -> str:
         return subprocess.run(
