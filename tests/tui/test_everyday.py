@@ -181,3 +181,24 @@ async def test_titles_keep_twenty_characters_at_80_by_24(
         assert isinstance(table, DataTable)
         title = next(column for column in table.columns.values() if column.key.value == "title")
         assert title.width >= 20
+
+
+# --- the panels follow the cursor in the same step ------------------------------------------
+
+
+async def test_the_why_panel_follows_the_cursor_before_any_message_is_handled(
+    demo_source: DataSource,
+) -> None:
+    from focusplan.tui.widgets.contributions import ContributionBars
+
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RankedTable)
+        why = app.screen.query_one(ContributionBars)
+        # No await between the move and the check: the RowHighlighted message is still
+        # queued, so only the cursor's own watcher can have moved the panel on.
+        table.action_cursor_down()
+        moved_to = table.selected_task_id
+        assert why.item is not None and why.item.id == moved_to
+        assert why.border_title is not None and f"#{moved_to} " in why.border_title

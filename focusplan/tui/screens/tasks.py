@@ -43,6 +43,7 @@ class TasksScreen(FilteredListScreen):
     def on_mount(self) -> None:
         self.query_one("#tasks-main").border_title = "Tasks"
         self.query_one("#task-detail").border_title = "Details"
+        self.query_one(TaskTable).row_moved = self._show_detail
         super().on_mount()
 
     def show_board(self, board: Board) -> None:

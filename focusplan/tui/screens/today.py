@@ -54,6 +54,7 @@ class TodayScreen(FilteredListScreen):
         self.query_one("#energy-now").border_title = "Energy now"
         self.query_one("#why").border_title = "Why"
         self.query_one("#heatmap").border_title = "Attention among the top tasks"
+        self.query_one(RankedTable).row_moved = self._show_why
         super().on_mount()
 
     # --- drawing ------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 
@@ -20,6 +22,18 @@ class TaskRowsTable(DataTable[Text | str]):
         # DataTable's own Enter, bound again so the help can say what it does here.
         Binding("enter", "select_cursor", "Edit", show=False, tooltip="edit the highlighted task"),
     ]
+
+    # Called as the cursor moves to another row, with the task now highlighted. The
+    # RowHighlighted message reaches the screen a message later, often after the frame
+    # with the moved cursor: a panel about the task drawn from it came a frame late.
+    row_moved: Callable[[int | None], None] | None = None
+
+    def watch_cursor_coordinate(
+        self, old_coordinate: Coordinate, new_coordinate: Coordinate
+    ) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        if self.row_moved is not None and old_coordinate.row != new_coordinate.row:
+            self.row_moved(self.selected_task_id)
 
     @property
     def selected_task_id(self) -> int | None:
