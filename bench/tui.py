@@ -165,7 +165,7 @@ def tmux_first_paint(path: Path, runs: int) -> list[tuple[float, float]]:
 
 def tmux_keys(path: Path, presses: int) -> tuple[list[float], list[float], float]:
     """In a real terminal: per `j` on Today, key sent → the pane first shows the change, and
-    → the pane has settled (unchanged for three polls, their time left out); and the
+    → its last change before the pane settled (unchanged for 100 ms); and the
     median cost of one poll (`capture-pane`), the resolution of both."""
     program, server, env, size = _tmux_parts(path, "keys")
 
@@ -173,6 +173,9 @@ def tmux_keys(path: Path, presses: int) -> tuple[list[float], list[float], float
         return subprocess.run(
             [*server, "capture-pane", "-p", "-e", "-t", "keys"], capture_output=True, text=True
         ).stdout
+
+    def now_since(moment: float) -> float:
+        return time.perf_counter() - moment
 
     first: list[float] = []
     settled: list[float] = []
@@ -191,18 +194,17 @@ def tmux_keys(path: Path, presses: int) -> tuple[list[float], list[float], float
             start = time.perf_counter()
             subprocess.run([*server, "send-keys", "-t", "keys", "j"], check=True)
             changed_at = None
-            last, last_at, same = before, start, 0
-            while same < 3:
+            last, last_at = before, start
+            # Settled: unchanged for 100 ms, longer than several of Textual's frames.
+            while now_since(last_at) < 0.1:
                 poll_start = time.perf_counter()
                 screen = capture()
                 now = time.perf_counter()
                 polls.append(now - poll_start)
                 if changed_at is None and screen != before:
                     changed_at = now
-                if changed_at is not None and screen == last:
-                    same += 1
-                else:
-                    same, last, last_at = 0, screen, now
+                if screen != last:
+                    last, last_at = screen, now
                 if now - start > 5:
                     break
             first.append((changed_at or time.perf_counter()) - start)
