@@ -83,10 +83,7 @@ def rank_tasks(
     counts in its blocker's `unblocks` feature: that is what the feature measures.)
     Raises `ValueError` for invalid weights or duplicate task ids.
     """
-    if top_attention < 0:
-        raise ValueError("top_attention must be >= 0")
-    params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
-    return _rank_tokens(build_tokens(all_tasks, ctx), ctx, params, explain, top_attention)
+    return rank_tokens(build_tokens(all_tasks, ctx), ctx, weights, explain, top_attention)
 
 
 def rank_columns(
@@ -98,10 +95,7 @@ def rank_columns(
 ) -> RankResult:
     """`rank_tasks` on tasks held as columns (`build_column_tokens`): the same result
     for the same tasks, without a model per task."""
-    if top_attention < 0:
-        raise ValueError("top_attention must be >= 0")
-    params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
-    return _rank_tokens(build_column_tokens(columns, ctx), ctx, params, explain, top_attention)
+    return rank_tokens(build_column_tokens(columns, ctx), ctx, weights, explain, top_attention)
 
 
 def rank_tokens(
@@ -116,12 +110,6 @@ def rank_tokens(
     if top_attention < 0:
         raise ValueError("top_attention must be >= 0")
     params = weights if isinstance(weights, LayerParams) else params_from_named(weights)
-    return _rank_tokens(tokens, ctx, params, explain, top_attention)
-
-
-def _rank_tokens(
-    tokens: Tokens, ctx: RankInput, params: LayerParams, explain: bool, top_attention: int
-) -> RankResult:
     out = forward(tokens.X, params, explain=explain)
     order = np.lexsort((tokens.ids, -out.logits))
     logits = out.logits[order]

@@ -37,7 +37,7 @@ from focusplan.store.column_snapshot import _models, _NotColumnar, _times
 from focusplan.store.errors import SchemaBehind
 from focusplan.store.plan_snapshot import stored_days_rows
 from focusplan.store.schema_version import read_at_head
-from focusplan.store.snapshot import _read_rest, _sqlite_rows, read_snapshot_rows
+from focusplan.store.snapshot import Snapshot, _read_rest, _sqlite_rows, read_snapshot_rows
 from focusplan.store.timestamps import from_db_time, to_db_time
 from focusplan.text import stored_line as _line
 
@@ -93,19 +93,31 @@ def _read(connection: sqlite3.Connection, window: ReviewWindow, zone: dt.tzinfo)
     # The snapshot keeps the sessions still running or ended at or after `sessions_from`:
     # a superset of those overlapping the window.
     snap = read_snapshot_rows(connection, zone, sessions_from)
+    sessions = [s for s in snap.sessions if _overlaps(s.start, s.end, sessions_from, sessions_to)]
+    return _review_read(connection, window, zone, snap.tasks, sessions, snap)
+
+
+def _review_read(
+    connection: sqlite3.Connection,
+    window: ReviewWindow,
+    zone: dt.tzinfo,
+    tasks: list[Task],
+    sessions: list[FocusSession],
+    rest: Snapshot,
+) -> ReviewRead:
+    """The review's read: `tasks` and `sessions` as given, the rest of `rest` cut to the
+    window, and the window's choices and stored plans."""
     stored = stored_days_rows(connection, window.days, zone)
     events_from, events_to = window.events
     return ReviewRead(
-        tasks=snap.tasks,
-        sessions=[
-            s for s in snap.sessions if _overlaps(s.start, s.end, sessions_from, sessions_to)
-        ],
+        tasks=tasks,
+        sessions=sessions,
         choices=_choices(connection, *window.choices, zone),
-        energy=[log for log in snap.energy if log.at <= window.energy_until],
-        events=[e for e in snap.events if _overlaps(e.start, e.end, events_from, events_to)],
-        sleep=snap.sleep,
+        energy=[log for log in rest.energy if log.at <= window.energy_until],
+        events=[e for e in rest.events if _overlaps(e.start, e.end, events_from, events_to)],
+        sleep=rest.sleep,
         plans=[plan for day in window.days if (plan := stored.plans.get(day)) is not None],
-        weights=snap.weights,
+        weights=rest.weights,
     )
 
 
@@ -188,18 +200,7 @@ def _read_columns(
         return None
     modelled = [row[0] for row in connection.execute(_MODEL_IDS_SQL, (focused,))]
     tasks = sorted(_models(connection, zone, modelled).values(), key=lambda task: task.id)
-    stored = stored_days_rows(connection, window.days, zone)
-    events_from, events_to = window.events
-    read = ReviewRead(
-        tasks=tasks,
-        sessions=sessions,
-        choices=_choices(connection, *window.choices, zone),
-        energy=[log for log in rest.energy if log.at <= window.energy_until],
-        events=[e for e in rest.events if _overlaps(e.start, e.end, events_from, events_to)],
-        sleep=rest.sleep,
-        plans=[plan for day in window.days if (plan := stored.plans.get(day)) is not None],
-        weights=rest.weights,
-    )
+    read = _review_read(connection, window, zone, tasks, sessions, rest)
     columns = ReviewColumns(
         open_tasks=open_tasks,
         dependencies=[(task, dep) for task, dep in connection.execute(_DEPENDENCIES_SQL)],
