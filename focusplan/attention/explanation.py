@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
@@ -37,6 +37,7 @@ __all__ = [
     "MAX_REASON_LENGTH",
     "WEIGHT_LABELS",
     "Facts",
+    "lead_weight",
     "reason_text",
     "topic_of",
     "weight_label",
@@ -145,13 +146,19 @@ WEIGHT_LABELS: Final[dict[str, str]] = {name: weight_label(name) for name in WEI
 
 
 _DUE: Final[str] = "due"
+# Task features whose fit with the moment is said once: a task is one size and one kind
+# of work, so "too light for your energy 4.0" beside "light work fits the afternoon"
+# would read as a contradiction even when both amounts are right.
+_FIT_KEYS: Final[frozenset[str]] = frozenset({"demand", "estimate"})
 
 
 def topic_of(name: str) -> str:
     """The topic a weight's amount belongs to: weights that say the same thing share one.
 
     ``residual.f`` and ``attn.bias×f`` (a task feature drawing attention to itself)
-    are both "its f"; the two deadline scales (days and hours) are one "due"; every
+    are both "its f"; the two deadline scales (days and hours) are one "due"; the
+    task's demand and its estimate, with every fit of them to the moment
+    (``attn.energy×demand``, ``attn.day_left×estimate``), are one topic each; every
     other weight is its own topic.
     """
     kind, _, term = name.partition(".")
@@ -160,11 +167,26 @@ def topic_of(name: str) -> str:
         feature = term
     elif kind == "attn":
         query, _, key = term.partition(CROSS)
-        if query == "bias":
+        if query == "bias" or (key in _FIT_KEYS and query != PROJECT):
             feature = key
     if feature is None:
         return name
     return _DUE if feature in ("deadline", "due_soon") else feature
+
+
+def lead_weight(parts: Iterable[tuple[str, float]], total: float) -> str | None:
+    """The weight that speaks for a topic: its largest part in the direction of the total.
+
+    A topic's sentence is that weight's, so it is true of the topic's sign; `None`
+    when no part points that way (the total is then zero).
+    """
+    sign = 1.0 if total >= 0 else -1.0
+    best: str | None = None
+    best_amount = 0.0
+    for name, amount in parts:
+        if sign * amount > best_amount:
+            best, best_amount = name, sign * amount
+    return best
 
 
 # --- situation facts and sentences ----------------------------------------------------------
@@ -307,15 +329,26 @@ def _value_text(feature: str, up: bool, task: Task) -> str:
 
 
 def reason_text(
-    topic: str, amount: float, task: Task, features: Mapping[str, float], facts: Facts
+    topic: str,
+    amount: float,
+    task: Task,
+    features: Mapping[str, float],
+    facts: Facts,
+    lead: str | None = None,
 ) -> str:
     """One sentence for a topic's amount (relative to the average task) on `task`.
 
     `features` are the task's token features by name. The direction of the sentence
-    follows the sign of `amount`; its facts come from the task and `facts`.
+    follows the sign of `amount`; its facts come from the task and `facts`. `lead` is
+    the weight that speaks for a topic of several (`lead_weight`): for the task's
+    demand and estimate, a fit to the moment is said as that fit.
     """
     up = amount >= 0
     at = facts.at
+    if lead is not None and topic in _FIT_KEYS:
+        query, _, key = lead.partition(".")[2].partition(CROSS)
+        if lead.startswith("attn.") and key == topic and query not in ("bias", PROJECT):
+            return _interaction(query, key, up, task, features, facts)
     if topic == _DUE:
         # The fact either way; the sign of the amount says whether it is more or less
         # pressing than the average task's.
@@ -327,7 +360,12 @@ def reason_text(
     if topic == "importance":
         return f"important ({task.importance}/5)" if up else f"less important ({task.importance}/5)"
     if topic == "estimate":
-        return f"quick: {_estimate(task)}" if up else f"long: {_estimate(task)}"
+        # The size is the task's; the sign says whether it counts for or against it.
+        return (
+            f"long: {_estimate(task)}"
+            if _above(features, facts, "estimate")
+            else (f"quick: {_estimate(task)}")
+        )
     if topic == "age":
         waited = (at - task.created_at).total_seconds() / 60
         return f"open for {_span(waited)}" if up else f"added {_span(waited)} ago"

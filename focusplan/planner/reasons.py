@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from focusplan.attention.explanation import Facts, reason_text, topic_of
+from focusplan.attention.explanation import Facts, lead_weight, reason_text, topic_of
 from focusplan.attention.features import FEATURE_NAMES, NOMINAL_DAY, TASK_FEATURES, hour_of_day
 from focusplan.attention.ranking import RankInput, RankResult
 from focusplan.domain import Task
@@ -50,12 +50,14 @@ def ranking_reasons(
         return []
     task = world[int(result.ids[position])]
     amounts: dict[str, float] = {}
+    parts: dict[str, list[tuple[str, float]]] = {}
     for name, values in result.contributions.items():
         topic = topic_of(name)
         # Relative to the average task, as `rank --explain` shows it: what every task
         # shares says nothing about this one.
         amount = float(values[position]) - float(values.mean())
         amounts[topic] = amounts.get(topic, 0.0) + amount
+        parts.setdefault(topic, []).append((name, amount))
     typical = dict(zip(FEATURE_NAMES, result.features.mean(axis=0).tolist(), strict=True))
     row = result.features[position].tolist()
     by_name = dict(zip(FEATURE_NAMES, row, strict=True))
@@ -76,7 +78,7 @@ def ranking_reasons(
             break
         if topic in planner_says or not _true_of_block(topic, task, context.at, world, in_progress):
             continue
-        text = reason_text(topic, amount, task, features, facts)
+        text = reason_text(topic, amount, task, features, facts, lead_weight(parts[topic], amount))
         # "20 min and overdue by 2 h" says "overdue by 2 h" again: one of them is enough.
         if not any(text in other or other in text for other in texts):
             texts.append(text)
@@ -96,8 +98,18 @@ def _true_of_block(
     world: Mapping[int, Task],
     in_progress: frozenset[int],
 ) -> bool:
-    """Whether a topic's sentence would be true of the block (only project-mate topics
-    can be false: the ranking says them by the sign of an amount)."""
+    """Whether a topic's sentence would be true of the block, as a reason for it.
+
+    Project-mate topics can be false (the ranking says them by the sign of an
+    amount); and an absence ("no preferred time of day", "nothing waits on it") can
+    lift a task above the average one, but it is no reason to work on it now.
+    """
+    if topic == "window_fit":
+        return task.window is not None
+    if topic == "unblocks":
+        return any(task.id in other.depends_on for other in world.values())
+    if topic == "due":
+        return task.due is not None
     kind, _, feature = topic.partition(".")
     if kind != "value":
         return True

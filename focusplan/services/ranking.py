@@ -266,7 +266,7 @@ def _reasons(
     """Plain-word reasons of the first `count` tasks: topics summed, relative to the mean."""
     import numpy as np
 
-    from focusplan.attention.explanation import Facts, reason_text, topic_of
+    from focusplan.attention.explanation import Facts, lead_weight, reason_text, topic_of
     from focusplan.attention.features import FEATURE_NAMES, NOMINAL_DAY, TASK_FEATURES, hour_of_day
 
     if result.contributions is None or result.features is None or count == 0:
@@ -304,6 +304,13 @@ def _reasons(
     task_cols = [FEATURE_NAMES.index(name) for name in TASK_FEATURES]
     task_rows = result.features[:count, task_cols].tolist()
     weights_of = [tuple(topics[topic]) for topic in names]
+    # A topic of several weights is said by its lead weight: their parts, per shown task.
+    parts = {
+        name: (result.contributions[name][:count] - result.contributions[name].mean()).tolist()
+        for topic in names
+        if len(topics[topic]) > 1
+        for name in topics[topic]
+    }
     out: dict[int, tuple[Reason, ...]] = {}
     for position, (row, top) in enumerate(zip(rows, order, strict=True)):
         task = by_id[int(result.ids[position])]
@@ -313,7 +320,10 @@ def _reasons(
         for k in top:
             if abs(row[k]) <= 1e-9:
                 continue
-            text = reason_text(names[k], row[k], task, features, facts)
+            lead = None
+            if len(weights_of[k]) > 1:
+                lead = lead_weight(((w, parts[w][position]) for w in weights_of[k]), row[k])
+            text = reason_text(names[k], row[k], task, features, facts, lead)
             amount, weights = merged.get(text, (0.0, ()))
             merged[text] = (amount + row[k], weights + weights_of[k])
         reasons = [Reason(text=t, amount=a, weights=w) for t, (a, w) in merged.items()]

@@ -56,7 +56,44 @@ def test_a_feature_and_its_attention_draw_are_one_topic() -> None:
     assert topic_of("residual.importance") == topic_of("attn.bias×importance") == "importance"
     # Days-scale and hours-scale urgency read as one "due ..." reason.
     assert topic_of("residual.deadline") == topic_of("residual.due_soon") == "due"
-    assert topic_of("attn.energy×demand") == "attn.energy×demand"
+    # A task's kind of work and its size, with their fits to the moment, are one each.
+    assert topic_of("attn.energy×demand") == topic_of("residual.demand") == "demand"
+    assert topic_of("attn.day_left×estimate") == topic_of("residual.estimate") == "estimate"
+    assert topic_of("attn.project×project") == "attn.project×project"
+    assert topic_of("attn.energy×importance") == "attn.energy×importance"
+
+
+KINDS = re.compile(r"deep work|light work|medium work|too deep|too light")
+SIZES = re.compile(r"^(quick|long|short|too long|too short)\b")
+
+
+@pytest.mark.parametrize("hour", [9, 11, 14, 16])
+def test_a_task_has_one_sentence_for_its_kind_of_work_and_one_for_its_size(hour: int) -> None:
+    # The demo once read "too light for your energy 3.8" beside "light work fits the
+    # afternoon" on one task: two fits of one fact, pulling opposite ways.
+    meeting = ContextEvent(
+        id=1, start=AT.replace(hour=hour) - HOUR, end=AT.replace(hour=hour) - 30 * MIN, title="sync"
+    )
+    tasks = [
+        task(1, demand="low", estimate_minutes=15, due=AT + 30 * HOUR),
+        task(2, demand="high", estimate_minutes=150, importance=5),
+        task(3, demand="medium", estimate_minutes=45, due=AT + 6 * HOUR),
+        task(4, demand="low", estimate_minutes=240),
+    ]
+    result = ranking(tasks, AT.replace(hour=hour), events=[meeting])
+    for item in result.items:
+        said = [reason.text for reason in item.why]
+        assert sum(bool(KINDS.search(text)) for text in said) <= 1, said
+        assert sum(bool(SIZES.search(text)) for text in said) <= 1, said
+
+
+def test_a_grouped_reason_is_said_by_its_part_that_points_its_way() -> None:
+    from focusplan.attention.explanation import lead_weight
+
+    parts = [("residual.demand", -0.1), ("attn.energy×demand", 0.4), ("attn.h09×demand", -0.2)]
+    assert lead_weight(parts, 0.1) == "attn.energy×demand"
+    assert lead_weight(parts, -0.3) == "attn.h09×demand"
+    assert lead_weight([("residual.demand", 0.0)], 0.0) is None
 
 
 def mixed_tasks() -> list[Task]:
@@ -129,8 +166,9 @@ def test_energy_reasons_name_the_energy_and_the_kind_of_work() -> None:
     assert any(t.startswith("deep work fits your energy ") for t in texts(fresh, 1))
     assert any(t.startswith("too light for your energy ") for t in texts(fresh, 2))
     drained = ranking(tasks, AT.replace(hour=14, minute=30))
-    assert any(t.startswith("too deep for your energy ") for t in texts(drained, 1))
-    assert any(t.startswith("light work fits your energy ") for t in texts(drained, 2))
+    # In the dip the afternoon says it louder than the energy: one sentence, its words.
+    assert texts(drained, 1) == ["too deep for the afternoon"]
+    assert texts(drained, 2) == ["light work fits the afternoon"]
 
 
 def test_continuity_and_meeting_reasons_are_about_this_moment() -> None:

@@ -314,6 +314,24 @@ def test_block_reasons_are_the_rankings_sentences() -> None:
     assert "fits high energy" not in proposal.reason  # the planner's old private phrase
 
 
+def test_an_absence_is_never_a_reason_for_a_block() -> None:
+    # Beside tasks kept for the evening or blocking others, a plain task can rank above
+    # the average one for what it lacks; "no preferred time of day" is still no reason
+    # to work on it now.
+    tasks = [
+        task(1, "Plain", importance=3, estimate_minutes=20),
+        task(2, "Evening reading", importance=3, estimate_minutes=60, window="evening"),
+        task(3, "Night batch", importance=3, estimate_minutes=60, window="evening"),
+        task(4, "Blocker", importance=2, estimate_minutes=30),
+        task(5, "Waits", importance=2, estimate_minutes=30, depends_on=(4,)),
+    ]
+    result = plan(tasks)
+    assert focus(result, 1)
+    absences = ("no preferred time", "nothing waits on it", "no due date")
+    for block in focus(result):
+        assert not any(words in block.reason for words in absences), block.reason
+
+
 def test_project_deadline_is_said_only_when_a_project_mate_is_due_soon() -> None:
     # Both projects hold a dated task; only the 'launch' one is due within days.
     tasks = [
