@@ -361,11 +361,8 @@ def reason_text(
         return f"important ({task.importance}/5)" if up else f"less important ({task.importance}/5)"
     if topic == "estimate":
         # The size is the task's; the sign says whether it counts for or against it.
-        return (
-            f"long: {_estimate(task)}"
-            if _above(features, facts, "estimate")
-            else (f"quick: {_estimate(task)}")
-        )
+        size = "long" if _above(features, facts, "estimate") else "quick"
+        return f"{size}: {_estimate(task)}"
     if topic == "age":
         waited = (at - task.created_at).total_seconds() / 60
         return f"open for {_span(waited)}" if up else f"added {_span(waited)} ago"

@@ -76,7 +76,9 @@ def ranking_reasons(
     for topic, amount in sorted(amounts.items(), key=lambda item: (-item[1], item[0])):
         if len(texts) == _REASONS or amount <= 1e-9:
             break
-        if topic in planner_says or not _true_of_block(topic, task, context.at, world, in_progress):
+        if topic in planner_says or not _true_of_block(
+            topic, task, features, context.at, world, in_progress
+        ):
             continue
         text = reason_text(topic, amount, task, features, facts, lead_weight(parts[topic], amount))
         # "20 min and overdue by 2 h" says "overdue by 2 h" again: one of them is enough.
@@ -94,6 +96,7 @@ def _hours_left(context: RankInput) -> float:
 def _true_of_block(
     topic: str,
     task: Task,
+    features: Mapping[str, float],
     at: dt.datetime,
     world: Mapping[int, Task],
     in_progress: frozenset[int],
@@ -107,7 +110,7 @@ def _true_of_block(
     if topic == "window_fit":
         return task.window is not None
     if topic == "unblocks":
-        return any(task.id in other.depends_on for other in world.values())
+        return features.get("unblocks", 0.0) > 0
     if topic == "due":
         return task.due is not None
     kind, _, feature = topic.partition(".")
