@@ -22,6 +22,7 @@ def command_source(ctx: click.Context) -> DataSource:
         source = DataSource(resolve_database(obj.get("db")))
         obj["source"] = source
         root.call_on_close(lambda: _print_notices(source))
+        root.call_on_close(source.close)
     current: DataSource = obj["source"]
     return current
 

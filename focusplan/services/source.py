@@ -65,6 +65,14 @@ class DataSource:
 
         return open_database(self.location)
 
+    def close(self) -> None:
+        """Close the full store's connections if it was opened: the last connection to
+        an SQLite file checkpoints its WAL, and that should happen when the command ends,
+        not whenever the garbage collector comes by."""
+        database = self.__dict__.pop("database", None)
+        if database is not None:
+            database.close()
+
     def ensure_ready(self) -> None:
         """Fail now on a bad location and migrate if needed, without paying for the
         full store when the database is already current.

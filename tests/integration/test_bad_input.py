@@ -94,9 +94,6 @@ class Playground:
         fp.ok("done", "3", "--at", "2026-11-23 09:00", "--minutes", "10")
         fp.ok("energy", "4", "--at", "2026-11-23 08:00", "--note", "coffee")
         fp.ok("plan", "--date", "2026-11-23")
-        import gc
-
-        gc.collect()  # close the in-process engines so the copy below is the whole database
         import sqlite3
 
         connection = sqlite3.connect(self.template)

@@ -225,7 +225,6 @@ def test_an_export_that_fails_halfway_leaves_the_previous_file_whole(
     # `export json -o backup.json` over last week's backup, on a full disk: the new backup
     # cannot be written, and last week's must still be there, not truncated. The "full
     # disk" is RLIMIT_FSIZE in the child (Python ignores SIGXFSZ, so writes fail with EFBIG).
-    import gc
     import json
     import resource
 
@@ -239,7 +238,6 @@ def test_an_export_that_fails_halfway_leaves_the_previous_file_whole(
     last_week = backup.read_bytes()
     for number in range(6):
         fp.ok("add", f"Long task {number}", "--notes", "n" * 19_000)
-    gc.collect()
     connection = sqlite3.connect(db)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()

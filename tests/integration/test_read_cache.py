@@ -4,7 +4,6 @@ never an answer that a write, the minute, the arguments or the environment made 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import io
 import json
 import os
@@ -58,10 +57,6 @@ class Launcher:
     def __call__(
         self, *args: str, db_option: str | None = None, global_db: bool = True
     ) -> tuple[bytes, bool]:
-        # The commands run in this process before leave their connections to the garbage
-        # collector, and the last one closed checkpoints the WAL into the file: a new
-        # mtime, so a new key. Each command being a process of its own, as in use:
-        gc.collect()
         argv = [*(["--db", db_option or str(self.db)] if global_db else []), *args]
         request = read_commands.parse(argv)
         assert request is not None, argv

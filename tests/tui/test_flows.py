@@ -20,7 +20,7 @@ from focusplan.services.tasks import add_task, get_task, list_tasks
 from focusplan.tui.screens.energy import EnergyScreen
 from focusplan.tui.screens.energy_log import EnergyLogScreen
 from focusplan.tui.screens.help import HelpScreen
-from focusplan.tui.screens.registry import SCREENS
+from focusplan.tui.screens.registry import SCREENS, ScreenEntry
 from focusplan.tui.screens.stop_focus import StopFocusScreen
 from focusplan.tui.screens.task_form import TaskFormScreen
 from focusplan.tui.screens.tasks import TasksScreen
@@ -473,10 +473,12 @@ async def test_filter_by_project_on_today(demo_source: DataSource) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"project:home", "enter")
+        await settle(pilot)
         ids = row_ids(app.screen.query_one(RankedTable))
         assert ids
         assert {get_task(demo_source, i).project for i in ids} == {"home"}
         await pilot.press("slash", "escape")
+        await settle(pilot)
         assert len(row_ids(app.screen.query_one(RankedTable))) > len(ids)
 
 
@@ -565,23 +567,24 @@ KEYS = ["a", "escape", "e", "d", "x", "f", "escape", "L", "escape", "u", "slash"
         "r", "s", "S", "j", "k", "g", "G", "enter", "escape", "question_mark", "escape"]  # fmt: skip
 
 
+# One app per screen: the screens are independent, and parallel workers share them out.
+@pytest.mark.parametrize("entry", SCREENS, ids=lambda entry: entry.mode)
 @pytest.mark.parametrize("source_name", ["empty_source", "demo_source"])
 async def test_no_key_on_any_screen_raises(
-    source_name: str, request: pytest.FixtureRequest
+    source_name: str, entry: ScreenEntry, request: pytest.FixtureRequest
 ) -> None:
     source: DataSource = request.getfixturevalue(source_name)
     app = make_app(source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for entry in SCREENS:
-            await pilot.press(entry.key)
-            await settle(pilot)
-            # Keys arrive while changes are still running, as when someone types fast.
-            await pilot.press(*KEYS)
-            await settle(pilot)
-            # Leave whatever dialog the keys opened.
-            while app.screen.is_modal:
-                await pilot.press("escape")
+        await pilot.press(entry.key)
+        await settle(pilot)
+        # Keys arrive while changes are still running, as when someone types fast.
+        await pilot.press(*KEYS)
+        await settle(pilot)
+        # Leave whatever dialog the keys opened.
+        while app.screen.is_modal:
+            await pilot.press("escape")
         assert app.return_code is None  # still running: nothing crashed it
 
 
