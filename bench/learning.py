@@ -825,6 +825,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--scaled-prior", action="store_true", help="centre the prior on the scaled defaults"
     )
+    parser.add_argument("--blend", action="store_true", help="judge the average of the fits")
     parser.add_argument("--keep", metavar="DIR", help="keep the simulated lives in DIR")
     parser.add_argument(
         "--replay", metavar="DIR", help="redo only the reviews, on lives kept with --keep"
@@ -857,6 +858,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["prior_strengths"] = tuple(args.priors)
     if args.scaled_prior:
         tuned["scaled_prior"] = True
+    if args.blend:
+        tuned["blend_candidates"] = True
     policy = dataclasses.replace(REVIEW_POLICY, **tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]

@@ -429,3 +429,54 @@ def test_the_simple_ranking_clears_its_own_margin() -> None:
     summary, suggestion = propose(batch, times, policy=strict)
     assert suggestion is None
     assert summary.after is not None
+
+
+# --- the average of the candidates' fits (a policy to study, off in the review) ------------
+
+
+# Seed 1: the average predicts best; seed 3: the short memory alone does (both paths covered).
+@pytest.mark.parametrize(("seed", "blend_wins"), [(1, True), (3, False)])
+def test_the_blend_is_suggested_exactly_when_its_averaged_fits_predicted_best(
+    seed: int, blend_wins: bool
+) -> None:
+    from focusplan.review.reweighting import (
+        _average,
+        _fit_settled,
+        _prepare_folds,
+        _score,
+        _settle,
+        fit_settings,
+    )
+
+    rng = np.random.default_rng(seed)
+    batch, times = history(
+        rng, [(o, BY_IMPORTANCE, 30) for o in (-3, -2)] + [(o, BY_DEADLINE, 30) for o in (-1, 0)]
+    )
+    policy = ReweightPolicy(
+        half_lives=(3.5, 14.0), min_mrr_gain=-1.0, simple_candidates=True, blend_candidates=True
+    )
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=policy.validation_folds)
+    prepared = _prepare_folds(batch, times, folds, DEFAULT_WEIGHTS)
+    candidates = fit_settings(policy)
+    fits = {
+        c: [_fit_settled(p.fit, p.ages, DEFAULT_WEIGHTS, policy, c)[0] for p in prepared]
+        for c in candidates
+    }
+    gains = {
+        c: _score(prepared, fits[c], DEFAULT_WEIGHTS, REFERENCE, policy)[1] for c in candidates
+    }
+    averaged = [_average([fits[c][k] for c in candidates]) for k in range(len(prepared))]
+    blend_gain = _score(prepared, averaged, DEFAULT_WEIGHTS, REFERENCE, policy)[1]
+
+    _, suggestion = propose(batch, times, policy=policy)
+    assert suggestion is not None
+    ages = [(REFERENCE - t).total_seconds() / 86400 for t in times]
+    whole = {c: _fit_settled(batch, ages, DEFAULT_WEIGHTS, policy, c)[0] for c in candidates}
+    assert (blend_gain > max(gains.values())) == blend_wins
+    best = max(candidates, key=lambda c: (gains[c], not c.simple, c.half_life_days))
+    averaged_whole = _settle(DEFAULT_WEIGHTS, _average(list(whole.values())), policy)[0]
+    assert suggestion.params == (averaged_whole if blend_wins else whole[best])
+    # Off, the review never suggests the average.
+    _, single = propose(batch, times, policy=dataclasses.replace(policy, blend_candidates=False))
+    assert single is not None
+    assert single.params == whole[best]
