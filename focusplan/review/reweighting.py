@@ -28,7 +28,7 @@ counts. A suggestion is made when the folds hold at least `MIN_FIT_CHOICES`
 test on, and the mean reciprocal rank gains at least `MIN_MRR_GAIN` (0.02
 absolute) over the active weights, averaged over the test blocks with recent
 ones weighted more (the same decay as the fit: a change of taste shows first
-in the latest block). The figures shown are pooled over the test blocks.
+in the latest block). The figures shown are pooled over the blocks that judge.
 The procedure itself is chosen the same way: the review's policy names a few
 candidates — memories (`HALF_LIVES`), prior strengths, and (with
 `residual_candidates`) fits of the residual weights alone, a dozen weights
@@ -42,8 +42,10 @@ weights least). With `split_week_at` the reviewed week is two test blocks, its
 first days and the rest, so a change of taste that began this week is tested
 by a fit that has already seen its first days. A test block from before the
 current weights were made (`current_since`) may have been fitted on by them,
-which flatters them; when later blocks exist, only those judge the gain. The
-suggested weights are the fit on the whole window with the chosen procedure;
+which flatters them; when later blocks exist, only those judge the gain, and
+only their choices are in the figures shown (else the person would read a
+suggestion as a step back: "top pick for 21 → 16" while the gain on the fair
+block was positive). A suggestion's figures always improve. The suggested weights are the fit on the whole window with the chosen procedure;
 those that moved less than `MATERIAL_CHANGE` (0.05) stay as they were, the
 others are rounded, and the suggestion lists exactly those (old, new).
 
@@ -379,7 +381,9 @@ def propose_reweighting(
         min_fit=policy.min_fit_choices,
         split_at=policy.split_week_at,
     )
-    tested = sorted(i for fold in folds for i in fold.test)
+    # The figures shown are those of the blocks that judge the gain (see `_judging`), so
+    # a suggestion never reads as a step back.
+    tested = sorted(i for fold in _judging(folds, current_since) for i in fold.test)
     before = _metrics(learning.rank_quality(_subset(batch, tested), base)) if tested else None
 
     def summary(verdict: str, after: Metrics | None = None) -> LearningSummary:
@@ -450,7 +454,7 @@ def propose_reweighting(
     margin = policy.min_mrr_gain
     if chosen.simple and not blend and policy.simple_min_gain is not None:
         margin = policy.simple_min_gain
-    if gain < margin:
+    if gain < margin or after.mrr <= before.mrr:
         return summary(
             "learnt on the weeks before, new weights would not have ranked your next"
             f" choices better: {choices_in_words(before, after)}",
@@ -474,6 +478,14 @@ def propose_reweighting(
         f"{choices_in_words(before, after)}",
         after,
     ), suggestion
+
+
+def _judging(folds: Sequence[Fold], current_since: dt.datetime | None) -> list[Fold]:
+    """The folds that compare a refit with the current weights: a test block from before
+    the current weights were made may have been fitted on by them, which flatters them,
+    so when later blocks exist only those judge."""
+    unseen = [f for f in folds if current_since is None or f.origin >= current_since]
+    return unseen or list(folds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,10 +567,10 @@ def _score(
     scores, masks, chosen = [], [], []
     multiplicity: list[Any] = []
     gains, weights = [], []
-    # Blocks the current weights may have been fitted on flatter them: when later blocks
-    # exist, only those compare the refit with the current weights.
-    unseen = [current_since is None or part.fold.origin >= current_since for part in prepared]
-    for part, fair, fitted in zip(prepared, unseen, fits, strict=True):
+    judging = {fold.origin for fold in _judging([p.fold for p in prepared], current_since)}
+    for part, fitted in zip(prepared, fits, strict=True):
+        if part.fold.origin not in judging:
+            continue
         test = part.test
         logits = learning.batch_logits(test, fitted)
         scores.append(logits)
@@ -569,7 +581,7 @@ def _score(
         gains.append(after - part.kept)
         age = (reference - part.fold.origin).total_seconds() / _DAY_SECONDS
         decay = float(learning.decay_weights([age], policy.half_life_days)[0])
-        weights.append(np.full(len(test), decay if fair or not any(unseen) else 0.0))
+        weights.append(np.full(len(test), decay))
     weighted = prepared[0].test.weight is not None
     pooled = learning.quality_of_scores(
         np.concatenate(scores),
