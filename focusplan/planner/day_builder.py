@@ -13,7 +13,7 @@ from focusplan.attention.features import tokens_of
 from focusplan.attention.layer import params_from_named
 from focusplan.attention.ranking import RankInput, rank_tokens
 from focusplan.domain import ContextEvent, EnergyLog, PlanBlock, Task
-from focusplan.planner.day_decisions import NARROW_ABOVE
+from focusplan.planner.day_decisions import NARROW_ABOVE, WAITS_FOR
 from focusplan.planner.day_notes import DayNotes
 from focusplan.planner.day_state import Choice
 from focusplan.planner.energy_by_minute import energy_by_minute
@@ -24,6 +24,7 @@ from focusplan.planner.window_minutes import (
     Interval,
     MinuteClock,
     fixed_offset_time,
+    hhmm,
     merge_intervals,
     next_working_start,
     subtract_intervals,
@@ -175,6 +176,7 @@ class DayBuilder(DayNotes):
     def build(self) -> tuple[list[PlanBlock], list[str]]:
         for start, end in self.free:
             self._fill(start, end)
+        self._true_waits()
         blocks = join_at_cut(
             sorted(self.history + self.fixed_blocks + self.blocks, key=block_order), self.cut
         )
@@ -184,6 +186,24 @@ class DayBuilder(DayNotes):
                 break
             blocks.pop()
         return blocks, self._notes()
+
+    def _true_waits(self) -> None:
+        """ "Demanding work waits for 15:50" names the peak as it looked when the block was
+        placed; a due task placed later, or a peak seen anew, can move the demanding work.
+        Said of the finished plan, it is the start of the next demanding block, and
+        without one the lighter work waits for nothing."""
+        for index, block in enumerate(self.blocks):
+            if block.reason is None or WAITS_FOR not in block.reason:
+                continue
+            later = min((at for at in self.demanding_starts if at > block.start), default=None)
+            phrases = []
+            for phrase in block.reason.split(" · "):
+                if phrase.startswith(WAITS_FOR):
+                    if later is None:
+                        continue
+                    phrase = WAITS_FOR + hhmm(later, self.clock.zone)
+                phrases.append(phrase)
+            self.blocks[index] = block.model_copy(update={"reason": " · ".join(phrases)})
 
     def _fill(self, start: int, end: int) -> None:
         slot = start
@@ -249,6 +269,8 @@ class DayBuilder(DayNotes):
         block_end = slot + choice.minutes
         left = self.remaining[task_id] - choice.minutes
         energy = self._energy(slot)
+        if task.demand == "high":
+            self.demanding_starts.append(self.clock.at(slot))
         self.blocks.append(
             PlanBlock(
                 start=self.clock.at(slot),

@@ -23,6 +23,8 @@ _MINOR: Final[int] = 2
 _ENERGY_TIE: Final[float] = 1e-6
 # Above this many open tasks, later rankings of the day see only what can matter (`_narrow`).
 NARROW_ABOVE: Final[int] = 1_000
+# "lighter work · demanding work waits for 15:50": the start of the next demanding block.
+WAITS_FOR: Final[str] = "demanding work waits for "
 _NARROW_KEEP: Final[int] = 300
 
 
@@ -198,5 +200,7 @@ class DayDecisions(DueTimes):
         if before_peak < self.working.min_block_minutes:
             return None
         on_grid = peak - peak % self.working.step_minutes  # 16:20, not 16:21
-        waits = f"demanding work waits for {hhmm(self.clock.at(on_grid), self.clock.zone)}"
+        # The time is the peak as seen from here; once the day is laid out it becomes the
+        # start of the next demanding block (`DayBuilder._true_waits`).
+        waits = f"{WAITS_FOR}{hhmm(self.clock.at(on_grid), self.clock.zone)}"
         return self._first_fit(lighter, before_peak, why=f"lighter work · {waits}")

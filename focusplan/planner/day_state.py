@@ -56,6 +56,7 @@ class DayState:
     titles: dict[int, str] = field(default_factory=dict)  # of tasks placed in full
     given_up: set[int] = field(default_factory=set)
     last_ranking: list[int] = field(default_factory=list)
+    demanding_starts: list[dt.datetime] = field(default_factory=list)  # high-demand blocks
     overdue_minutes: int = 0  # minutes given to quick overdue tasks ahead of the ranking
     set_aside: dict[int, Task] = field(default_factory=dict)  # see `_narrow`
     narrowed: bool = False

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from focusplan.attention.weights import DEFAULT_WEIGHTS
 from focusplan.domain import ContextEvent, DayPlan, EnergyLog, PlanBlock, Task
 from focusplan.planner import WorkingDay, plan_day
+from focusplan.planner.day_decisions import WAITS_FOR
 
 ZONE_NAME = "Europe/Paris"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -291,6 +292,25 @@ def test_breaks_are_short_rests_and_only_follow_focus(case: Case) -> None:
             previous = ends.get(block.start)
             assert previous is not None
             assert previous.kind == "focus"
+
+
+@PROPERTY_SETTINGS
+@given(cases())
+def test_demanding_work_waits_for_the_start_of_the_plans_next_demanding_block(
+    case: Case,
+) -> None:
+    result = case.plan()
+    demand = {t.id: t.demand for t in case.tasks}
+    blocks = focus(new_blocks(case, result))
+    for index, block in enumerate(blocks):
+        said = [p for p in (block.reason or "").split(" · ") if p.startswith(WAITS_FOR)]
+        if not said:
+            continue
+        later = [b for b in blocks[index + 1 :] if demand[b.task_id] == "high"]
+        assert later, block.reason
+        start = later[0].start.astimezone(ZONE)
+        assert said == [f"{WAITS_FOR}{start:%H:%M}"]
+        assert "lighter work" in block.reason
 
 
 @PROPERTY_SETTINGS
