@@ -826,6 +826,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scaled-prior", action="store_true", help="centre the prior on the scaled defaults"
     )
     parser.add_argument("--blend", action="store_true", help="judge the average of the fits")
+    parser.add_argument("--full-margin", type=float, help="the full model's handicap")
     parser.add_argument("--keep", metavar="DIR", help="keep the simulated lives in DIR")
     parser.add_argument(
         "--replay", metavar="DIR", help="redo only the reviews, on lives kept with --keep"
@@ -860,6 +861,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuned["scaled_prior"] = True
     if args.blend:
         tuned["blend_candidates"] = True
+    if args.full_margin is not None:
+        tuned["full_margin"] = args.full_margin
     policy = dataclasses.replace(REVIEW_POLICY, **tuned)  # type: ignore[arg-type]
     indices = args.people if args.people else list(range(len(PEOPLE)))
     target = [w for w in TARGET_WEEKS if w <= args.weeks] or [args.weeks]

@@ -512,3 +512,30 @@ def test_the_blend_is_suggested_exactly_when_its_averaged_fits_predicted_best(
     _, single = propose(batch, times, policy=dataclasses.replace(policy, blend_candidates=False))
     assert single is not None
     assert single.params == whole[best]
+
+
+# --- the full model's handicap against the simple ranking (a policy to study, off) ---------
+
+
+def test_the_full_model_must_out_predict_the_simple_ranking_by_its_margin() -> None:
+    from focusplan.review.reweighting import REVIEW_POLICY, _validate, fit_settings
+
+    rng = np.random.default_rng(4)
+    batch, times = history(rng, [(o, BY_DEADLINE, 30) for o in (-3, -2, -1, 0)])
+    open_door = dataclasses.replace(REVIEW_POLICY, min_mrr_gain=-1.0, simple_min_gain=-1.0)
+    _, chosen = propose(batch, times, policy=open_door)
+    assert chosen is not None
+    # Without a margin the full model's fits predicted best here: its attention is on.
+    assert chosen.params["attention_gain"] != 0.0
+    # With one it cannot clear, the simple ranking is judged instead; here it would not
+    # have ranked the next choices better than the current weights, so nothing is offered.
+    handicapped = dataclasses.replace(open_door, full_margin=1.0)
+    summary, refused = propose(batch, times, policy=handicapped)
+    assert refused is None
+    folds = rolling_folds(times, WEEK, zone=ZONE, folds=handicapped.validation_folds)
+    simple = [
+        _validate(batch, times, folds, DEFAULT_WEIGHTS, REFERENCE, handicapped, setting)
+        for setting in fit_settings(handicapped)
+        if setting.simple
+    ]
+    assert summary.after == max(simple, key=lambda judged: judged[1])[0]
