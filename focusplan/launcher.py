@@ -8,7 +8,9 @@ hundreds. So:
   full answer while they still hold (`services.now_cache`);
 - `[--db PATH] rank|list OPTIONS` is answered with the bytes the full command printed
   for the same question in the same minute while nothing it read changed
-  (`services.read_commands`); on a miss the full command runs and its output is kept;
+  (`services.read_commands`); on a miss the full command runs and its output is kept
+  (for the `list` table of a file, `services.quick_list` prints the same lines from
+  plain rows, without click or the models);
 - `[--db PATH] add|done|energy|edit OPTIONS` in their plain forms run the click
   commands' bodies without click (`write_commands`).
 
@@ -27,6 +29,8 @@ from pathlib import Path
 # typing's import is a tenth of the quick path; mypy reads this name as True.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from focusplan.services.read_commands import ReadRequest
 
 
@@ -43,7 +47,8 @@ def main() -> None:
     if request is not None:
         from focusplan.services import read_commands
 
-        sys.exit(read_commands.answer(request, _request_database(request), run_full))
+        database = _request_database(request)
+        sys.exit(read_commands.answer(request, database, _runner(request, database)))
     from focusplan.cli import main as full_main
 
     full_main()
@@ -54,6 +59,22 @@ def run_full() -> int:
     from focusplan.cli import run
 
     return run()
+
+
+def _runner(request: ReadRequest, database: Path | None) -> Callable[[], int]:
+    """What answers the read command when the answer cache does not: the full command
+    line, or for the `list` table of a file, `services.quick_list` (the full command
+    line where that cannot answer)."""
+    if database is None or request.args not in (["list"], ["list", "--all"]):
+        return run_full
+
+    def run() -> int:
+        from focusplan.services.quick_list import quick_list
+
+        code = quick_list(database, show_all=request.args == ["list", "--all"])
+        return run_full() if code is None else code
+
+    return run
 
 
 def run_write(argv: list[str]) -> int | None:

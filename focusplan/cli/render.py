@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from focusplan.domain import DayPlan, RankedTask, Ranking, Task, WeightsVersion
-from focusplan.text import clean_line, json_text, terminal_text
-from focusplan.timeparse import format_duration
+from focusplan.task_table import cut_title, table_width, task_table
+from focusplan.text import json_text, terminal_text
 
 # Reasons shown under each task by `rank --explain`.
 EXPLAIN_REASONS = 4
@@ -58,13 +58,7 @@ def echo_text(text: str) -> None:
 
 
 def _width() -> int:
-    return max(60, min(140, shutil.get_terminal_size((100, 24)).columns))
-
-
-def _cut(text: str, width: int) -> str:
-    # Titles stored before they were made one line may still hold a break.
-    text = clean_line(text)
-    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+    return table_width(shutil.get_terminal_size((100, 24)).columns)
 
 
 def score_bar(score: float, best: float, width: int = 12) -> str:
@@ -109,7 +103,7 @@ def print_ranking(ranking: Ranking, explain: bool = False) -> None:
         title_width = max(16, _width() - 37)
         for item in ranking.items:
             echo_text(
-                f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
+                f"{item.rank:>3}  {'#' + str(item.id):>6}  {cut_title(item.title, title_width):<{title_width}}  "
                 f"{score_bar(item.score, best):<12} {item.score:6.1%}"
             )
             for reason in item.why[:EXPLAIN_REASONS]:
@@ -120,36 +114,14 @@ def print_ranking(ranking: Ranking, explain: bool = False) -> None:
     title_width = max(16, _width() - 69)
     for item in ranking.items:
         echo_text(
-            f"{item.rank:>3}  {'#' + str(item.id):>6}  {_cut(item.title, title_width):<{title_width}}  "
+            f"{item.rank:>3}  {'#' + str(item.id):>6}  {cut_title(item.title, title_width):<{title_width}}  "
             f"{score_bar(item.score, best):<12} {item.score:6.1%}  {top_reasons(item, ranking.baseline)}"
         )
 
 
 def print_tasks(tasks: Sequence[Task], now: dt.datetime) -> None:
-    if not tasks:
-        echo_text("no tasks")
-        return
-    title_width = max(16, _width() - 70)
-    echo_text(
-        f"{'id':>5}  {'title':<{title_width}}  {'imp':>3}  {'demand':<6}  {'est':>6}  "
-        f"{'due':<16}  project"
-    )
-    for task in tasks:
-        due = f"{task.due:%Y-%m-%d %H:%M}" if task.due else ""
-        mark = {"open": " ", "done": "✓", "dropped": "✗"}[task.status]
-        overdue = "!" if task.due and task.status == "open" and task.due < now else " "
-        # Each text field is cleaned itself (_cut, clean_line): a long list is not
-        # scanned twice.
-        click.echo(
-            f"{task.id:>5}{mark} {_cut(_titled(task), title_width):<{title_width}}  "
-            f"{task.importance:>3}  {task.demand:<6}  {format_duration(task.estimate_minutes):>6}  "
-            f"{due:<16}{overdue} {clean_line(task.project or '')}"
-        )
-
-
-def _titled(task: Task) -> str:
-    # A repeating task is marked as in the app's Tasks table.
-    return f"↻ {task.title}" if task.recur else task.title
+    for line in task_table(tasks, now, _width()):
+        click.echo(line)
 
 
 def print_weights(version: WeightsVersion) -> None:
