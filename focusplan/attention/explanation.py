@@ -392,8 +392,15 @@ def reason_text(
         if facts.next_meeting_start is None:
             return "no meeting ahead"
         gap = (facts.next_meeting_start - at).total_seconds() / 60
-        if features.get("fits_gap", 0.0) >= 0:
-            return f"fits before your {_meeting_at(facts)} meeting"
+        fits = features.get("fits_gap", 0.0) >= 0
+        # The amount is against the average task: a task that does not fit can still
+        # count for it (most fit worse), and one that fits against it (most fit better).
+        if fits:
+            if up:
+                return f"fits before your {_meeting_at(facts)} meeting"
+            return f"less room than most before {_meeting_at(facts)}"
+        if up:
+            return f"shorter than most before {_meeting_at(facts)}"
         return f"won't fit the {_span(gap)} before {_meeting_at(facts)}"
     kind, _, term = topic.partition(".")
     if kind == "value":

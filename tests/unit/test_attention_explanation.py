@@ -181,6 +181,26 @@ def test_continuity_and_meeting_reasons_are_about_this_moment() -> None:
     assert "fits before your 09:30 meeting" in texts(result, 1)
 
 
+@pytest.mark.parametrize(
+    ("gap_fit", "amount", "text"),
+    [
+        (0.4, 0.2, "fits before your 09:30 meeting"),
+        (0.4, -0.2, "less room than most before 09:30"),
+        (-0.6, 0.2, "shorter than most before 09:30"),
+        (-0.6, -0.2, "won't fit the 30 min before 09:30"),
+    ],
+)
+def test_the_meeting_gap_reason_says_whether_it_fits_and_which_way_it_counts(
+    gap_fit: float, amount: float, text: str
+) -> None:
+    # The amount is against the average task: "won't fit" never counts for a task, and
+    # "fits" never against it, without saying that others do better or worse.
+    from focusplan.attention.explanation import Facts, reason_text
+
+    facts = Facts(at=AT, energy=3.0, day_hours_left=8.0, next_meeting_start=AT + 30 * MIN)
+    assert reason_text("fits_gap", amount, task(1), {"fits_gap": gap_fit}, facts) == text
+
+
 def test_reason_amounts_are_the_summed_contributions_against_the_average() -> None:
     result = ranking(mixed_tasks())
     assert result.baseline is not None
