@@ -795,6 +795,13 @@ def print_table(runs: Sequence[PersonRun], weeks: Sequence[int], verbose: bool) 
                 + [f"below {rule}" for rule in beaten]
             )
         )
+        # Ranking by the person's noiseless taste is the best ranking in expectation
+        # (rearrangement: RR falls with the position, sort by choice probability). A rule
+        # that beats it on these weeks owes its edge to the sample's noise, which no
+        # learner can be expected to match: the line says so beside its FAIL.
+        above_oracle = [rule for rule in RULES if mrr[rule] > mrr["oracle"]]
+        if not ok and above_oracle:
+            why += f" (oracle below {', '.join(above_oracle)}: out of reach on this life)"
         cells = " ".join(f"{mrr[c]:>10.3f}" for c in COLUMNS)
         print(f"{run.person:<18} {cells}   {share:>6.2f}  {why}  ({run.seconds:.0f} s)")
     return bool(verdicts) and all(verdicts)
