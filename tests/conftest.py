@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,9 @@ ZONE = "Europe/Paris"
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
     # Dialogs default to files under ~; a test must never write into the real home.
@@ -40,12 +43,78 @@ def _isolated_environment(
         load_settings.cache_clear()
     except ImportError:
         pass
+    if request.node.get_closest_marker("real_migrations") is None:
+        from focusplan.store import engine
+
+        monkeypatch.setattr(engine, "_upgrade", _fresh_file_from_template(engine._upgrade))
     before = {name for name in os.environ if name.startswith("FOCUSPLAN_")}
     yield
     # A command run in-process may set a FOCUSPLAN_* default (demo does); it must not
     # reach the next test.
     for name in [n for n in os.environ if n.startswith("FOCUSPLAN_") and n not in before]:
         del os.environ[name]
+
+
+# --- fresh SQLite files from a template -------------------------------------------------
+#
+# Some five hundred tests open a new database file in-process, and each ran the whole
+# Alembic chain on it (a tenth of a second here, a tenth of the suite's time). A new
+# file's migrated content depends only on the migrations, the clock (the seeded weights
+# carry the time they were made) and the default weights: the first new file made with
+# a given clock and defaults is migrated for real and kept as a page copy; every later
+# one with the same clock and defaults gets those pages, which is what the migrations
+# would have written. A file that is not new, a server, or a test marked
+# `real_migrations` runs the migrations themselves. Subprocesses always do.
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _fresh_file_from_template(upgrade: Any) -> Any:
+    def templated(engine: Any, *, is_sqlite: bool) -> None:
+        file = Path(engine.url.database or "") if is_sqlite else None
+        if file is None or not file.is_file() or file.stat().st_size != 0:
+            upgrade(engine, is_sqlite=is_sqlite)
+            return
+        import json
+
+        from focusplan import clock
+        from focusplan.attention.weights import DEFAULT_WEIGHTS
+
+        made_at = clock.now()
+        if made_at != clock.now():  # a live clock: the weights' time would differ
+            upgrade(engine, is_sqlite=is_sqlite)
+            return
+        key = json.dumps([made_at.isoformat(), DEFAULT_WEIGHTS], sort_keys=True)
+        template = _TEMPLATES.get(key)
+        if template is None:
+            upgrade(engine, is_sqlite=is_sqlite)
+            _TEMPLATES[key] = _copy_of(file)
+            return
+        # Into the empty file `open_database` created (and chmodded): same inode, same mode.
+        file.write_bytes(template.read_bytes())
+
+    return templated
+
+
+def _copy_of(file: Path) -> Path:
+    import atexit
+    import shutil
+    import sqlite3
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="focusplan-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    copy = folder / "template.sqlite3"
+    source, target = sqlite3.connect(file), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+        # One file, nothing in a side WAL: the bytes copied later are the whole database.
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        source.close()
+        target.close()
+    return copy
 
 
 @pytest.fixture

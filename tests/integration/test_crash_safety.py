@@ -183,7 +183,10 @@ def test_a_migration_killed_at_any_moment_leaves_the_old_or_the_new_schema_with_
     template = build_at_revision(tmp_path / "template.sqlite3", revision)
     before = logical_dump(template)
     copies = []
-    for number in range(MIGRATION_KILLS + 1):
+    # From the oldest revision the upgrade runs every step, so its kills land in all of
+    # them; a later starting point needs only a couple to check its own start.
+    kills = MIGRATION_KILLS if revision == earlier_revisions()[0] else min(2, MIGRATION_KILLS)
+    for number in range(kills + 1):
         copy = tmp_path / f"copy{number}" / "focusplan.sqlite3"
         copy.parent.mkdir()
         shutil.copyfile(template, copy)

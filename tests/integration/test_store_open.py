@@ -221,3 +221,28 @@ def test_a_read_only_unit_of_work_sees_one_moment_of_the_database(db: Database) 
         assert uow.tasks.list() == []
     with db.unit_of_work(read_only=True) as uow:
         assert [task.title for task in uow.tasks.list()] == ["later"]
+
+
+@pytest.mark.real_migrations
+def test_the_suites_template_for_new_files_holds_what_the_migrations_write(
+    tmp_path: Path, frozen_now: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tests/conftest.py gives most tests' new files the pages of a file migrated once;
+    # this one runs the migrations, then lets the template answer, and compares.
+    from focusplan.store import engine
+    from tests.conftest import _fresh_file_from_template
+    from tests.fixtures.databases.make_fixtures import logical_dump
+
+    migrated = tmp_path / "migrated.sqlite3"
+    open_database(migrated).close()
+    monkeypatch.setattr(engine, "_upgrade", _fresh_file_from_template(engine._upgrade))
+    copies = [tmp_path / f"copy{number}.sqlite3" for number in range(2)]
+    for copy in copies:  # the first may make the template; the second is from it
+        database = open_database(copy)
+        database.close()
+    copied = copies[-1]
+    assert logical_dump(copied) == logical_dump(migrated)
+    assert stat.S_IMODE(copied.stat().st_mode) == stat.S_IMODE(migrated.stat().st_mode)
+    with sqlite3.connect(copied) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
