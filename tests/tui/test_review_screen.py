@@ -174,6 +174,48 @@ async def test_t_and_right_bracket_come_back_to_this_week_and_stop_there(
         assert any("current week" in said for said in app.said)
 
 
+async def test_a_week_just_seen_comes_back_at_once_until_the_data_changes(
+    demo_source: DataSource, frozen_now: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from focusplan.tui.screens import review
+
+    loads: list[dt.date] = []
+    real_load = review.load_review
+
+    def counted(source: DataSource, day: dt.date, now: dt.datetime) -> ReviewData:
+        loads.append(day)
+        return real_load(source, day, now)
+
+    monkeypatch.setattr(review, "load_review", counted)
+    stale_id = seed_stale_task(demo_source, frozen_now)
+    app = make_app(demo_source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("[")
+        await settle(pilot)
+        screen = review_screen(app)
+        assert len(loads) == 2
+        await pilot.press("]")
+        await settle(pilot)
+        # This week again, as it was drawn a moment ago, without reviewing it again.
+        assert len(loads) == 2
+        assert screen.data is not None and screen.data.monday == dt.date(2026, 11, 23)
+        assert stale_row(screen, stale_id) is not None
+        # A change is made: every week is reviewed anew, this one at once.
+        row = stale_row(screen, stale_id)
+        assert row is not None
+        row.query_one(".stale-keep", Button).focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert len(loads) == 3
+        assert stale_row(screen, stale_id) is None
+        await pilot.press("[")
+        await settle(pilot)
+        assert len(loads) == 4
+
+
 async def test_a_week_that_cannot_be_reviewed_leaves_the_week_shown(
     demo_source: DataSource,
 ) -> None:

@@ -162,6 +162,7 @@ class ReviewScreen(MainScreen):
     class Loaded(Message):
         asked: dt.date | None
         data: ReviewData
+        key: tuple[object, ...] = ()  # `_seen_key` when it was loaded
 
     @dataclass
     class Failed(Message):
@@ -181,6 +182,9 @@ class ReviewScreen(MainScreen):
         self._kept: set[int] = set()
         self._applying = False
         self._reviewed_for: tuple[object, ...] | None = None
+        # Weeks reviewed since the data last changed, by `_seen_key`: going back to a
+        # week just seen ("[" then "]") shows it at once instead of fitting again.
+        self._seen: dict[tuple[object, ...], ReviewData] = {}
 
     def compose_body(self) -> ComposeResult:
         yield WeekStats(id="review-week", classes="pane")
@@ -229,11 +233,24 @@ class ReviewScreen(MainScreen):
         self._reviewed_for = key
         self.reload()
 
+    def _seen_key(self, week: dt.date | None, now: dt.datetime) -> tuple[object, ...]:
+        # What a review depends on: the data, the week, and (for the week under way) the
+        # hour, as `show_board` reviews again at most once an hour.
+        return (self.focusplan.data_generation, week, now.date(), now.hour)
+
     def reload(self) -> None:
-        self._load(self.week, self.focusplan.source)
+        # The key is taken before the load starts: a change made while it runs moves the
+        # generation on, so what it loaded is never looked up as the newer data.
+        key = self._seen_key(self.week, clock.now())
+        seen = self._seen.get(key)
+        if seen is not None:
+            self.data = seen
+            self._draw_review()
+            return
+        self._load(self.week, self.focusplan.source, key)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def _load(self, week: dt.date | None, source: DataSource) -> None:
+    def _load(self, week: dt.date | None, source: DataSource, key: tuple[object, ...]) -> None:
         worker = get_current_worker()
         now = clock.now()
         try:
@@ -242,8 +259,9 @@ class ReviewScreen(MainScreen):
             if not worker.is_cancelled:
                 self.post_message(self.Failed(week, actions.describe_error(exc)))
             return
-        if not worker.is_cancelled:
-            self.post_message(self.Loaded(week, data))
+        # Even when the person has moved on to another week: it is kept for coming back
+        # (`_loaded` shows only the week asked for).
+        self.post_message(self.Loaded(week, data, key))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
@@ -256,6 +274,11 @@ class ReviewScreen(MainScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        generation = self.focusplan.data_generation
+        if message.key and message.key[0] == generation:
+            # Only this generation's reviews: anything older may show what has changed.
+            self._seen = {k: v for k, v in self._seen.items() if k[0] == generation}
+            self._seen[message.key] = message.data
         if message.asked != self.week:
             return  # the person moved to another week meanwhile
         self.data = message.data
