@@ -214,6 +214,14 @@ async def test_a_week_just_seen_comes_back_at_once_until_the_data_changes(
         await pilot.press("[")
         await settle(pilot)
         assert len(loads) == 4
+        # Another process writes: the week shown is reviewed anew, and so is this one.
+        add_task(demo_source, NewTask(title="Written by the CLI", created_at=frozen_now))
+        app.poll_changes()
+        await settle(pilot)
+        assert len(loads) == 5
+        await pilot.press("]")
+        await settle(pilot)
+        assert loads[-1] == frozen_now.date() and len(loads) == 6
 
 
 async def test_a_week_that_cannot_be_reviewed_leaves_the_week_shown(
